@@ -1,0 +1,124 @@
+"""Flowables for the page furniture around the text: part headings, placeholders, rules.
+
+Each draws with the document's own faces (never ReportLab's default Helvetica) and keeps its
+height a whole number of body lines where it sits in a column, for the baseline grid.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable
+
+from paiban.fonts import Face
+
+
+def grid_height(height: float, pitch: float) -> float:
+    """Round a block's height up to whole lines of the body's pitch."""
+    if pitch <= 0:
+        return height
+    return math.ceil(height / pitch - 1e-6) * pitch
+
+
+class Bookmark(Flowable):
+    """An invisible mark that adds an outline entry (one per part) where it lands."""
+
+    def __init__(self, title: str, key: str, level: int = 0):
+        super().__init__()
+        self.title, self.key, self.level = title, key, level
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        c = self.canv
+        c.bookmarkPage(self.key)
+        c.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+        current = getattr(c, "_paiban_part", None)
+        c._paiban_part = self.title if self.level == 0 else current
+
+
+class KickerBand(Flowable):
+    """A part's kicker: the place name reversed out of a coloured band, as the print page does."""
+
+    def __init__(self, text: str, face: Face, size: float, color: str, band: str, pitch: float):
+        super().__init__()
+        self.text, self.face, self.size = text, face, size
+        self.color, self.band, self.pitch = color, band, pitch
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = grid_height(self.size * 1.9, self.pitch)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        text_w = sum(self.face.advance(ch) for ch in self.text) * self.size
+        pad = self.size * 0.6
+        band_h = self.size * 1.7
+        y0 = (self.height - band_h) / 2
+        c.setFillColor(HexColor(self.band))
+        c.rect(0, y0, text_w + 2 * pad, band_h, stroke=0, fill=1)
+        c.setStrokeColor(HexColor(self.band))
+        c.setLineWidth(0.6)
+        c.line(text_w + 2 * pad, y0, self.width, y0)
+        c.setFillColor(HexColor(self.color))
+        c.setFont(self.face.rl_name, self.size)
+        baseline = y0 + (band_h - (self.face.ascent + self.face.descent) * self.size) / 2
+        c.drawString(pad, baseline, self.text)
+
+
+class Rule(Flowable):
+    def __init__(self, color: str, thickness: float = 0.6, space: float = 0.0):
+        super().__init__()
+        self.color, self.thickness, self.space = color, thickness, space
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = self.space
+        return aw, self.space
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(HexColor(self.color))
+        c.setLineWidth(self.thickness)
+        y = self.space / 2
+        c.line(0, y, self.width, y)
+
+
+class ImagePlaceholder(Flowable):
+    """A photo we do not have: a marked frame of the right proportions, so the page is honest."""
+
+    def __init__(self, aspect: float, label: str, face: Face, size: float, pitch: float, color: str = "#8a8a8a"):
+        super().__init__()
+        self.aspect, self.label, self.face, self.size = aspect, label, face, size
+        self.pitch, self.color = pitch, color
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.box_h = aw / self.aspect
+        self.height = grid_height(self.box_h, self.pitch)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        y0 = self.height - self.box_h
+        c.setStrokeColor(HexColor(self.color))
+        c.setFillColor(HexColor("#f2f2f2"))
+        c.setLineWidth(0.6)
+        c.setDash(3, 2)
+        c.rect(0, y0, self.width, self.box_h, stroke=1, fill=1)
+        c.setDash()
+        c.setLineWidth(0.3)
+        c.line(0, y0, self.width, y0 + self.box_h)
+        c.line(0, y0 + self.box_h, self.width, y0)
+        c.setFillColor(HexColor("#ffffff"))
+        text_w = sum(self.face.advance(ch) for ch in self.label) * self.size
+        pad = self.size * 0.5
+        cx, cy = self.width / 2, y0 + self.box_h / 2
+        c.rect(cx - text_w / 2 - pad, cy - self.size * 0.9, text_w + 2 * pad, self.size * 1.8, stroke=0, fill=1)
+        c.setFillColor(HexColor("#555555"))
+        c.setFont(self.face.rl_name, self.size)
+        c.drawCentredString(cx, cy - self.size * 0.35, self.label)

@@ -1,0 +1,114 @@
+"""The render stage: story → PDF file, with metadata, outline and running lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from paiban.assets import Assets
+from paiban.errors import BuildError, Diagnostics
+from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
+from paiban.layout.story import Composer
+from paiban.spec import LoadedSpec
+
+
+def paragraph_factory(assets: Assets):
+    from paiban.layout.text import make_paragraph_factory
+
+    return make_paragraph_factory(assets)
+
+
+def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
+    """Lay out and write the PDF to `target`; returns the page count."""
+    spec = loaded.spec
+    geo = geometry(spec.page)
+    para = paragraph_factory(assets)
+    composer = Composer(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)
+    story = composer.compose()
+    mast_h = 0.0
+    for f in story.masthead:
+        _, h = f.wrap(geo.text_width, geo.text_height)
+        mast_h += h + f.getSpaceBefore() + f.getSpaceAfter()
+    mast_h = min(mast_h + 1.0, geo.text_height * 0.6)
+    doc = BriefingDoc(
+        str(target), pagesize=(geo.width, geo.height), title=spec.document.title,
+        author=spec.document.author or (spec.document.byline or "").replace("□", "").strip(),
+        subject=spec.document.subject or spec.document.subtitle or "", keywords=", ".join(spec.document.keywords),
+        creator="paiban", producer="paiban (ReportLab)", lang=spec.document.language,
+        leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
+        pageTemplates=make_templates(geo, mast_h), allowSplitting=1, invariant=1,
+    )
+    decorate = RunningLines(loaded, assets, geo)
+    from reportlab.platypus import FrameBreak
+
+    flow = [*story.masthead, FrameBreak(), *story.flow]
+    try:
+        doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
+    except BuildError:
+        raise
+    except Exception as exc:  # ReportLab's LayoutError and friends
+        from reportlab.platypus.doctemplate import LayoutError
+
+        if isinstance(exc, LayoutError):
+            raise BuildError(f"layout: {exc}") from None
+        raise
+    return decorate.pages
+
+
+def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
+    kwargs.setdefault("pageCompression", 1)
+    # ReportLab starts every page in Helvetica, which would put an unembedded font in the PDF.
+    kwargs["initialFontName"] = decorate.initial_font
+    c = DeferredCanvas(*args, decorate=decorate, **kwargs)
+    return c
+
+
+class RunningLines:
+    """Draws the header and footer of each page once the page count is known."""
+
+    def __init__(self, loaded: LoadedSpec, assets: Assets, geo: Geometry):
+        self.spec = loaded.spec
+        self.assets = assets
+        self.geo = geo
+        self.pages = 0
+        self.language = loaded.spec.document.language
+        body = assets.styles["body"]
+        self.initial_font = assets.fonts.face(body.font).rl_name
+
+    def __call__(self, canvas: Canvas, number: int, total: int) -> None:
+        self.pages = total
+        page = self.spec.page
+        values = {"title": self.spec.document.title, "part": getattr(canvas, "_paiban_part", None) or "",
+                  "page": number, "pages": total, "date": self.spec.document.date or "",
+                  "subtitle": self.spec.document.subtitle or ""}
+        geo = self.geo
+        left = geo.left(number)
+        right = left + geo.text_width
+        if page.header and (number > 1 or page.header.first_page):
+            st = self.assets.styles["header"]
+            y = geo.height - geo.top + st.size * 1.2
+            self._line(canvas, page.header, values, st, left, right, y)
+            canvas.setStrokeColor(HexColor(st.color))
+            canvas.setLineWidth(0.4)
+            canvas.line(left, y - st.size * 0.5, right, y - st.size * 0.5)
+        if page.footer and (number > 1 or page.footer.first_page is not False):
+            st = self.assets.styles["footer"]
+            y = geo.bottom - st.size * 2.2
+            self._line(canvas, page.footer, values, st, left, right, y)
+
+    def _line(self, canvas: Canvas, line, values: dict, style, left: float, right: float, y: float) -> None:
+        face = self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
+        canvas.setFont(face.rl_name, style.size)
+        canvas.setFillColor(HexColor(style.color))
+        for text, where in ((line.left, "l"), (line.center, "c"), (line.right, "r")):
+            if not text:
+                continue
+            s = text.format(**values)
+            if where == "l":
+                canvas.drawString(left, y, s)
+            elif where == "c":
+                canvas.drawCentredString((left + right) / 2, y, s)
+            else:
+                canvas.drawRightString(right, y, s)

@@ -1,0 +1,167 @@
+"""The compose stage: spec blocks → ReportLab flowables, in reading order.
+
+The masthead (title, subtitle, byline, lead) is composed separately: it spans all columns of
+the first page, so the page templates need its height before the columns can be placed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepTogether, PageBreak, Spacer
+
+from paiban.assets import Assets
+from paiban.errors import Diagnostics
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule, grid_height
+from paiban.spec import LoadedSpec
+from paiban.styles import TextStyle
+
+_PARA_SPLIT = re.compile(r"\n[ \t\u3000]*\n")
+
+ParagraphFactory = Callable[[str, TextStyle], Flowable]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text block: separated by blank lines, each one's lines joined."""
+    return [p for p in ("".join(x.strip() for x in chunk.splitlines()) for chunk in _PARA_SPLIT.split(text.strip())) if p]
+
+
+@dataclass
+class Story:
+    masthead: list[Flowable]
+    flow: list[Flowable]
+    parts: list[str] = field(default_factory=list)
+
+
+class Composer:
+    def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
+                 column_width: float, text_width: float):
+        self.loaded, self.assets, self.para = loaded, assets, para
+        self.diagnostics = diagnostics
+        self.column_width, self.text_width = column_width, text_width
+        self.styles = assets.styles
+        self.pitch = self.styles["body"].leading
+        self.figure_no = 0
+
+    def face(self, style: TextStyle):
+        return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
+
+    def space(self, pt: float) -> Spacer:
+        return Spacer(0, grid_height(pt, self.pitch) if pt > 0 else 0)
+
+    # ------------------------------------------------------------ masthead
+
+    def masthead(self) -> list[Flowable]:
+        doc = self.loaded.spec.document
+        s = self.styles
+        out: list[Flowable] = [self.para(doc.title, s["title"])]
+        if doc.subtitle:
+            out += [Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])]
+        if doc.byline:
+            out += [Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])]
+        out.append(Rule(s["title"].color, 1.2, s["body"].leading))
+        return out
+
+    # ------------------------------------------------------------ body
+
+    def compose(self) -> Story:
+        flow: list[Flowable] = []
+        parts: list[str] = []
+        for i, block in enumerate(self.loaded.spec.body):
+            kind = next(iter(type(block).model_fields))
+            value = getattr(block, kind)
+            handler = getattr(self, f"_{kind.rstrip('_')}")
+            flow.extend(handler(value, i, parts))
+        return Story(masthead=self.masthead(), flow=flow, parts=parts)
+
+    def _text_paras(self, text: str, style: TextStyle) -> list[Flowable]:
+        out: list[Flowable] = []
+        for p in paragraphs(text):
+            if style.space_before:
+                out.append(self.space(style.space_before))
+            out.append(self.para(p, style))
+            if style.space_after:
+                out.append(self.space(style.space_after))
+        return out
+
+    def _lead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+        return self._text_paras(text, self.styles["lead"]) + [Spacer(0, self.pitch)]
+
+    def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:
+        if isinstance(value, str):
+            return self._text_paras(value, self.styles["body"])
+        return self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+
+    def _part(self, part, i: int, parts: list[str]) -> list[Flowable]:
+        parts.append(part.title)
+        s = self.styles
+        head: list[Flowable] = [Bookmark(part.title, f"part{len(parts)}")]
+        if part.kicker:
+            k = s["kicker"]
+            head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.pitch))
+        head.append(self.para(part.title, s["headline"]))
+        head.append(Spacer(0, self.pitch * 0.5))
+        out: list[Flowable] = []
+        if part.break_ == "page":
+            out.append(PageBreak())
+        elif part.break_ == "column":
+            out.append(FrameBreak())
+        else:
+            out.append(CondPageBreak(self.pitch * 6))
+            out.append(Spacer(0, self.pitch))
+        out.append(KeepTogether(head))
+        return out
+
+    def _subhead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+        return [CondPageBreak(self.pitch * 4), self.para(text, self.styles["subhead"])]
+
+    def _credit(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+        return [Spacer(0, self.pitch * 0.5), self.para(text, self.styles["credit"])]
+
+    def _quote(self, quote, i: int, parts: list[str]) -> list[Flowable]:
+        s = self.styles["quote"]
+        items: list[Flowable] = [Rule(s.color, 1.0, self.pitch * 0.5), self.para(quote.text, s)]
+        if quote.source:
+            items.append(self.para("—— " + quote.source, self.styles["credit"]))
+        items.append(Rule(s.color, 1.0, self.pitch * 0.5))
+        return [KeepTogether(items)]
+
+    def caption(self, text: str | None) -> tuple[int, Flowable | None]:
+        self.figure_no += 1
+        if not text:
+            return self.figure_no, None
+        return self.figure_no, self.para(f"图{self.figure_no}　{text}", self.styles["caption"])
+
+    def _image(self, image, i: int, parts: list[str]) -> list[Flowable]:
+        number, cap = self.caption(image.caption)
+        cs = self.styles["caption"]
+        if image.file is None:
+            self.diagnostics.warn(f"image block has no file; drawing a placeholder for 图{number}",
+                                  self.loaded.where(["body", i, "image"]), f"body[{i}].image")
+            box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.pitch)
+        else:
+            from paiban.layout.images import image_flowable
+
+            box = image_flowable(self.loaded, image, i, self.pitch)
+        items = [box] + ([Spacer(0, cs.size * 0.4), cap] if cap else []) + [Spacer(0, self.pitch * 0.5)]
+        return [KeepTogether(items)]
+
+    def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
+        from paiban.layout.figures import figure_flowables
+
+        return figure_flowables(self, figure, i)
+
+    def _facts(self, facts, i: int, parts: list[str]) -> list[Flowable]:
+        from paiban.layout.figures import facts_flowables
+
+        return facts_flowables(self, facts, i)
+
+    def _contents(self, contents, i: int, parts: list[str]) -> list[Flowable]:
+        from paiban.layout.figures import contents_flowables
+
+        return contents_flowables(self, contents, i)
+
+    def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
+        return [PageBreak() if kind == "page" else FrameBreak()]

@@ -1,0 +1,195 @@
+"""The spec stage: report.yaml → a validated `Spec` plus where each value was written.
+
+Everything an editor can get wrong in the spec itself is found here, before any font is loaded
+or chart drawn, and reported as located problems (all of them, not just the first).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from paiban.errors import InputError, Location, Problem
+from paiban.spec.loader import Source, dotted, problems_from, read_yaml
+
+
+@dataclass
+class LoadedSpec:
+    """A valid spec, its folder, and a way back from key paths to file positions."""
+
+    spec: Any  # paiban.spec.model.Spec (imported lazily by callers)
+    source: Source
+    base_dir: Path
+    allow_outside: bool = False
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def where(self, keys: Sequence[Any], *, at_key: bool = False) -> Location:
+        return self.source.where(keys, at_key=at_key)
+
+    def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
+        return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
+                            allow_outside=self.allow_outside, must_exist=must_exist, what=what)
+
+
+def resolve_path(base: Path, relpath: str, where: Location, keypath: str, *, allow_outside: bool,
+                 must_exist: bool = True, what: str = "file") -> Path:
+    """A path from the spec, resolved against the spec's folder and kept inside it.
+
+    Symlinks are resolved first, so a link that leads outside the project is refused too.
+    """
+    if not relpath or "\x00" in relpath:
+        raise InputError(f"expected a {what} path, got {relpath!r}", where, keypath)
+    path = Path(os.path.expanduser(relpath))
+    full = path if path.is_absolute() else base / path
+    try:
+        real = full.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"cannot resolve {what} {relpath!r}: {exc}", where, keypath) from None
+    if not allow_outside and not real.is_relative_to(base.resolve()):
+        raise InputError(f"{what} {relpath!r} is outside the project folder {base}; "
+                         "pass --allow-outside to use it", where, keypath)
+    if must_exist and not real.is_file():
+        raise InputError(f"{what} not found: {relpath!r} (looked at {full})", where, keypath)
+    return real
+
+
+def parse_override(item: str) -> tuple[list[Any], Any]:
+    """`page.columns=2` → (['page', 'columns'], 2); the value is read as YAML."""
+    if "=" not in item:
+        raise InputError(f"--set {item!r}: expected KEY.PATH=VALUE, e.g. page.columns=2")
+    key, raw = item.split("=", 1)
+    keys: list[Any] = []
+    for part in key.strip().split("."):
+        if not part:
+            raise InputError(f"--set {item!r}: empty key in {key!r}")
+        keys.append(int(part) if part.isdigit() else part)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return keys, value
+
+
+def apply_overrides(data: Any, overrides: Iterable[str]) -> dict[str, str]:
+    done: dict[str, str] = {}
+    for item in overrides:
+        keys, value = parse_override(item)
+        node = data
+        for i, k in enumerate(keys[:-1]):
+            nxt = node[k] if isinstance(node, list) and isinstance(k, int) and k < len(node) else (
+                node.get(k) if isinstance(node, dict) else None)
+            if nxt is None:
+                if not isinstance(node, dict):
+                    raise InputError(f"--set {item!r}: {dotted(keys[: i + 1])} is not a mapping")
+                nxt = node[k] = {}
+            node = nxt
+        if isinstance(node, dict):
+            node[keys[-1]] = value
+        elif isinstance(node, list) and isinstance(keys[-1], int) and keys[-1] < len(node):
+            node[keys[-1]] = value
+        else:
+            raise InputError(f"--set {item!r}: {dotted(keys[:-1])} is not a mapping")
+        done[dotted(keys)] = item
+    return done
+
+
+def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside: bool = False,
+              text: str | None = None) -> LoadedSpec:
+    """Load and check a spec; raises InputError carrying every problem found."""
+    from paiban.spec.model import Spec
+
+    path = Path(path)
+    source = read_yaml(path, text)
+    if not isinstance(source.data, dict):
+        raise InputError("expected a mapping with keys document, page, fonts, styles, body, …; "
+                         f"got {type(source.data).__name__ if source.data is not None else 'an empty file'}",
+                         source.where([]))
+    done = apply_overrides(source.data, overrides)
+    try:
+        spec = Spec.model_validate(source.data)
+    except ValidationError as exc:
+        problems = problems_from(exc, source, Spec)
+        for p in problems:
+            if p.path and any(p.path == k or p.path.startswith(k + ".") for k in done):
+                p.location = Location(f"--set {done.get(p.path, p.path)}")
+        raise InputError(problems[0].message, problems[0].location, problems[0].path, problems) from None
+    loaded = LoadedSpec(spec=spec, source=source, base_dir=path.resolve().parent,
+                        allow_outside=allow_outside, overrides=done)
+    problems = check_references(loaded)
+    if problems:
+        raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
+    return loaded
+
+
+def check_references(loaded: LoadedSpec) -> list[Problem]:
+    """Cross-checks pydantic cannot do alone: files exist, names refer to defined things."""
+    spec = loaded.spec
+    problems: list[Problem] = []
+
+    def check(fn, *args, **kw) -> None:
+        try:
+            fn(*args, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+
+    families = spec.fonts.families
+    if not families:
+        problems.append(Problem("expected at least one font family, e.g. song: {regular: fonts/…ttf}",
+                                loaded.where(["fonts"]), "fonts"))
+    for fam, family in families.items():
+        for weight in ("regular", "bold"):
+            face = getattr(family, weight)
+            if face is None:
+                continue
+            relpath = face if isinstance(face, str) else face.path
+            keys = ["fonts", fam, weight] + ([] if isinstance(face, str) else ["path"])
+            if relpath:
+                check(loaded.resolve, relpath, keys, what="font file")
+    for i, name in enumerate(spec.fonts.fallback):
+        if name not in families:
+            problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
+                                    loaded.where(["fonts", "fallback", i]), f"fonts.fallback[{i}]"))
+    for sname, style in spec.styles.items():
+        for key, names in (("font", [style.font] if style.font else []), ("fallback", style.fallback or [])):
+            for j, name in enumerate(names):
+                if name not in families:
+                    keys = ["styles", sname, key] + ([j] if key == "fallback" else [])
+                    problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
+                                            loaded.where(keys), dotted(keys)))
+    for name, table in spec.data.items():
+        relpath = getattr(table, "file", None)
+        if relpath:
+            check(loaded.resolve, relpath, ["data", name, "file"], what="data file")
+    ids: dict[str, int] = {}
+    for i, block in enumerate(spec.body):
+        image = getattr(block, "image", None)
+        if image is not None and image.file:
+            check(loaded.resolve, image.file, ["body", i, "image", "file"], what="image")
+        for kind in ("figure", "image", "facts"):
+            inner = getattr(block, kind, None)
+            bid = getattr(inner, "id", None) if inner is not None else None
+            if bid:
+                if bid in ids:
+                    problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
+                                            loaded.where(["body", i, kind, "id"]), f"body[{i}].{kind}.id"))
+                ids[bid] = i
+        style_name = None
+        text = getattr(block, "text", None)
+        if text is not None and not isinstance(text, str):
+            style_name = text.style
+        if style_name and style_name not in spec.styles and style_name not in _builtin_styles():
+            problems.append(Problem(f"unknown style {style_name!r}", loaded.where(["body", i, "text", "style"]),
+                                    f"body[{i}].text.style"))
+    return problems
+
+
+def _builtin_styles() -> set[str]:
+    from paiban.styles import DEFAULTS
+
+    return set(DEFAULTS)

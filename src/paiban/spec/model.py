@@ -1,0 +1,294 @@
+"""The typed model of report.yaml.
+
+Every key an editor may write is declared here with its type, default and a description (the
+JSON Schema from `paiban schema` is generated from these). Paths are kept as written; the spec
+stage resolves them against the spec's folder and checks they exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from paiban.spec.base import Model
+from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
+from paiban.spec.lengths import AbsLength, Length, LengthValue
+from paiban.spec.values import Aspect, Color, PageSize
+
+# ---------------------------------------------------------------- document
+
+
+class Document(Model):
+    title: str = Field(min_length=1, description="The headline, set in the masthead and the PDF title.")
+    subtitle: str | None = Field(None, description="The line under the headline (——…巡礼).")
+    byline: str | None = Field(None, description="Authors as printed, e.g. '□ 王丑龙 刘娟娟 朱建国'.")
+    author: str | None = Field(None, description="Author metadata of the PDF (defaults to the byline).")
+    subject: str | None = Field(None, description="Subject metadata of the PDF.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords metadata of the PDF.")
+    language: str = Field("zh-CN", description="BCP 47 language tag of the text.")
+    date: str | None = Field(None, description="Issue date, available to headers as {date}.")
+
+
+# ---------------------------------------------------------------- page
+
+
+class Margins(Model):
+    top: AbsLength = Field("18mm", description="Top margin.")
+    bottom: AbsLength = Field("18mm", description="Bottom margin.")
+    inner: AbsLength = Field("18mm", description="Margin at the binding side (left on odd pages).")
+    outer: AbsLength = Field("18mm", description="Margin at the outside edge.")
+
+
+PLACEHOLDERS = ("title", "subtitle", "part", "page", "pages", "date")
+
+
+class RunningLine(Model):
+    """A running header or footer; text templates may use {title}, {part}, {page}, {pages}, {date}."""
+
+    left: str = ""
+    center: str = ""
+    right: str = ""
+    first_page: bool | None = Field(None, description="Show it on the first page too "
+                                                      "(default: footer yes, header no).")
+
+    @field_validator("left", "center", "right")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        import string
+
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(v) if f is not None]
+        except ValueError as exc:
+            raise ValueError(f"bad template {v!r}: {exc}; write {{{{ and }}}} for literal braces") from None
+        for name in names:
+            if name not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{name}}} in {v!r}; expected one of "
+                                 + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+        return v
+
+
+class Page(Model):
+    size: PageSize = Field("A4", description="A3, A4, A5, B5, Letter, or 'WIDTH x HEIGHT'.")
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    margins: AbsLength | Margins = Field("18mm", description="One length for all four, or top/bottom/inner/outer.")
+    columns: Annotated[int, Field(ge=1, le=6)] = Field(3, description="Text columns, 1 to 6.")
+    gutter: AbsLength = Field("5mm", description="Space between columns.")
+    column_rule: bool = Field(False, description="Draw a hairline between columns.")
+    header: RunningLine | None = Field(None, description="Running header on pages after the first.")
+    footer: RunningLine | None = Field(None, description="Running footer.")
+    bleed: AbsLength = Field("0mm", description="Bleed around the trim box; crop marks are drawn when > 0.")
+    baseline_grid: bool = Field(True, description="Keep body lines of neighbouring columns on shared baselines.")
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _int_columns(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ValueError(f"expected an integer from 1 to 6, got {v!r}")
+        if not 1 <= v <= 6:
+            raise ValueError(f"expected an integer from 1 to 6, got {v!r}")
+        return v
+
+    def margin_box(self) -> Margins:
+        if isinstance(self.margins, Margins):
+            return self.margins
+        m = str(self.margins)
+        return Margins(top=m, bottom=m, inner=m, outer=m)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+class FaceRef(Model):
+    """A font face given in full: a file (TTF, OTF, TTC, OTC) or a family name to look up."""
+
+    path: str | None = Field(None, description="Font file, relative to report.yaml.")
+    name: str | None = Field(None, description="Installed family name to look up instead of a path, "
+                                               "or the face's name inside a TTC/OTC collection.")
+    index: Annotated[int, Field(ge=0, le=255)] | None = Field(None, description="Face index inside a TTC/OTC.")
+    weight: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        None, description="Instance weight of a variable font (100–900).")
+
+    @model_validator(mode="after")
+    def _path_or_name(self) -> FaceRef:
+        if not self.path and not self.name:
+            raise ValueError("expected a font file (path:) or a family name (name:)")
+        return self
+
+
+FaceValue = str | FaceRef
+
+
+class Family(Model):
+    regular: FaceValue = Field(description="The regular face: a path, or {path, index, name, weight}.")
+    bold: FaceValue | None = Field(None, description="The bold face; without one, bold text warns "
+                                                     "(and is stroke-emboldened when fake_bold is true).")
+    fake_bold: bool = Field(False, description="Embolden the regular face by stroking when there is no bold.")
+
+
+class Fonts(Model):
+    """Font families by key (song, hei, kai, …) plus two settings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Family] = Field(init=False)  # type: ignore[assignment]
+
+    missing: Literal["error", "warn"] = Field(
+        "error", description="A character no font has: an error, or a warning and a visible placeholder.")
+    fallback: list[str] = Field(default_factory=lambda: ["song", "hei", "kai"],
+                                description="Families tried in order for a character a style's font lacks.")
+
+    @property
+    def families(self) -> dict[str, Family]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+# ---------------------------------------------------------------- styles
+
+
+class Style(Model):
+    """A text style. Every key is optional: what is not given comes from the built-in default
+    of the style with the same name (or of `body` for a new style)."""
+
+    font: str | None = Field(None, description="Font family key from fonts:.")
+    bold: bool | None = Field(None, description="Use the family's bold face.")
+    size: LengthValue | None = Field(None, description="Font size, e.g. 9.5pt.")
+    leading: Annotated[float, Field(gt=0.5, le=5)] | LengthValue | None = Field(
+        None, description="Line pitch: a multiple of the size (1.7) or a length (16pt).")
+    indent: LengthValue | None = Field(None, description="First-line indent, e.g. 2em.")
+    align: Literal["justify", "left", "center", "right"] | None = None
+    color: Color | None = None
+    space_before: LengthValue | None = None
+    space_after: LengthValue | None = None
+    fallback: list[str] | None = Field(None, description="Families tried for characters the font lacks.")
+    emphasis: Literal["dots", "bold", "color"] | None = Field(
+        None, description="How *emphasis* is shown: 着重号 dots, bold, or colour.")
+    accent: Color | None = Field(None, description="Accent colour (kicker bands, rules, emphasis colour).")
+
+
+# ---------------------------------------------------------------- body blocks
+
+
+class TextSpec(Model):
+    text: str = Field(description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, [link](url).")
+    style: str = Field("body", description="Style name for these paragraphs.")
+
+
+class PartSpec(Model):
+    title: str = Field(min_length=1, description="The part's headline.")
+    kicker: str | None = Field(None, description="The place name or label above the headline.")
+    span: Literal["column", "page"] = Field("column", description="Set in one column or across all.")
+    break_: Literal["none", "column", "page"] = Field("none", alias="break",
+                                                       description="Start the part in a new column or page.")
+
+
+class ImageSpec(Model):
+    file: str | None = Field(None, description="Image file (PNG, JPEG); without one a marked placeholder is drawn.")
+    caption: str | None = None
+    aspect: Aspect | None = Field(None, description="Width:height, for placeholders and to crop; default from the file or 4:3.")
+    width: Literal["column", "page"] = "column"
+    placement: Literal["here", "top", "bottom"] = "here"
+    id: str | None = None
+
+
+class QuoteSpec(Model):
+    text: str
+    source: str | None = None
+
+
+class ContentsSpec(Model):
+    title: str = "目录"
+
+
+class LeadBlock(Model):
+    lead: str
+
+
+class TextBlock(Model):
+    text: str | TextSpec
+
+
+class PartBlock(Model):
+    part: PartSpec
+
+
+class SubheadBlock(Model):
+    subhead: str
+
+
+class FigureBodyBlock(Model):
+    figure: FigureBlock
+
+
+class FactsBodyBlock(Model):
+    facts: FactsBlock
+
+
+class ImageBlock(Model):
+    image: ImageSpec
+
+
+class QuoteBlock(Model):
+    quote: QuoteSpec
+
+
+class CreditBlock(Model):
+    credit: str
+
+
+class ContentsBlock(Model):
+    contents: ContentsSpec
+
+
+class BreakBlock(Model):
+    break_: Literal["column", "page"] = Field(alias="break")
+
+
+BLOCKS: dict[str, type[Model]] = {
+    "lead": LeadBlock, "text": TextBlock, "part": PartBlock, "subhead": SubheadBlock,
+    "figure": FigureBodyBlock, "facts": FactsBodyBlock, "image": ImageBlock, "quote": QuoteBlock,
+    "credit": CreditBlock, "contents": ContentsBlock, "break": BreakBlock,
+}
+
+
+def block_kind(value: Any) -> str | None:
+    """The discriminator of a body block: its single key."""
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key in BLOCKS:
+            return key
+        return None
+    if isinstance(value, Model):
+        for key, cls in BLOCKS.items():
+            if isinstance(value, cls):
+                return key
+    return None
+
+
+Block = Annotated[
+    Annotated[LeadBlock, Tag("lead")] | Annotated[TextBlock, Tag("text")] | Annotated[PartBlock, Tag("part")]
+    | Annotated[SubheadBlock, Tag("subhead")] | Annotated[FigureBodyBlock, Tag("figure")]
+    | Annotated[FactsBodyBlock, Tag("facts")] | Annotated[ImageBlock, Tag("image")]
+    | Annotated[QuoteBlock, Tag("quote")] | Annotated[CreditBlock, Tag("credit")]
+    | Annotated[ContentsBlock, Tag("contents")] | Annotated[BreakBlock, Tag("break")],
+    Discriminator(block_kind, custom_error_type="block_kind",
+                  custom_error_message="expected a block with one key: " + ", ".join(BLOCKS)),
+]
+
+
+# ---------------------------------------------------------------- the whole spec
+
+
+class Spec(Model):
+    document: Document
+    output: str | None = Field(None, description="Where the PDF goes, relative to report.yaml "
+                                                 "(default build/<spec name>.pdf).")
+    page: Page = Field(default_factory=Page)
+    fonts: Fonts
+    styles: dict[str, Style] = Field(default_factory=dict, description="Text styles by name; see the README.")
+    charts: ChartTheme = Field(default_factory=ChartTheme, description="The charts' theme.")
+    data: dict[str, TableSpec] = Field(default_factory=dict, description="Named data tables: a CSV/JSON file or inline rows.")
+    body: list[Block] = Field(min_length=1, description="The article, in reading order.")
+
+
+def em_or_pt(length: Length | None, em: float, default: float = 0.0) -> float:
+    return default if length is None else length.pt(em=em)

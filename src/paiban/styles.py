@@ -1,0 +1,88 @@
+"""Text styles: the built-in defaults of a Chinese feature page, merged with the editor's.
+
+The defaults follow clreq's conventions for print: Song (宋体) for body text, Hei (黑体) for
+headings, Kai (楷体) for the lead, byline and captions; body set on a 2-em indent and justified.
+An editor's `styles:` entry overrides only the keys it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paiban.spec.lengths import Length
+from paiban.spec.model import Spec
+
+DEFAULTS: dict[str, dict] = {
+    "body": dict(font="song", size="9.5pt", leading=1.7, indent="2em", align="justify", color="#1a1a1a",
+                 space_before="0pt", space_after="0pt", emphasis="dots", accent="#b3120f"),
+    "lead": dict(font="kai", size="11pt", leading=1.7, indent="2em", align="justify", color="#1a1a1a",
+                 space_after="0pt"),
+    "title": dict(font="hei", bold=True, size="30pt", leading=1.25, indent="0pt", align="center",
+                  color="#b3120f"),
+    "subtitle": dict(font="hei", size="15pt", leading=1.4, indent="0pt", align="center", color="#222222"),
+    "byline": dict(font="kai", size="11pt", leading=1.5, indent="0pt", align="center", color="#333333"),
+    "kicker": dict(font="hei", bold=True, size="10.5pt", leading=1.6, indent="0pt", align="left",
+                   color="#ffffff", accent="#b3120f"),
+    "headline": dict(font="hei", bold=True, size="14pt", leading=1.4, indent="0pt", align="left",
+                     color="#1a1a1a", accent="#b3120f"),
+    "subhead": dict(font="hei", bold=True, size="10pt", leading=1.7, indent="0pt", align="left",
+                    color="#1a1a1a"),
+    "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="justify", color="#333333"),
+    "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
+    "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
+    "header": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="left", color="#666666"),
+    "footer": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="center", color="#666666"),
+}
+_BASE = dict(font="song", bold=False, size="9.5pt", leading=1.7, indent="0pt", align="justify",
+             color="#1a1a1a", space_before="0pt", space_after="0pt", fallback=None, emphasis="dots",
+             accent="#b3120f")
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A style with every value known and every length in points."""
+
+    name: str
+    font: str
+    bold: bool
+    size: float
+    leading: float
+    indent: float
+    align: str
+    color: str
+    space_before: float
+    space_after: float
+    fallback: tuple[str, ...]
+    emphasis: str
+    accent: str
+
+
+def _pt(value: object, size: float) -> float:
+    if isinstance(value, Length):
+        return value.pt(em=size)
+    from paiban.spec.lengths import parse_length
+
+    return parse_length(value).pt(em=size)
+
+
+def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
+    """Every style the document may use, defaults merged with the spec's `styles:`."""
+    names = list(DEFAULTS) + [n for n in spec.styles if n not in DEFAULTS]
+    out: dict[str, TextStyle] = {}
+    for name in names:
+        merged = dict(_BASE)
+        merged.update(DEFAULTS.get(name, DEFAULTS["body"]))
+        given = spec.styles.get(name)
+        if given is not None:
+            merged.update(given.model_dump(exclude_none=True))
+        size = _pt(merged["size"], 10.0)
+        leading = merged["leading"]
+        leading_pt = leading * size if isinstance(leading, int | float) else _pt(leading, size)
+        fallback = merged["fallback"] or list(spec.fonts.fallback)
+        out[name] = TextStyle(
+            name=name, font=merged["font"], bold=bool(merged["bold"]), size=size, leading=leading_pt,
+            indent=_pt(merged["indent"], size), align=merged["align"], color=merged["color"],
+            space_before=_pt(merged["space_before"], size), space_after=_pt(merged["space_after"], size),
+            fallback=tuple(f for f in [merged["font"], *fallback] if f), emphasis=merged["emphasis"],
+            accent=merged["accent"])
+    return out

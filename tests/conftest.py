@@ -1,0 +1,28 @@
+"""Shared fixtures: the repo's default report built once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = ROOT / "fonts"
+
+
+def run_paiban(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess, as an editor would."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "paiban", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("default") / "report.pdf"
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
