@@ -35,7 +35,11 @@ class Bookmark(Flowable):
     def draw(self) -> None:
         c = self.canv
         c.bookmarkPage(self.key)
-        c.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+        # The last page may be laid out twice (column balancing): one outline entry per key.
+        done = c._doc.__dict__.setdefault("_paiban_outline", set())
+        if self.key not in done:
+            done.add(self.key)
+            c.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
         current = getattr(c, "_paiban_part", None)
         c._paiban_part = self.title if self.level == 0 else current
 

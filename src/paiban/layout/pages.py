@@ -82,10 +82,26 @@ class DeferredCanvas(Canvas):
         super().save()
 
 
+class ColumnFrame(Frame):
+    """A frame whose bottom can be raised for one page (bottom floats, balancing).
+
+    ReportLab's own `_saveGeom`/`_restoreGeom` pair is broken (it indexes a float), so the
+    raised bottom lives in `_y1p` and every reset recomputes the geometry from scratch.
+    """
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._geom()
+
+    def raise_bottom(self, by: float) -> None:
+        self.__dict__["_y1p"] = self._y1p + by
+        self.__dict__["_aH"] = self._y2 - self._y1p - self._topPadding
+
+
 def column_frames(geo: Geometry, page_number: int, top_y: float, bottom_y: float, prefix: str) -> list[Frame]:
     frames = []
     for i in range(geo.columns):
-        frames.append(Frame(geo.column_x(page_number, i), bottom_y, geo.column_width, top_y - bottom_y,
+        frames.append(ColumnFrame(geo.column_x(page_number, i), bottom_y, geo.column_width, top_y - bottom_y,
                             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                             id=f"{prefix}{i}", showBoundary=0))
     return frames
@@ -103,13 +119,205 @@ def make_templates(geo: Geometry, masthead_height: float) -> list[PageTemplate]:
     return [first, odd, even]
 
 
+class _Overflow(Exception):
+    """Raised while balancing when the last page's content would need another page."""
+
+
 class BriefingDoc(BaseDocTemplate):
-    """Alternates odd/even templates after the first page so inner margins sit at the binding."""
+    """ReportLab's doc template plus what a newspaper page needs and ReportLab lacks:
+
+    - odd/even page templates after the first page, so inner margins sit at the binding;
+    - floats: a FloatBlock that does not fit where it stands waits for the top (or bottom) of
+      the next column while the text goes on filling this one — no white gap is left behind;
+    - column balancing: the last page is laid out again with the shortest columns (in whole
+      body lines) that still hold its content, so its columns end at about the same height.
+    """
+
+    def __init__(self, *args, pitch: float = 0.0, balance: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pitch = pitch
+        self.balance = balance
+        self._pending: list = []  # floats waiting for a column (top or bottom)
+        self._story: list = []
+        self._snap: tuple | None = None
+        self._balancing = False
+        self.balanced_height: float | None = None
+
+    # ---------------------------------------------------------------- pages and frames
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - ReportLab's name
-        super().handle_pageBegin()
+        self._in_page_begin = True
+        try:
+            super().handle_pageBegin()
+        finally:
+            self._in_page_begin = False
+        self._snapshot()  # before any waiting float is drawn: balancing replays from here
+        if self._pending and _is_column(self.frame):
+            self._place_pending()
 
     def handle_pageEnd(self) -> None:  # noqa: N802
+        if self._balancing:
+            raise _Overflow
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
         super().handle_pageEnd()
+
+    def handle_frameBegin(self, resume: int = 0, pageTopFlowables=None) -> None:  # noqa: N802
+        super().handle_frameBegin(resume, pageTopFlowables)
+        if getattr(self, "_in_page_begin", False):
+            return
+        if self._pending and self.frame is not None and _is_column(self.frame):
+            self._place_pending()
+
+    # ---------------------------------------------------------------- floats
+
+    def handle_flowable(self, flowables: list) -> None:  # noqa: N802
+        from paiban.layout.grid import FloatBlock
+
+        f = flowables[0] if flowables else None
+        frame = getattr(self, "frame", None)
+        if isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
+            avail = frame._y - frame._y1p
+            _, h = f.wrap(frame._getAvailableWidth(), avail)
+            fits = h <= avail + 1e-6
+            if f.placement == "bottom" and fits and not self._pending:
+                del flowables[0]
+                self._place_bottom(f, h)
+                return
+            if f.placement == "top" and not frame._atTop or not fits or self._pending:
+                if frame._atTop and not fits and not self._pending:
+                    pass  # too tall for an empty column: let ReportLab split or report it
+                else:
+                    del flowables[0]
+                    self._pending.append(f)
+                    return
+        super().handle_flowable(flowables)
+
+    def _place_bottom(self, f, h: float) -> None:
+        frame = self.frame
+        f.drawOn(self.canv, frame._x1 + frame._leftPadding, frame._y1p)
+        frame.raise_bottom(h)
+        self._curPageFlowableCount += 1
+
+    def _place_pending(self) -> None:
+        frame = self.frame
+        waiting, self._pending = self._pending, []
+        for i, f in enumerate(waiting):
+            avail = frame._y - frame._y1p
+            _, h = f.wrap(frame._getAvailableWidth(), avail)
+            if h > avail + 1e-6:
+                self._pending = waiting[i:]
+                return
+            if f.placement == "bottom":
+                self._place_bottom(f, h)
+            else:
+                frame.add(f, self.canv)
+                self._curPageFlowableCount += 1
+
+    # ---------------------------------------------------------------- the build loop
+
+    def build(self, flowables, filename=None, canvasmaker=Canvas) -> None:
+        self._story = flowables
+        super().build(flowables, filename=filename, canvasmaker=canvasmaker)
+
+    def _endBuild(self) -> None:  # noqa: N802
+        if self._pending:
+            # floats still waiting at the end of the text: place them in the columns that follow
+            self._story.extend(self._pending)
+            self._pending = []
+            for f in self._story:
+                if hasattr(f, "placement"):
+                    f.placement = "here"
+            self._run(self._story)
+        if self.balance and self._snap is not None:
+            self._balance_last_page()
+        super()._endBuild()
+
+    def _run(self, flowables: list) -> None:
+        while flowables:
+            self.clean_hanging()
+            self.handle_flowable(flowables)
+        self.clean_hanging()
+
+    # ---------------------------------------------------------------- balancing
+
+    def _snapshot(self) -> None:
+        if self._balancing:
+            return
+        canv = self.canv
+        self._snap = (
+            list(self._story), _copy_state(self.__dict__, skip=("_snap", "_story")),
+            _copy_state(canv.__dict__), list(self._pending),
+        )
+
+    def _restore(self, height: float | None) -> list:
+        story, doc_state, canv_state, pending = self._snap  # type: ignore[misc]
+        snap = self._snap
+        self.__dict__.update(_copy_state(doc_state))
+        self._snap = snap
+        self.canv.__dict__.update(_copy_state(canv_state))
+        self._pending = list(pending)
+        flowables = list(story)
+        for f in flowables:
+            if hasattr(f, "_postponed"):
+                del f._postponed
+        for frame in self.pageTemplate.frames:
+            frame._reset()
+            if height is not None and _is_column(frame):
+                frame.raise_bottom(max(frame._height - height, 0.0))
+        self.frame = self.pageTemplate.frames[0]
+        if self._pending and _is_column(self.frame):
+            self._place_pending()
+        self._story = flowables
+        return flowables
+
+    def _fits(self, height: float) -> bool:
+        flowables = self._restore(height)
+        self._balancing = True
+        try:
+            self._run(flowables)
+            if self._pending:
+                return False
+            return True
+        except _Overflow:
+            return False
+        except Exception:  # a flowable that cannot live in a short column: not this height
+            return False
+        finally:
+            self._balancing = False
+
+    def _balance_last_page(self) -> None:
+        columns = [f for f in self.pageTemplate.frames if _is_column(f)]
+        if len(columns) < 2 or self.pitch <= 0:
+            return
+        full = columns[0]._height
+        lines = int(full // self.pitch)
+        lo, hi = 1, lines  # hi always fits (it is what the first pass did)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._fits(mid * self.pitch):
+                hi = mid
+            else:
+                lo = mid + 1
+        height = hi * self.pitch if hi < lines else None
+        flowables = self._restore(height)
+        self._run(flowables)
+        self.balanced_height = height
+
+
+def _is_column(frame: Frame) -> bool:
+    return frame.id != "masthead"
+
+
+def _copy_state(state: dict, skip: tuple[str, ...] = ()) -> dict:
+    """A copy deep enough that running the layout again does not disturb the saved state."""
+    out = {}
+    for k, v in state.items():
+        if k in skip:
+            continue
+        if isinstance(v, list):
+            v = list(v)
+        elif isinstance(v, dict) and k != "__dict__":
+            v = dict(v)
+        out[k] = v
+    return out

@@ -39,8 +39,9 @@ def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagno
         creator="paiban", producer="paiban (ReportLab)", lang=spec.document.language,
         leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
         pageTemplates=make_templates(geo, mast_h), allowSplitting=1, invariant=1,
+        pitch=composer.pitch, balance=True,
     )
-    decorate = RunningLines(loaded, assets, geo)
+    decorate = RunningLines(loaded, assets, geo, mast_h)
     from reportlab.platypus import FrameBreak
 
     flow = [*story.masthead, FrameBreak(), *story.flow]
@@ -68,7 +69,8 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
 class RunningLines:
     """Draws the header and footer of each page once the page count is known."""
 
-    def __init__(self, loaded: LoadedSpec, assets: Assets, geo: Geometry):
+    def __init__(self, loaded: LoadedSpec, assets: Assets, geo: Geometry, masthead_height: float):
+        self.masthead_height = masthead_height
         self.spec = loaded.spec
         self.assets = assets
         self.geo = geo
@@ -93,6 +95,13 @@ class RunningLines:
             canvas.setStrokeColor(HexColor(st.color))
             canvas.setLineWidth(0.4)
             canvas.line(left, y - st.size * 0.5, right, y - st.size * 0.5)
+        if page.column_rule and geo.columns > 1:
+            top = geo.height - geo.top - (self.masthead_height if number == 1 else 0)
+            canvas.setStrokeColor(HexColor("#9a9a9a"))
+            canvas.setLineWidth(0.3)
+            for i in range(1, geo.columns):
+                x = geo.column_x(number, i) - geo.gutter / 2
+                canvas.line(x, geo.bottom, x, top)
         if page.footer and (number > 1 or page.footer.first_page is not False):
             st = self.assets.styles["footer"]
             y = geo.bottom - st.size * 2.2

@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
 from paiban.errors import Diagnostics
-from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule, grid_height
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule
+from paiban.layout.grid import FloatBlock, GridGroup, GridSpace, Snap
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle
 
@@ -48,8 +49,15 @@ class Composer:
     def face(self, style: TextStyle):
         return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
 
-    def space(self, pt: float) -> Spacer:
-        return Spacer(0, grid_height(pt, self.pitch) if pt > 0 else 0)
+    def space(self, pt: float) -> GridSpace:
+        return GridSpace(pt / self.pitch, self.pitch)
+
+    def set(self, text: str, style: TextStyle) -> Flowable:
+        """A paragraph in the column: body-pitch styles sit on the grid already, others snap to it."""
+        p = self.para(text, style)
+        if abs(style.leading - self.pitch) < 1e-6:
+            return p
+        return Snap(p, self.pitch)
 
     # ------------------------------------------------------------ masthead
 
@@ -81,13 +89,13 @@ class Composer:
         for p in paragraphs(text):
             if style.space_before:
                 out.append(self.space(style.space_before))
-            out.append(self.para(p, style))
+            out.append(self.set(p, style))
             if style.space_after:
                 out.append(self.space(style.space_after))
         return out
 
     def _lead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
-        return self._text_paras(text, self.styles["lead"]) + [Spacer(0, self.pitch)]
+        return self._text_paras(text, self.styles["lead"]) + [self.space(self.pitch)]
 
     def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:
         if isinstance(value, str):
@@ -102,23 +110,27 @@ class Composer:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.pitch))
         head.append(self.para(part.title, s["headline"]))
-        head.append(Spacer(0, self.pitch * 0.5))
+        block = GridGroup(head, self.pitch, top=0.35, name=f"part {part.title}")
+        _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = []
         if part.break_ == "page":
             out.append(PageBreak())
         elif part.break_ == "column":
             out.append(FrameBreak())
         else:
-            out.append(CondPageBreak(self.pitch * 6))
-            out.append(Spacer(0, self.pitch))
-        out.append(KeepTogether(head))
+            out.append(self.space(self.pitch))
+        # never stranded: the heading goes with at least three lines of what follows
+        out.append(CondPageBreak(h + 3 * self.pitch))
+        out.append(block)
         return out
 
     def _subhead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
-        return [CondPageBreak(self.pitch * 4), self.para(text, self.styles["subhead"])]
+        block = GridGroup([self.para(text, self.styles["subhead"])], self.pitch, name="subhead")
+        _, h = block.wrap(self.column_width, 1e6)
+        return [CondPageBreak(h + 3 * self.pitch), block]
 
     def _credit(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
-        return [Spacer(0, self.pitch * 0.5), self.para(text, self.styles["credit"])]
+        return [GridGroup([self.para(text, self.styles["credit"])], self.pitch, name="credit")]
 
     def _quote(self, quote, i: int, parts: list[str]) -> list[Flowable]:
         s = self.styles["quote"]
@@ -126,7 +138,7 @@ class Composer:
         if quote.source:
             items.append(self.para("—— " + quote.source, self.styles["credit"]))
         items.append(Rule(s.color, 1.0, self.pitch * 0.5))
-        return [KeepTogether(items)]
+        return [FloatBlock(items, self.pitch, "here", name="quote")]
 
     def caption(self, text: str | None) -> tuple[int, Flowable | None]:
         self.figure_no += 1
@@ -145,8 +157,15 @@ class Composer:
             from paiban.layout.images import image_flowable
 
             box = image_flowable(self.loaded, image, i, self.pitch)
-        items = [box] + ([Spacer(0, cs.size * 0.4), cap] if cap else []) + [Spacer(0, self.pitch * 0.5)]
-        return [KeepTogether(items)]
+        return [self.float([box], cap, image.placement, f"图{number}")]
+
+    def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str) -> FloatBlock:
+        """A figure block: content, its caption, and half a line of air, floated as asked."""
+        items = list(content)
+        if caption is not None:
+            items += [Spacer(0, self.styles["caption"].size * 0.4), caption]
+        items.append(Spacer(0, self.pitch * 0.5))
+        return FloatBlock(items, self.pitch, placement, name=name)
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
         from paiban.layout.figures import figure_flowables

@@ -1,0 +1,109 @@
+"""The baseline grid: every block in a column takes a whole number of body lines.
+
+Body paragraphs already do (lines × leading). Everything else — headings, figures, captions,
+credits — is wrapped so its height is rounded up to the grid, which keeps the body lines of
+neighbouring columns on shared baselines, as in newspaper print.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.platypus import Flowable
+
+
+def on_grid(height: float, pitch: float) -> float:
+    """`height` rounded up to whole lines of `pitch` (a hair of slack absorbs float noise)."""
+    if pitch <= 0 or height <= 0:
+        return max(height, 0.0)
+    return math.ceil(height / pitch - 1e-4) * pitch
+
+
+class GridSpace(Flowable):
+    """Vertical space in whole lines that disappears at the top of a column."""
+
+    def __init__(self, lines: float, pitch: float):
+        super().__init__()
+        self.lines, self.pitch = lines, pitch
+        self.width = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        if frame is not None and frame._atTop:
+            self.height = 0.0
+        else:
+            self.height = on_grid(self.lines * self.pitch, self.pitch)
+        return 0.0, self.height
+
+    def draw(self) -> None:
+        pass
+
+
+class GridGroup(Flowable):
+    """A few flowables kept together and padded to whole lines (headings, figures, captions).
+
+    `top` is the share of the padding set above the content (0.5 centres it), so a heading
+    can sit closer to the text it introduces.
+    """
+
+    def __init__(self, items: list[Flowable], pitch: float, *, top: float = 0.5, name: str = ""):
+        super().__init__()
+        self.items, self.pitch, self.top, self.name = items, pitch, top, name
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self._sizes = []
+        total = 0.0
+        for i, f in enumerate(self.items):
+            w, h = f.wrap(aw, max(ah - total, 0.0))
+            if i:
+                total += f.getSpaceBefore()
+            self._sizes.append((w, h))
+            total += h
+        self.content_height = total
+        self.height = on_grid(total, self.pitch)
+        return aw, self.height
+
+    def draw(self) -> None:
+        y = self.height - (self.height - self.content_height) * self.top
+        for i, (f, (_w, h)) in enumerate(zip(self.items, self._sizes, strict=True)):
+            if i:
+                y -= f.getSpaceBefore()
+            y -= h
+            f.drawOn(self.canv, 0, y)
+
+    def identity(self, maxLen: int | None = None) -> str:  # noqa: N803 - ReportLab's name
+        return f"<{self.name or 'block'}>"
+
+
+class Snap(Flowable):
+    """One splittable flowable (a paragraph in a non-body style) kept on the grid piece by piece."""
+
+    def __init__(self, inner: Flowable, pitch: float):
+        super().__init__()
+        self.inner, self.pitch = inner, pitch
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        w, h = self.inner.wrap(aw, ah)
+        self.width, self.inner_height = w, h
+        self.height = on_grid(h, self.pitch)
+        return w, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        return [Snap(p, self.pitch) for p in self.inner.split(aw, ah)]
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, (self.height - self.inner_height) / 2)
+
+
+class FloatBlock(GridGroup):
+    """A figure, data box or image that may float to the top or bottom of a column.
+
+    `placement`: here (placed where it stands if it fits, else at the top of the next column,
+    while the text goes on filling this one), top, or bottom — as LaTeX's figure floats.
+    """
+
+    def __init__(self, items: list[Flowable], pitch: float, placement: str = "here", *, name: str = ""):
+        super().__init__(items, pitch, top=0.5, name=name)
+        self.placement = placement
