@@ -45,7 +45,7 @@ def baseline_alignment(doc: pymupdf.Document, size: float, column_lefts: int | N
             if abs(nearest - x0) < size * 2.5:
                 groups[nearest].append(y)
         keys = sorted(groups)
-        for a, b in zip(keys, keys[1:]):
+        for a, b in zip(keys, keys[1:], strict=False):
             ya, yb = sorted(groups[a]), sorted(groups[b])
             lo, hi = max(ya[0], yb[0]), min(ya[-1], yb[-1])
             for y in ya:
