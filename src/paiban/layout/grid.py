@@ -104,6 +104,8 @@ class FloatBlock(GridGroup):
     while the text goes on filling this one), top, or bottom — as LaTeX's figure floats.
     """
 
-    def __init__(self, items: list[Flowable], pitch: float, placement: str = "here", *, name: str = ""):
+    def __init__(self, items: list[Flowable], pitch: float, placement: str = "here", *, name: str = "",
+                 wide: bool = False):
         super().__init__(items, pitch, top=0.5, name=name)
         self.placement = placement
+        self.wide = wide  # spans every column of the page

@@ -138,6 +138,7 @@ class BriefingDoc(BaseDocTemplate):
         self.pitch = pitch
         self.balance = balance
         self._pending: list = []  # floats waiting for a column (top or bottom)
+        self._pending_wide: list = []  # page-wide floats waiting for the next page
         self._story: list = []
         self._snap: tuple | None = None
         self._balancing = False
@@ -152,6 +153,11 @@ class BriefingDoc(BaseDocTemplate):
         finally:
             self._in_page_begin = False
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
+        self._page_begun()
+
+    def _page_begun(self) -> None:
+        if self._pending_wide and _is_column(self.frame):
+            self._place_wide()
         if self._pending and _is_column(self.frame):
             self._place_pending()
 
@@ -176,6 +182,15 @@ class BriefingDoc(BaseDocTemplate):
 
         f = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
+        if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
+            del flowables[0]
+            columns = self._columns()
+            if (f.placement != "top" and not self._pending_wide and columns and frame is columns[0]
+                    and self._fits_wide_bottom(f, columns)):
+                self._place_wide_bottom(f, columns)
+            else:
+                self._pending_wide.append(f)
+            return
         if isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
             avail = frame._y - frame._y1p
             _, h = f.wrap(frame._getAvailableWidth(), avail)
@@ -199,6 +214,48 @@ class BriefingDoc(BaseDocTemplate):
         frame.raise_bottom(h)
         self._curPageFlowableCount += 1
 
+    def _columns(self) -> list[Frame]:
+        return [fr for fr in self.pageTemplate.frames if _is_column(fr)]
+
+    def _text_box(self, columns: list[Frame]) -> tuple[float, float]:
+        left = columns[0]._x1 + columns[0]._leftPadding
+        right = columns[-1]._x2 - columns[-1]._rightPadding
+        return left, right - left
+
+    def _fits_wide_bottom(self, f, columns: list[Frame]) -> bool:
+        _, width = self._text_box(columns)
+        _, h = f.wrap(width, 1e6)
+        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame else self.pitch * 3) for fr in columns)
+
+    def _place_wide_bottom(self, f, columns: list[Frame]) -> None:
+        left, width = self._text_box(columns)
+        _, h = f.wrap(width, 1e6)
+        f.drawOn(self.canv, left, columns[0]._y1p)
+        for fr in columns:
+            fr.raise_bottom(h)
+        self._curPageFlowableCount += 1
+
+    def _place_wide(self) -> None:
+        """Page-wide floats at the top of a fresh page: the columns start below them."""
+        columns = self._columns()
+        left, width = self._text_box(columns)
+        waiting, self._pending_wide = self._pending_wide, []
+        for i, f in enumerate(waiting):
+            _, h = f.wrap(width, 1e6)
+            top = columns[0]._y
+            if top - h < columns[0]._y1p + self.pitch * 4 and i > 0:
+                self._pending_wide = waiting[i:]
+                return
+            if f.placement == "bottom":
+                f.drawOn(self.canv, left, columns[0]._y1p)
+                for fr in columns:
+                    fr.raise_bottom(h)
+            else:
+                f.drawOn(self.canv, left, top - h)
+                for fr in columns:
+                    fr._y = top - h
+            self._curPageFlowableCount += 1
+
     def _place_pending(self) -> None:
         frame = self.frame
         waiting, self._pending = self._pending, []
@@ -221,8 +278,11 @@ class BriefingDoc(BaseDocTemplate):
         super().build(flowables, filename=filename, canvasmaker=canvasmaker)
 
     def _endBuild(self) -> None:  # noqa: N802
-        if self._pending:
+        if self._pending or self._pending_wide:
             # floats still waiting at the end of the text: place them in the columns that follow
+            if self._pending_wide:
+                self.handle_pageBreak()
+                self.clean_hanging()
             self._story.extend(self._pending)
             self._pending = []
             for f in self._story:
@@ -247,16 +307,17 @@ class BriefingDoc(BaseDocTemplate):
         canv = self.canv
         self._snap = (
             list(self._story), _copy_state(self.__dict__, skip=("_snap", "_story")),
-            _copy_state(canv.__dict__), list(self._pending),
+            _copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
         )
 
     def _restore(self, height: float | None) -> list:
-        story, doc_state, canv_state, pending = self._snap  # type: ignore[misc]
+        story, doc_state, canv_state, pending, wide = self._snap  # type: ignore[misc]
         snap = self._snap
         self.__dict__.update(_copy_state(doc_state))
         self._snap = snap
         self.canv.__dict__.update(_copy_state(canv_state))
         self._pending = list(pending)
+        self._pending_wide = list(wide)
         flowables = list(story)
         for f in flowables:
             if hasattr(f, "_postponed"):
@@ -266,8 +327,7 @@ class BriefingDoc(BaseDocTemplate):
             if height is not None and _is_column(frame):
                 frame.raise_bottom(max(frame._height - height, 0.0))
         self.frame = self.pageTemplate.frames[0]
-        if self._pending and _is_column(self.frame):
-            self._place_pending()
+        self._page_begun()
         self._story = flowables
         return flowables
 
@@ -276,9 +336,7 @@ class BriefingDoc(BaseDocTemplate):
         self._balancing = True
         try:
             self._run(flowables)
-            if self._pending:
-                return False
-            return True
+            return not (self._pending or self._pending_wide)
         except _Overflow:
             return False
         except Exception:  # a flowable that cannot live in a short column: not this height

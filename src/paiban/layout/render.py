@@ -55,6 +55,7 @@ def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagno
         if isinstance(exc, LayoutError):
             raise BuildError(f"layout: {exc}") from None
         raise
+    composer.segmenter.save()
     return decorate.pages
 
 

@@ -16,6 +16,7 @@ from paiban.assets import Assets
 from paiban.errors import Diagnostics
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule
 from paiban.layout.grid import FloatBlock, GridGroup, GridSpace, Snap
+from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle
 
@@ -45,9 +46,15 @@ class Composer:
         self.styles = assets.styles
         self.pitch = self.styles["body"].leading
         self.figure_no = 0
+        self.segmenter = Segmenter(loaded.cache_dir)
 
     def face(self, style: TextStyle):
         return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
+
+    def headline(self, text: str, style: TextStyle) -> Flowable:
+        weight = "bold" if style.bold else "regular"
+        faces = self.assets.fonts.chain(style.fallback, weight)
+        return Headline(text, faces, style.size, lambda line: self.para(line, style), self.segmenter)
 
     def space(self, pt: float) -> GridSpace:
         return GridSpace(pt / self.pitch, self.pitch)
@@ -82,7 +89,8 @@ class Composer:
             value = getattr(block, kind)
             handler = getattr(self, f"_{kind.rstrip('_')}")
             flow.extend(handler(value, i, parts))
-        return Story(masthead=self.masthead(), flow=flow, parts=parts)
+        story = Story(masthead=self.masthead(), flow=flow, parts=parts)
+        return story
 
     def _text_paras(self, text: str, style: TextStyle) -> list[Flowable]:
         out: list[Flowable] = []
@@ -109,7 +117,7 @@ class Composer:
         if part.kicker:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.pitch))
-        head.append(self.para(part.title, s["headline"]))
+        head.append(self.headline(part.title, s["headline"]))
         block = GridGroup(head, self.pitch, top=0.35, name=f"part {part.title}")
         _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = []

@@ -32,6 +32,11 @@ class LoadedSpec:
     def where(self, keys: Sequence[Any], *, at_key: bool = False) -> Location:
         return self.source.where(keys, at_key=at_key)
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where derived files live (converted fonts, word segmentation): safe to delete."""
+        return self.base_dir / ".paiban-cache"
+
     def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
         return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
                             allow_outside=self.allow_outside, must_exist=must_exist, what=what)
