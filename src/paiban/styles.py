@@ -28,6 +28,7 @@ DEFAULTS: dict[str, dict] = {
     "subhead": dict(font="hei", bold=True, size="10pt", leading=1.7, indent="0pt", align="left",
                     color="#1a1a1a"),
     "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="justify", color="#333333"),
+    "source": dict(font="kai", size="7.5pt", leading=1.5, indent="0pt", align="left", color="#666666"),
     "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
     "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
     "header": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="left", color="#666666"),

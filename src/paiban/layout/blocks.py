@@ -35,6 +35,7 @@ class Bookmark(Flowable):
     def draw(self) -> None:
         c = self.canv
         c.bookmarkPage(self.key)
+        c._doc.__dict__.setdefault("_paiban_part_pages", {})[self.key] = c.getPageNumber()
         # The last page may be laid out twice (column balancing): one outline entry per key.
         done = c._doc.__dict__.setdefault("_paiban_outline", set())
         if self.key not in done:
@@ -126,3 +127,53 @@ class ImagePlaceholder(Flowable):
         c.setFillColor(HexColor("#555555"))
         c.setFont(self.face.rl_name, self.size)
         c.drawCentredString(cx, cy - self.size * 0.35, self.label)
+
+
+class Contents(Flowable):
+    """A table of contents: part titles with dotted leaders to their page numbers.
+
+    Page numbers are only known once the layout is done, so they are drawn then
+    (`DeferredCanvas.later`); the block's height is fixed now: one line per part.
+    """
+
+    def __init__(self, entries: list[tuple[str, str]], face: Face, size: float, pitch: float, color: str):
+        super().__init__()
+        self.entries, self.face, self.size, self.pitch, self.color = entries, face, size, pitch, color
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = len(self.entries) * self.pitch
+        return aw, self.height
+
+    def _text_width(self, text: str) -> float:
+        return sum(self.face.advance(ch) for ch in text) * self.size
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFont(self.face.rl_name, self.size)
+        c.setFillColor(HexColor(self.color))
+        origin = c.absolutePosition(0, 0)
+        rows = []
+        for i, (title, key) in enumerate(self.entries):
+            y = self.height - (i + 1) * self.pitch + (self.pitch - self.size) / 2 + self.size * 0.12
+            c.drawString(0, y, title)
+            rows.append((y, key, self._text_width(title)))
+        width, face, size, color = self.width, self.face, self.size, self.color
+
+        def numbers(canvas) -> None:
+            pages = canvas._doc.__dict__.get("_paiban_part_pages", {})
+            canvas.saveState()
+            canvas.setFont(face.rl_name, size)
+            canvas.setFillColor(HexColor(color))
+            for y, key, title_w in rows:
+                number = str(pages.get(key, ""))
+                num_w = sum(face.advance(ch) for ch in number) * size
+                x0, y0 = origin[0], origin[1] + y
+                canvas.drawRightString(x0 + width, y0, number)
+                unit = (face.advance("·") + face.advance(" ")) * size
+                n = int((width - title_w - num_w - size) / max(unit, 0.1))
+                if n > 0:
+                    canvas.drawRightString(x0 + width - num_w - size * 0.5, y0, " ".join("·" * n))
+            canvas.restoreState()
+
+        c.later(numbers)

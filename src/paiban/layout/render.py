@@ -63,7 +63,9 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
     kwargs.setdefault("pageCompression", 1)
     # ReportLab starts every page in Helvetica, which would put an unembedded font in the PDF.
     kwargs["initialFontName"] = decorate.initial_font
-    c = DeferredCanvas(*args, decorate=decorate, **kwargs)
+    bleed = decorate.geo.bleed
+    trim = (decorate.geo.width, decorate.geo.height, bleed + 6 * 72 / 25.4) if bleed > 0 else None
+    c = DeferredCanvas(*args, decorate=decorate, trim=trim, **kwargs)
     return c
 
 

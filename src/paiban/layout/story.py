@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
-from paiban.errors import Diagnostics
+from paiban.errors import Diagnostics, InputError
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule
 from paiban.layout.grid import FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
@@ -21,6 +21,7 @@ from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle
 
 _PARA_SPLIT = re.compile(r"\n[ \t\u3000]*\n")
+_REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
 ParagraphFactory = Callable[[str, TextStyle], Flowable]
 
@@ -45,8 +46,10 @@ class Composer:
         self.column_width, self.text_width = column_width, text_width
         self.styles = assets.styles
         self.pitch = self.styles["body"].leading
-        self.figure_no = 0
         self.segmenter = Segmenter(loaded.cache_dir)
+        self.numbers_by_index: dict[int, int] = {}
+        self.numbers: dict[str, int] = {}
+        self.block_index = 0
 
     def face(self, style: TextStyle):
         return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
@@ -81,20 +84,48 @@ class Composer:
 
     # ------------------------------------------------------------ body
 
+    def number_figures(self) -> dict[str, int]:
+        """图 numbers in reading order: every figure and image, and facts boxes with a caption."""
+        numbers: dict[str, int] = {}
+        n = 0
+        for i, block in enumerate(self.loaded.spec.body):
+            kind = next(iter(type(block).model_fields))
+            value = getattr(block, kind)
+            if kind in ("figure", "image") or (kind == "facts" and value.caption):
+                n += 1
+                self.numbers_by_index[i] = n
+                if getattr(value, "id", None):
+                    numbers[value.id] = n
+        return numbers
+
     def compose(self) -> Story:
+        self.numbers = self.number_figures()
         flow: list[Flowable] = []
         parts: list[str] = []
         for i, block in enumerate(self.loaded.spec.body):
             kind = next(iter(type(block).model_fields))
             value = getattr(block, kind)
             handler = getattr(self, f"_{kind.rstrip('_')}")
+            self.block_index = i
             flow.extend(handler(value, i, parts))
-        story = Story(masthead=self.masthead(), flow=flow, parts=parts)
-        return story
+        return Story(masthead=self.masthead(), flow=flow, parts=parts)
+
+    def refs(self, text: str) -> str:
+        """`{fig:ID}` in text becomes 图N, the number that figure got."""
+
+        def sub(m: re.Match) -> str:
+            number = self.numbers.get(m.group(1))
+            if number is None:
+                raise InputError(f"unknown figure {m.group(1)!r} in {m.group(0)}; figure ids: "
+                                 f"{', '.join(self.numbers) or 'none'}",
+                                 self.loaded.where(["body", self.block_index]), f"body[{self.block_index}]")
+            return f"图{number}"
+
+        return _REF.sub(sub, text)
 
     def _text_paras(self, text: str, style: TextStyle) -> list[Flowable]:
         out: list[Flowable] = []
-        for p in paragraphs(text):
+        for p in paragraphs(self.refs(text)):
             if style.space_before:
                 out.append(self.space(style.space_before))
             out.append(self.set(p, style))
@@ -149,10 +180,10 @@ class Composer:
         return [FloatBlock(items, self.pitch, "here", name="quote")]
 
     def caption(self, text: str | None) -> tuple[int, Flowable | None]:
-        self.figure_no += 1
+        number = self.numbers_by_index.get(self.block_index, 0)
         if not text:
-            return self.figure_no, None
-        return self.figure_no, self.para(f"图{self.figure_no}　{text}", self.styles["caption"])
+            return number, None
+        return number, self.para(f"图{number}　{text}", self.styles["caption"])
 
     def _image(self, image, i: int, parts: list[str]) -> list[Flowable]:
         number, cap = self.caption(image.caption)
@@ -165,15 +196,16 @@ class Composer:
             from paiban.layout.images import image_flowable
 
             box = image_flowable(self.loaded, image, i, self.pitch)
-        return [self.float([box], cap, image.placement, f"图{number}")]
+        return [self.float([box], cap, image.placement, f"图{number}", wide=image.width == "page")]
 
-    def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str) -> FloatBlock:
+    def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
+              *, wide: bool = False) -> FloatBlock:
         """A figure block: content, its caption, and half a line of air, floated as asked."""
         items = list(content)
         if caption is not None:
             items += [Spacer(0, self.styles["caption"].size * 0.4), caption]
         items.append(Spacer(0, self.pitch * 0.5))
-        return FloatBlock(items, self.pitch, placement, name=name)
+        return FloatBlock(items, self.pitch, placement, name=name, wide=wide)
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
         from paiban.layout.figures import figure_flowables
