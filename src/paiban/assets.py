@@ -6,14 +6,18 @@ laid out, so a missing glyph or a broken CSV is reported with its location and n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from paiban.errors import Diagnostics, InputError, Location, Problem
-from paiban.fonts import FontBook
+from paiban.fonts import FaceSource, FontBook, find_installed
 from paiban.spec import LoadedSpec
+from paiban.spec.loader import dotted
 from paiban.styles import TextStyle, resolve_styles
 
 
@@ -27,83 +31,405 @@ class Assets:
     charts_cached: list[str] = field(default_factory=list)
 
 
-def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, tuple[Path, int]]], dict[str, Location]]:
-    families: dict[str, dict[str, tuple[Path, int]]] = {}
+def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]], dict[str, Location]]:
+    """Each family's faces as files: paths resolved, names looked up, bold supplied where it can be.
+
+    A family without a bold face gets one from a variable regular face (its wght axis at 700),
+    or, with `fake_bold: true`, the regular face marked for stroke emboldening.
+    """
+    families: dict[str, dict[str, FaceSource]] = {}
     where: dict[str, Location] = {}
+    problems: list[Problem] = []
     for fam, family in loaded.spec.fonts.families.items():
-        faces: dict[str, tuple[Path, int]] = {}
+        faces: dict[str, FaceSource] = {}
         for weight in ("regular", "bold"):
             face = getattr(family, weight)
             if face is None:
                 continue
             keys: list[Any] = ["fonts", fam, weight]
-            if isinstance(face, str):
-                path, index = loaded.resolve(face, keys, what="font file"), 0
-            else:
-                path = loaded.resolve(face.path or "", [*keys, "path"], what="font file")
-                index = face.index or 0
-            faces[weight] = (path, index)
-            where[f"{fam}.{weight}"] = loaded.where(keys)
+            where[f"{fam}.{weight}"] = at = loaded.where(keys)
+            try:
+                faces[weight] = _face_source(loaded, face, keys, weight, at)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if "regular" in faces and "bold" not in faces:
+            bold = _variable_bold(faces["regular"])
+            if bold is not None:
+                faces["bold"] = bold
+            elif family.fake_bold:
+                faces["bold"] = replace(faces["regular"], fake_bold=True)
         families[fam] = faces
+    if problems:
+        raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     return families, where
 
 
-def texts_by_style(loaded: LoadedSpec) -> Iterator[tuple[str, str, Location]]:
-    """(style name, text, where) for every piece of text the document sets."""
+def _face_source(loaded: LoadedSpec, face: Any, keys: list[Any], weight: str, at: Location) -> FaceSource:
+    if isinstance(face, str):
+        return FaceSource(loaded.resolve(face, keys, what="font file"), where=at)
+    if face.path:
+        path = loaded.resolve(face.path, [*keys, "path"], what="font file")
+        return FaceSource(path, face.index or 0, name=face.name, instance=face.weight, where=at)
+    found = find_installed(face.name, bold=weight == "bold", weight=face.weight)
+    if found is None:
+        raise InputError(f"no installed font is named {face.name!r}; give its file as path:, or check "
+                         "the name with `fc-list : family`", loaded.where([*keys, "name"]),
+                         dotted([*keys, "name"]))
+    index = face.index if face.index is not None else found.index
+    return FaceSource(found.path, index, instance=face.weight, lookup=face.name, where=at)
+
+
+def _variable_bold(regular: FaceSource) -> FaceSource | None:
+    """The bold instance of a variable regular face, when its wght axis reaches bold."""
+    from paiban.fonts import sniff
+
+    try:
+        info = sniff(regular.path)
+        if regular.index >= info.faces or "fvar" not in info.tables[regular.index]:
+            return None
+        from fontTools.ttLib import TTFont as FTFont
+
+        with FTFont(str(regular.path), fontNumber=regular.index, lazy=True) as ft:
+            axes = {a.axisTag: a for a in ft["fvar"].axes}
+    except Exception:  # noqa: BLE001 - an unreadable font is reported when it is loaded
+        return None
+    if "wght" not in axes or axes["wght"].maxValue < 600:
+        return None
+    return replace(regular, instance=min(700.0, axes["wght"].maxValue))
+
+
+def font_cache_dir(loaded: LoadedSpec) -> Path:
+    """Where converted fonts are kept between builds: beside the spec (gitignored)."""
+    return loaded.base_dir / ".paiban-cache" / "fonts"
+
+
+def font_book(loaded: LoadedSpec) -> FontBook:
+    families, where = font_families(loaded)
+    return FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded))
+
+
+@dataclass(frozen=True)
+class TextUse:
+    """A piece of text the document draws, the style it is set in, and where it was written.
+
+    `style` None: drawn inside a chart (the charts: font and fallback). `keys` is the spec key
+    path of its node; `where` is set instead for text from a data file (the CSV line).
+    """
+
+    style: str | None
+    text: str
+    keys: tuple[Any, ...] = ()
+    where: Location | None = None
+    bold: bool = False
+
+
+# Text the layout itself adds around the editor's (figure numbers, the image placeholder).
+LAYOUT_TEXT = "图　片待补0123456789"
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_FIELD = re.compile(r"\{[a-z]+\}")
+
+
+def text_uses(loaded: LoadedSpec) -> Iterator[TextUse]:
+    """Every piece of text the document sets: body, headings, captions, running lines, charts."""
     spec = loaded.spec
     doc = spec.document
     for key, style in (("title", "title"), ("subtitle", "subtitle"), ("byline", "byline")):
         value = getattr(doc, key)
         if value:
-            yield style, value, loaded.where(["document", key])
+            yield TextUse(style, value, ("document", key))
+    figures = False
     for i, block in enumerate(spec.body):
         kind = next(iter(type(block).model_fields))
         value = getattr(block, kind)
-        at = loaded.where(["body", i, kind])
+        kind = kind.rstrip("_")
+        at = ("body", i, kind)
         if kind == "lead":
-            yield "lead", value, at
+            yield from _marked("lead", value, at)
         elif kind == "text":
-            yield ("body", value, at) if isinstance(value, str) else (value.style, value.text, at)
+            if isinstance(value, str):
+                yield from _marked("body", value, at)
+            else:
+                yield from _marked(value.style, value.text, (*at, "text"))
         elif kind == "part":
-            yield "headline", value.title, at
+            yield TextUse("headline", value.title, (*at, "title"))
             if value.kicker:
-                yield "kicker", value.kicker, at
-        elif kind == "subhead":
-            yield "subhead", value, at
-        elif kind == "credit":
-            yield "credit", value, at
+                yield TextUse("kicker", value.kicker, (*at, "kicker"))
+        elif kind in ("subhead", "credit"):
+            yield TextUse(kind, value, at)
         elif kind == "quote":
-            yield "quote", value.text + (value.source or ""), at
+            yield TextUse("quote", value.text, (*at, "text"))
+            if value.source:
+                yield TextUse("credit", value.source, (*at, "source"))
         elif kind in ("image", "figure", "facts"):
             for attr in ("caption", "title", "source"):
                 text = getattr(value, attr, None)
                 if isinstance(text, str):
-                    yield "caption", text, at
+                    yield TextUse("caption", text, (*at, attr))
+            if kind == "figure":
+                figures = True
+                for attr in ("note", "center"):
+                    text = getattr(value, attr, None)
+                    if text:
+                        yield TextUse(None, text, (*at, attr))
+            elif kind == "facts":
+                figures = True
+                for j, item in enumerate(value.items):
+                    for attr in ("value", "unit", "label"):
+                        text = getattr(item, attr)
+                        if text not in ("", None):
+                            yield TextUse(None, str(text), (*at, "items", j, attr))
+    if figures:
+        yield from _chart_table_texts(loaded)
+        if spec.charts.approx_note:
+            yield TextUse(None, spec.charts.approx_note + "约", ("charts", "approx_note"))
+    yield from _running_lines(loaded)
+
+
+def _marked(style: str, text: str, keys: tuple[Any, ...]) -> Iterator[TextUse]:
+    """A paragraph's text, its **bold** runs apart (they are set in the bold face), markup removed."""
+    plain = _BOLD.sub("", text)
+    yield TextUse(style, plain.replace("*", ""), keys)
+    bold = "".join(m.group(1) for m in _BOLD.finditer(text)).replace("*", "")
+    if bold:
+        yield TextUse(style, bold, keys, bold=True)
+
+
+def _running_lines(loaded: LoadedSpec) -> Iterator[TextUse]:
+    spec = loaded.spec
+    parts = [(i, b.part.title) for i, b in enumerate(spec.body) if getattr(b, "part", None) is not None]
+    for which in ("header", "footer"):
+        line = getattr(spec.page, which)
+        if line is None:
+            continue
+        for side in ("left", "center", "right"):
+            template = getattr(line, side)
+            if not template:
+                continue
+            keys = ("page", which, side)
+            yield TextUse(which, _FIELD.sub("", template).replace("{{", "{").replace("}}", "}"), keys)
+            if "{page}" in template or "{pages}" in template:
+                yield TextUse(which, "0123456789", keys)
+            for field_name in ("title", "subtitle", "date"):
+                value = getattr(spec.document, field_name)
+                if "{" + field_name + "}" in template and value:
+                    yield TextUse(which, value, ("document", field_name))
+            if "{part}" in template:
+                for i, title in parts:
+                    yield TextUse(which, title, ("body", i, "part", "title"))
+
+
+def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:
+    """Category names, series names, units and text cells of the tables charts draw.
+
+    A table that does not load is skipped here: the charts stage reports it, located.
+    """
+    from paiban.charts.tables import load_table
+
+    spec = loaded.spec
+    tables: dict[str, Any] = {}
+    for i, block in enumerate(spec.body):
+        fig = getattr(block, "figure", None)
+        if fig is None:
+            continue
+        keys = ("body", i, "figure")
+        try:
+            if isinstance(fig.data, str):
+                if fig.data not in spec.data:
+                    continue
+                if fig.data not in tables:
+                    tables[fig.data] = load_table(fig.data, spec.data[fig.data], loaded.base_dir, loaded.where,
+                                                  ("data", fig.data))
+                table = tables[fig.data]
+            else:
+                table = load_table(fig.id, fig.data, loaded.base_dir, loaded.where, (*keys, "data"))
+        except InputError:
+            continue
+        cols = list(table.columns)
+        x = fig.x if fig.x in cols else (cols[0] if cols else None)
+        extra = {c for c in (fig.series, fig.unit_column, fig.approx) if c}
+        ys = [c for c in (fig.y_columns or [c for c in cols if c != x and c not in extra]) if c in cols]
+        label_cols = [c for c in (x, fig.series, fig.unit_column) if c in cols]
+        header = ys + ([fig.series] if fig.series in cols else [])
+        units = "".join(table.units.get(c, "") for c in ys) + (fig.unit or "")
+        yield TextUse(None, "".join(header) + units, (), table.header_where or loaded.where(keys))
+        for r, row in enumerate(table.rows):
+            text = "".join(str(row[cols.index(c)]) for c in label_cols
+                           if cols.index(c) < len(row) and isinstance(row[cols.index(c)], str))
+            if text:
+                yield TextUse(None, text, (), table.where_row(r))
+
+
+def document_chars(loaded: LoadedSpec) -> str:
+    """Every character the document may draw: what converted (subset) fonts must hold."""
+    chars: set[str] = set(LAYOUT_TEXT)
+    for use in text_uses(loaded):
+        chars.update(use.text)
+    return "".join(sorted(chars))
+
+
+def texts_by_style(loaded: LoadedSpec) -> Iterator[tuple[str, str, Location]]:
+    """(style name, text, where) for every piece of text set in a text style."""
+    for use in text_uses(loaded):
+        if use.style is not None:
+            yield use.style, use.text, use.where or loaded.where(list(use.keys))
+
+
+def locate(loaded: LoadedSpec, use: TextUse, ch: str) -> list[Location]:
+    """Each place `ch` is written in the node of `use`: its line (and column) in report.yaml,
+    inside a literal block too; the node's start when it cannot be found (an escape, a data file)."""
+    if use.where is not None or not use.keys:
+        return [use.where or Location(loaded.source.name)]
+    node, _, matched = loaded.source.node_at(list(use.keys))
+    start = getattr(node, "start_mark", None)
+    end = getattr(node, "end_mark", None)
+    buffer = getattr(start, "buffer", None)
+    if matched == len(use.keys) and isinstance(node, yaml.ScalarNode) and buffer is not None and end is not None:
+        span = buffer[start.pointer:end.pointer]
+        out: list[Location] = []
+        pos = span.find(ch)
+        while pos >= 0:
+            line = start.line + span.count("\n", 0, pos)
+            nl = span.rfind("\n", 0, pos)
+            column = (start.column + pos) if nl < 0 else pos - nl - 1
+            out.append(Location(loaded.source.name, line + 1, column + 1))
+            pos = span.find(ch, pos + len(ch))
+        if out:
+            return out
+    return [loaded.where(list(use.keys))]
+
+
+def _chart_chain(loaded: LoadedSpec, families: list[str]) -> tuple[str, ...]:
+    theme = loaded.spec.charts
+    chain = tuple(dict.fromkeys(f for f in [theme.font, *theme.fallback] if f in families))
+    return chain or tuple(families[:1])
 
 
 def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle],
                    diagnostics: Diagnostics) -> None:
-    """Every character must have a glyph in its style's font or a fallback: never a silent blank."""
+    """The fonts checked before layout: every character has a glyph in its style's font or a
+    fallback (never a silent blank), bold is real where asked for, and fonts found by name say
+    which file they are.
+
+    A character no font has is an error naming it, its code point and every place it is written
+    (with `fonts.missing: warn`, a warning, and the layout draws a placeholder box).
+    """
+    uses = list(text_uses(loaded))
+    _note_lookups(loaded, fonts, diagnostics)
+    _check_bold(loaded, fonts, styles, uses, diagnostics)
+    chart_chain = _chart_chain(loaded, fonts.families)
+    found: dict[str, list[Location]] = {}
+    tried: dict[str, dict[str, None]] = {}
+    for use in uses:
+        style = styles.get(use.style) or styles["body"] if use.style is not None else None
+        chain = tuple(dict.fromkeys(style.fallback)) if style is not None else chart_chain
+        weight = "bold" if use.bold or (style is not None and style.bold) else "regular"
+        missing = fonts.missing(use.text, chain, weight)
+        for ch in missing:
+            found.setdefault(ch, []).extend(locate(loaded, use, ch))
+            what = f"{', '.join(chain)} for style '{use.style}'" if use.style else f"{', '.join(chain)} for charts"
+            tried.setdefault(ch, {})[what] = None
     problems: list[Problem] = []
-    for style_name, text, where in texts_by_style(loaded):
-        style = styles.get(style_name) or styles["body"]
-        weight = "bold" if style.bold else "regular"
-        missing = fonts.missing(text, style.fallback, weight)
-        for ch in sorted(missing):
-            msg = (f"no font has {ch!r} (U+{ord(ch):04X}); tried {', '.join(style.fallback)} "
-                   f"for style '{style_name}'")
-            if loaded.spec.fonts.missing == "warn":
-                diagnostics.warn(msg + "; a placeholder box is drawn", where)
-            else:
-                problems.append(Problem(msg, where))
+    for ch, places in found.items():
+        places = sorted(set(places), key=_loc_key)
+        msg = (f"no font has {ch!r} (U+{ord(ch):04X}); tried {'; '.join(tried[ch])}; "
+               f"written at {_places(places)}")
+        if loaded.spec.fonts.missing == "warn":
+            diagnostics.warn(msg + "; a placeholder box is drawn", places[0])
+        else:
+            problems.append(Problem(msg, places[0]))
     if problems:
+        problems.sort(key=lambda p: _loc_key(p.location))
         raise InputError(problems[0].message, problems[0].location, problems=problems)
 
 
+def _loc_key(loc: Location | None) -> tuple:
+    if loc is None:
+        return ("", 0, 0)
+    return (str(loc.file), loc.line or 0, loc.column or 0)
+
+
+def _places(places: list[Location]) -> str:
+    """report.yaml:40:7, 52:3, 60:11; data/x.csv:3 — every place, the file named once."""
+    out: list[str] = []
+    last = None
+    for loc in places:
+        pos = f"{loc.line}" + (f":{loc.column}" if loc.column else "") if loc.line else ""
+        if str(loc.file) != last:
+            out.append(f"{loc.file}:{pos}" if pos else str(loc.file))
+            last = str(loc.file)
+        elif pos:
+            out[-1] += f", {pos}"
+    return "; ".join(out)
+
+
+def _note_lookups(loaded: LoadedSpec, fonts: FontBook, diagnostics: Diagnostics) -> None:
+    for fam in fonts.families:
+        for weight in ("regular", "bold"):
+            src = fonts.source(fam, weight)
+            if src is None or not src.lookup or src.fake_bold:
+                continue
+            face = f", face {src.index}" if src.index else ""
+            diagnostics.warn(f"font {src.lookup!r} found by name: {src.path}{face}; give its path: "
+                             "to build the same on every machine", src.where, f"fonts.{fam}.{weight}")
+
+
+def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle], uses: list[TextUse],
+                diagnostics: Diagnostics) -> None:
+    """A style (or **bold** text) asking for bold in a family without a bold face is warned, at
+    the style that asks (or the text), once per family and asker."""
+    warned: set[tuple[str, str]] = set()
+    for use in uses:
+        if use.style is None:
+            continue
+        style = styles.get(use.style) or styles["body"]
+        if not (style.bold or use.bold) or fonts.bold_kind(style.font) != "none":
+            continue
+        asker = use.style if style.bold else f"**bold** in {'.'.join(map(str, use.keys)) or use.style}"
+        if (style.font, asker) in warned:
+            continue
+        warned.add((style.font, asker))
+        if style.bold:
+            user = loaded.spec.styles.get(use.style)
+            keys: list[Any] = ["styles", use.style] + (["bold"] if user is not None and user.bold else [])
+            at = loaded.where(keys) if user is not None else loaded.where(["fonts", style.font])
+            who = f"style '{use.style}'" + ("" if user is not None else " (built in)")
+        else:
+            at = loaded.where(list(use.keys))
+            who = "**bold** text"
+        diagnostics.warn(f"{who} asks for bold, but font family '{style.font}' has no bold face; set in "
+                         f"its regular face (give fonts.{style.font}.bold, or set fonts.{style.font}."
+                         "fake_bold: true to embolden by stroking)", at)
+
+
+def fonts_report(loaded: LoadedSpec) -> list[str]:
+    """`paiban fonts`: each family and face, its file, glyphs, and the document's characters it lacks."""
+    from paiban.fonts import describe
+
+    fonts = font_book(loaded)
+    families = {f: None for f in fonts.families}
+    styles = {n: _available(s, families) for n, s in resolve_styles(loaded.spec).items()}
+    chart_chain = _chart_chain(loaded, fonts.families)
+    usage: dict[tuple[str, str], str] = {}
+    styles_of: dict[str, list[str]] = {}
+    for use in text_uses(loaded):
+        if use.style is None:
+            family, bold, name = chart_chain[0], False, "charts"
+        else:
+            style = styles.get(use.style) or styles["body"]
+            family, bold, name = style.font, style.bold or use.bold, use.style
+        weight = "bold" if bold and fonts.has_weight(family, "bold") else "regular"
+        usage[(family, weight)] = usage.get((family, weight), "") + use.text
+        if name not in styles_of.setdefault(family, []):
+            styles_of[family].append(name)
+    chars = len({ch for text in usage.values() for ch in text if not ch.isspace()})
+    head = f"{loaded.source.name}: {len(fonts.families)} font families, {chars:,} distinct characters in the text"
+    return [head, *describe(fonts, usage, styles_of, loaded.base_dir)]
+
+
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
-            progress: Callable[[str], None] | None = None) -> Assets:
+            draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
     families, where = font_families(loaded)
-    fonts = FontBook(families, where)
+    fonts = FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded))
     styles = resolve_styles(loaded.spec)
     for name, style in styles.items():
         for fam in style.fallback:
@@ -112,7 +438,38 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
     # Built-in styles may name families the editor's fonts: lacks; fall back to what exists.
     styles = {n: _available(s, families) for n, s in styles.items()}
     check_coverage(loaded, fonts, styles, diagnostics)
-    return Assets(fonts=fonts, styles=styles)
+    assets = Assets(fonts=fonts, styles=styles)
+    prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
+    return assets
+
+
+def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force: bool,
+                       progress: Callable[[str], None] | None) -> None:
+    """Read the data tables and draw (or take from figures/) every chart of the body.
+
+    Without `draw` (paiban validate) the figures are only checked against their data.
+    """
+    spec = loaded.spec
+    figures = [(["body", i, "figure"], block.figure) for i, block in enumerate(spec.body)
+               if getattr(block, "figure", None) is not None]
+    if not (spec.data or figures):
+        return
+    from paiban.charts import check_figures, load_tables, prepare_charts
+
+    assets.tables = load_tables(spec.data, loaded.base_dir, loaded.where)
+    if not draw:
+        check_figures(figures, assets.tables, base_dir=loaded.base_dir, where=loaded.where,
+                      thousands=spec.charts.thousands)
+        return
+    from paiban.layout.pages import geometry
+
+    geo = geometry(spec.page)
+    result = prepare_charts(figures, assets.tables, spec.charts, assets.fonts, loaded.base_dir / "figures",
+                            widths={"column": geo.column_width, "page": geo.text_width}, where=loaded.where,
+                            base_dir=loaded.base_dir, pitch=assets.styles["body"].leading, force=force,
+                            progress=progress)
+    assets.charts = result.charts
+    assets.charts_drawn, assets.charts_cached = list(result.drawn), list(result.cached)
 
 
 def _available(style: TextStyle, families: dict) -> TextStyle:

@@ -1,18 +1,40 @@
 """Font faces as the text engine, the charts and the PDF writer need them.
 
-One `Face` per font file (and face index), registered once with ReportLab so the PDF embeds a
-subset of it. The text engine asks a face three things per character: does it have a glyph
-(`has`), how wide is it (`advance`), and where is its ink (`ink`, for punctuation compression).
-Widths come from ReportLab's own parse of the font, so what we measure is what ReportLab draws.
+One `Face` per font face, registered once with ReportLab so the PDF embeds a subset of it. The
+text engine asks a face three things per character: does it have a glyph (`has`), how wide is
+it (`advance`), and where is its ink (`ink`, for punctuation compression). Widths come from
+ReportLab's own parse of the font, so what we measure is what ReportLab draws.
+
+Editors bring any font file, but ReportLab reads only single static TrueType-outline faces. So
+a face that is anything else — CFF or CFF2 outlines (Noto CJK, Source Han as OTF/OTC), a face
+inside a TTC/OTC collection, a variable font, a WOFF — is *derived*: the characters the
+document uses are drawn out of it through fontTools (cubic outlines turned quadratic with cu2qu,
+a variable font read at its weight instance) into a small standalone TrueType file. That costs
+about 1.5 s for a big CJK font, so derived files are cached beside the spec, keyed by the
+source file's hash and the character set, and reused whenever a cached file already holds every
+character asked for. A plain static TTF takes the fast path: ReportLab reads it directly.
+
+A derived face holds only the characters asked for (plus `BASE_CHARS`), so `has()` answers for
+the derived file: a character outside the set goes to the next face of the fallback chain.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -21,10 +43,106 @@ from paiban.errors import InputError, Location
 
 WEIGHTS = ("regular", "bold")
 
+# Bump when the derived-font pipeline changes what it writes: old cache files are then ignored.
+DERIVE_VERSION = "1"
+
+# Characters every derived face keeps besides the document's, so that text the layout adds
+# (page numbers, 图1, brackets, dashes) never falls out of a subset.
+BASE_CHARS = "".join(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0x3000, 0x3040)]
+    + [chr(c) for c in range(0xFF01, 0xFF5F)]
+) + "“”‘’—–…·•‰※×÷±°℃□■○●△▲◆★☆"
+
+# Stroke emboldening (Face.fake_bold): the outline is stroked as well as filled (PDF text render
+# mode 2) with a line this fraction of the font size.
+FAKE_BOLD_STROKE = 1 / 30
+
+# A character no face has: drawn as a box `PLACEHOLDER_ADVANCE` em wide, in this colour.
+PLACEHOLDER_ADVANCE = 1.0
+PLACEHOLDER_COLOR = "#d0021b"
+
+_MAX_CACHED_PER_FACE = 4  # derived files kept per (font, face, instance); older ones are pruned
+
+
+# ---------------------------------------------------------------- what a font file is
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """What the first bytes of a font file say: its container and each face's tables."""
+
+    kind: str  # "sfnt" (TTF/OTF), "collection" (TTC/OTC), "woff", "woff2"
+    tables: tuple[frozenset[str], ...]  # per face; empty for WOFF until fontTools opens it
+
+    @property
+    def faces(self) -> int:
+        return len(self.tables)
+
+
+def sniff(path: Path) -> FontFile:
+    """Read the container header and table directories (a few hundred bytes, no parsing).
+
+    Raises ValueError when the file is not a font.
+    """
+    with open(path, "rb") as f:
+        head = f.read(12)
+        tag = head[:4]
+        if tag == b"ttcf" and len(head) == 12:
+            (n,) = struct.unpack(">I", head[8:12])
+            if not 0 < n <= 1024:
+                raise ValueError(f"a font collection with {n} faces")
+            offsets = struct.unpack(f">{n}I", _read(f, 4 * n))
+            return FontFile("collection", tuple(_table_tags(f, off) for off in offsets))
+        if tag in (b"\0\1\0\0", b"true", b"OTTO"):
+            return FontFile("sfnt", (_table_tags(f, 0),))
+        if tag == b"wOFF":
+            return FontFile("woff", (frozenset(),))
+        if tag == b"wOF2":
+            return FontFile("woff2", (frozenset(),))
+    what = {b"%PDF": "a PDF", b"\x89PNG": "a PNG image", b"PK\x03\x04": "a ZIP archive"}.get(tag)
+    raise ValueError(f"not a font file ({what or 'unknown format'}); "
+                     "expected TrueType or OpenType: .ttf, .otf, .ttc, .otc")
+
+
+def _read(f: Any, n: int) -> bytes:
+    data = f.read(n)
+    if len(data) != n:
+        raise ValueError("the file is truncated")
+    return data
+
+
+def _table_tags(f: Any, offset: int) -> frozenset[str]:
+    f.seek(offset + 4)
+    (num,) = struct.unpack(">H", _read(f, 2))
+    if num > 512:
+        raise ValueError(f"a font face with {num} tables")
+    f.seek(offset + 12)
+    raw = _read(f, 16 * num)
+    return frozenset(raw[i:i + 4].decode("latin-1") for i in range(0, len(raw), 16))
+
+
+def outline_format(tables: frozenset[str]) -> str:
+    if "glyf" in tables:
+        return "TrueType"
+    if "CFF " in tables:
+        return "CFF"
+    if "CFF2" in tables:
+        return "CFF2"
+    return "none"
+
+
+# ---------------------------------------------------------------- the face
+
 
 @dataclass(eq=False)
 class Face:
-    """One font face: a TrueType-outline file registered with ReportLab under `rl_name`."""
+    """One font face: a TrueType-outline file registered with ReportLab under `rl_name`.
+
+    `path`/`index` is the file ReportLab reads (for a derived face: the cached TrueType file,
+    index 0); `source`/`source_index` is the file the editor named. matplotlib and svglib should
+    load `path` (a standalone TrueType file) and know the face by `family_name`.
+    """
 
     path: Path
     rl_name: str
@@ -33,6 +151,25 @@ class Face:
     index: int = 0
     _tt: TTFont = field(repr=False, default=None)  # type: ignore[assignment]
     _ink: dict[str, tuple[float, float] | None] = field(default_factory=dict, repr=False)
+    source: Path | None = None  # the editor's file; None: same as path
+    source_index: int = 0
+    outlines: str = "TrueType"  # of the source: TrueType, CFF or CFF2
+    instance: float | None = None  # wght of a variable font's instance
+    glyph_count: int = 0  # glyphs in the source face
+    lookup: str | None = None  # the family name this file was found by, None when given as a path
+    fake_bold: bool = False  # draw with fill + stroke: a bold stand-in for a family without one
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = self.path
+            self.source_index = self.index
+        if not self.glyph_count and self._tt is not None:
+            self.glyph_count = int(getattr(self._tt.face, "numGlyphs", 0))
+
+    @property
+    def derived(self) -> bool:
+        """Whether `path` is a converted copy (cached) rather than the editor's file itself."""
+        return self.path != self.source
 
     @cached_property
     def _widths(self) -> dict[int, int]:
@@ -69,6 +206,11 @@ class Face:
             full = name.getBestFullName() or fam
         return fam, full
 
+    @property
+    def chars(self) -> frozenset[int]:
+        """Code points this face can draw (of the derived file, for a derived face)."""
+        return frozenset(self._widths)
+
     def has(self, ch: str) -> bool:
         return ord(ch) in self._widths
 
@@ -76,6 +218,18 @@ class Face:
         """Advance width of `ch` in em (1.0 = the font size)."""
         w = self._widths.get(ord(ch))
         return (w if w is not None else self._default_width) / 1000.0
+
+    def stroke_width(self, size: float) -> float:
+        """Line width in points to stroke glyphs with (text render mode 2); 0 unless `fake_bold`.
+
+        Drawing code for a fake-bold face: set the stroke colour to the fill colour, the line
+        width to this, and text render mode 2 (fill, then stroke) around the face's glyphs.
+        """
+        return size * FAKE_BOLD_STROKE if self.fake_bold else 0.0
+
+    def emboldened(self) -> Face:
+        """This face marked for stroke emboldening (same file and ReportLab font)."""
+        return dataclasses.replace(self, weight="bold", fake_bold=True, _ink=self._ink)
 
     def ink(self, ch: str) -> tuple[float, float] | None:
         """Horizontal extent (x-min, x-max) of the glyph's outline in em; None when it has no ink.
@@ -117,54 +271,727 @@ class Face:
         return pen.bounds[0] / upem, pen.bounds[2] / upem
 
 
-_registered: dict[tuple[str, int], Face] = {}
+def face_for(ch: str, chain: Sequence[Face]) -> Face | None:
+    """The first face of a fallback chain that has `ch`; None: draw a placeholder (no face has it)."""
+    for face in chain:
+        if face.has(ch):
+            return face
+    return None
 
 
-def _rl_name_for(path: Path, index: int) -> str:
+def placeholder_text(ch: str) -> str:
+    """The text stand-in for a character no font has, for text-only paths: [U+9F98]."""
+    return f"[U+{ord(ch):04X}]"
+
+
+def draw_placeholder(canvas: Any, ch: str, x: float, baseline: float, size: float, face: Face,
+                     color: str = PLACEHOLDER_COLOR) -> float:
+    """Draw the visible stand-in for `ch` (a character no face has): a box with its code point.
+
+    For the text engine under `fonts.missing: warn`; the box is `PLACEHOLDER_ADVANCE` em wide
+    and sits on the baseline like a Han character. Returns the advance in points.
+    """
+    from reportlab.lib.colors import HexColor
+
+    advance = size * PLACEHOLDER_ADVANCE
+    pad = size * 0.08
+    top = baseline + size * face.ascent * 0.92 if face.ascent > 0 else baseline + size * 0.8
+    bottom = baseline + size * min(face.descent, 0.0) * 0.8
+    canvas.saveState()
+    canvas.setStrokeColor(HexColor(color))
+    canvas.setFillColor(HexColor(color))
+    canvas.setLineWidth(max(size / 24, 0.3))
+    canvas.rect(x + pad, bottom, advance - 2 * pad, top - bottom, stroke=1, fill=0)
+    code = f"{ord(ch):04X}"
+    rows = [code[: len(code) // 2], code[len(code) // 2:]]
+    if all(face.has(c) for c in code):
+        fs = min((top - bottom) / 2.6, (advance - 3 * pad) / max(1e-6, max(
+            sum(face.advance(c) for c in r) for r in rows)))
+        canvas.setFont(face.rl_name, fs)
+        mid = x + advance / 2
+        centre = (top + bottom) / 2
+        canvas.drawCentredString(mid, centre + fs * 0.15, rows[0])
+        canvas.drawCentredString(mid, centre - fs * 0.85, rows[1])
+    canvas.restoreState()
+    return advance
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class FaceSource:
+    """Where a face comes from, as the spec gives it (paths already resolved)."""
+
+    path: Path
+    index: int = 0
+    name: str | None = None  # the face's name inside a collection (or checked in a single file)
+    instance: float | None = None  # wght instance of a variable font
+    lookup: str | None = None  # family name the file was found by (not written as a path)
+    fake_bold: bool = False  # the family's regular face standing in for bold, stroked
+    where: Location | None = None
+
+
+_registered: dict[tuple, Face] = {}
+
+
+def _rl_name_for(path: Path, index: int, suffix: str = "") -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-") or "font"
-    name = f"pb-{stem}" + (f"-{index}" if index else "")
+    name = f"pb-{stem}" + (f"-{index}" if index else "") + suffix
     taken = {f.rl_name for f in _registered.values()}
     base, n = name, 1
-    while name in taken:
+    while name in taken or name in pdfmetrics._fonts:
         n += 1
         name = f"{base}-{n}"
     return name
 
 
 def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str = "regular",
-              where: Location | None = None) -> Face:
-    """Load a TrueType-outline font file and register it with ReportLab (once per file+index)."""
+              where: Location | None = None, name: str | None = None, instance: float | None = None,
+              chars: Iterable[str] | None = None, cache_dir: Path | None = None,
+              lookup: str | None = None) -> Face:
+    """Load a font face and register it with ReportLab (once per file, face, instance, characters).
+
+    Any TrueType/OpenType file or collection works. A face that is not a single static
+    TrueType-outline font is derived (see the module doc) holding `chars` (None: every
+    character of the font), cached in `cache_dir`. `name` picks a face of a collection by its
+    name; `instance` is the wght of a variable font's instance (default 400, 700 for bold).
+    """
     path = Path(path).resolve()
-    key = (str(path), index)
+    if not path.is_file():
+        raise InputError(f"font file not found: {path}", where)
+    try:
+        info = sniff(path)
+        stat = path.stat()
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot use font {path.name}: {exc}", where) from None
+    if name:
+        index = _index_by_name(path, info, name, where)
+    if not 0 <= index < info.faces:
+        raise InputError(f"font {path.name} has {info.faces} face{'s' if info.faces > 1 else ''} "
+                         f"(index 0–{info.faces - 1}), not index {index}", where)
+    tables = info.tables[index]
+    fast = info.kind == "sfnt" and "glyf" in tables and "fvar" not in tables
+    if fast:
+        key: tuple = (str(path), index, stat.st_size, stat.st_mtime_ns)
+    else:
+        charset = None if chars is None else frozenset(chars) | frozenset(BASE_CHARS)
+        # a variable face's default instance depends on the weight asked for (400 or 700)
+        by_weight = weight if instance is None and ("fvar" in tables or not tables) else ""
+        key = (str(path), index, stat.st_size, stat.st_mtime_ns, instance, by_weight, charset)
     face = _registered.get(key)
     if face is not None:
         if family and not face.family:
             face.family, face.weight = family, weight
         return face
-    if not path.is_file():
-        raise InputError(f"font file not found: {path}", where)
-    rl_name = _rl_name_for(path, index)
-    try:
-        tt = TTFont(rl_name, str(path), subfontIndex=index)
-    except (TTFError, OSError, ValueError) as exc:
-        raise InputError(f"cannot use font {path.name}: {exc}", where) from None
+    if fast:
+        rl_name = _rl_name_for(path, index)
+        tt = _rl_font(rl_name, path, where, subfont=index, cache_dir=cache_dir)
+        face = Face(path=path, rl_name=rl_name, family=family, weight=weight, index=index, _tt=tt,
+                    lookup=lookup)
+    else:
+        derived = derive(path, index, info, chars=charset, instance=instance, bold=weight == "bold",
+                         cache_dir=cache_dir, where=where)
+        suffix = f"-w{round(derived.instance)}" if derived.instance is not None else ""
+        rl_name = _rl_name_for(path, index, suffix)
+        tt = _rl_font(rl_name, derived.path, where, shown=path.name)
+        face = Face(path=derived.path, rl_name=rl_name, family=family, weight=weight, index=0, _tt=tt,
+                    source=path, source_index=index, outlines=derived.outlines, instance=derived.instance,
+                    glyph_count=derived.glyph_count, lookup=lookup)
     pdfmetrics.registerFont(tt)
-    face = Face(path=path, rl_name=rl_name, family=family, weight=weight, index=index, _tt=tt)
     _registered[key] = face
     return face
+
+
+def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int = 0,
+             shown: str | None = None, cache_dir: Path | None = None) -> TTFont:
+    """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there."""
+    cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= _METRICS_MIN_BYTES
+    if cacheable:
+        tt = _metrics_load(rl_name, path, cache_dir)
+        if tt is not None:
+            return tt
+    try:
+        tt = TTFont(rl_name, str(path), subfontIndex=subfont)
+    except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
+        raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
+    if cacheable:
+        _metrics_store(tt, path, cache_dir)
+    return tt
+
+
+# ---------------------------------------------------------------- ReportLab's parse, cached
+#
+# ReportLab parses a whole font (cmap, hmtx, loca) every time a process registers it: about
+# 30 ms for each bundled 4 MB face, 0.4 s for a full-size one — most of the prepare stage.
+# What it keeps is plain numbers, so it is stored here beside the converted fonts: big tables as
+# binary arrays, the rest as JSON (no pickle: a cache folder must never be able to run code).
+# Keyed by file, size, mtime and ReportLab's version; anything unexpected and the font is parsed.
+
+_METRICS_MIN_BYTES = 512 * 1024
+_METRICS_MAGIC = b"PBRLM1\n"
+_ARRAYS = {"charToGlyph": ("I", "I"), "charWidths": ("I", "i")}  # dict attributes: key, value type
+
+
+def _metrics_path(path: Path, cache_dir: Path) -> Path:
+    import reportlab
+
+    st = path.stat()
+    key = f"{path}|{st.st_size}|{st.st_mtime_ns}|{reportlab.Version}|{DERIVE_VERSION}|{sys.byteorder}"
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")[:40] or "font"
+    return cache_dir / "metrics" / f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.bin"
+
+
+def _small(value: Any) -> Any:
+    """JSON for the small attributes: names as bytes, tuples, the table directory."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, TTFNameBytes):
+        return {"N": value.decode("latin-1")}
+    if isinstance(value, bytes):
+        return {"B": value.decode("latin-1")}
+    if isinstance(value, tuple):
+        return {"T": [_small(v) for v in value]}
+    if isinstance(value, list):
+        return [_small(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"D": {k: _small(v) for k, v in value.items()}}
+    raise TypeError(type(value).__name__)
+
+
+def _unsmall(value: Any) -> Any:
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    if isinstance(value, list):
+        return [_unsmall(v) for v in value]
+    if isinstance(value, dict):
+        ((tag, v),) = value.items()
+        if tag == "N":
+            return TTFNameBytes(v.encode("latin-1"))
+        if tag == "B":
+            return v.encode("latin-1")
+        if tag == "T":
+            return tuple(_unsmall(x) for x in v)
+        return {k: _unsmall(x) for k, x in v.items()}
+    return value
+
+
+def _metrics_encode(tt: TTFont) -> bytes | None:
+    from array import array
+
+    face = vars(tt.face)
+    small: dict[str, Any] = {}
+    blobs: list[tuple[str, str, bytes, int]] = []
+    try:
+        for name, value in face.items():
+            if name in ("_ttf_data", "_pdfScale"):
+                continue
+            if name == "glyphToChar":  # not quite the inverse of charToGlyph: kept as pairs
+                pairs = [(g, c) for g, codes in value.items() for c in codes]
+                blobs.append((name + ".k", "I", array("I", [g for g, _ in pairs]).tobytes(), len(pairs)))
+                blobs.append((name + ".v", "I", array("I", [c for _, c in pairs]).tobytes(), len(pairs)))
+                continue
+            if name in _ARRAYS:
+                kt, vt = _ARRAYS[name]
+                blobs.append((name + ".k", kt, array(kt, value.keys()).tobytes(), len(value)))
+                blobs.append((name + ".v", vt, array(vt, value.values()).tobytes(), len(value)))
+            elif name == "hmetrics":
+                blobs.append((name, "i", array("i", [x for pair in value for x in pair]).tobytes(), len(value)))
+            elif name == "glyphPos":
+                blobs.append((name, "q", array("q", value).tobytes(), len(value)))
+            else:
+                small[name] = _small(value)
+        outer = {k: _small(v) for k, v in vars(tt).items() if k not in ("fontName", "face", "encoding", "state")}
+    except (TypeError, OverflowError):
+        return None
+    header = json.dumps({"face": small, "font": outer, "arrays": [[n, t, c] for n, t, _, c in blobs],
+                         "tables": [t["tag"] for t in face.get("tables", [])]}).encode("utf-8")
+    return b"".join([_METRICS_MAGIC, struct.pack("<I", len(header)), header, *(b for _, _, b, _ in blobs)])
+
+
+def _metrics_decode(data: bytes, rl_name: str, ttf_data: bytes) -> TTFont | None:
+    from array import array
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFontFace
+
+    if not data.startswith(_METRICS_MAGIC):
+        return None
+    pos = len(_METRICS_MAGIC)
+    (hlen,) = struct.unpack("<I", data[pos:pos + 4])
+    pos += 4
+    header = json.loads(data[pos:pos + hlen].decode("utf-8"))
+    pos += hlen
+    arrays: dict[str, list[int]] = {}
+    for name, typecode, count in header["arrays"]:
+        arr = array(typecode)
+        size = arr.itemsize * (2 * count if name == "hmetrics" else count)
+        arr.frombytes(data[pos:pos + size])
+        pos += size
+        arrays[name] = arr.tolist()
+    attrs = {k: _unsmall(v) for k, v in header["face"].items()}
+    for name in _ARRAYS:
+        attrs[name] = dict(zip(arrays[name + ".k"], arrays[name + ".v"], strict=True))
+    flat = arrays["hmetrics"]
+    attrs["hmetrics"] = list(zip(flat[0::2], flat[1::2], strict=True))
+    attrs["glyphPos"] = arrays["glyphPos"]
+    glyph_to_char: dict[int, list[int]] = {}
+    for glyph, code in zip(arrays["glyphToChar.k"], arrays["glyphToChar.v"], strict=True):
+        glyph_to_char.setdefault(glyph, []).append(code)
+    attrs["glyphToChar"] = glyph_to_char
+    attrs["tables"] = [attrs["table"][tag] for tag in header["tables"]]  # the same dicts, as parsed
+    upem = attrs["unitsPerEm"]
+    attrs["_pdfScale"] = (lambda x: x) if upem == 1000 else (lambda x, m=1000 / upem: x * m)
+    attrs["_ttf_data"] = ttf_data
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(attrs)
+    tt = TTFont.__new__(TTFont)
+    tt.__dict__.update({k: _unsmall(v) for k, v in header["font"].items()})
+    tt.fontName, tt.face, tt.encoding, tt.state = rl_name, face, TTEncoding(), WeakKeyDictionary()
+    return tt
+
+
+def _metrics_store(tt: TTFont, path: Path, cache_dir: Path) -> None:
+    data = _metrics_encode(tt)
+    if data is None:
+        return
+    try:  # only what reads back exactly as ReportLab parsed it is kept
+        back = _metrics_decode(data, tt.fontName, tt.face._ttf_data)
+        if back is None or _comparable(back) != _comparable(tt):
+            return
+        target = _metrics_path(path, cache_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, data)
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        pass
+
+
+def _comparable(tt: TTFont) -> tuple[dict, dict]:
+    face = {k: v for k, v in vars(tt.face).items() if k != "_pdfScale"}
+    font = {k: v for k, v in vars(tt).items() if k not in ("face", "encoding", "state")}
+    return face, font
+
+
+def _metrics_load(rl_name: str, path: Path, cache_dir: Path) -> TTFont | None:
+    try:
+        data = _metrics_path(path, cache_dir).read_bytes()
+        return _metrics_decode(data, rl_name, path.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error):
+        return None
+
+
+def _names_of(font: Any) -> list[str]:
+    """The names a face answers to: family, typographic family, full and PostScript name."""
+    table = font["name"]
+    out: list[str] = []
+    for name_id in (16, 1, 4, 6, 21):
+        for rec in table.names:
+            if rec.nameID == name_id:
+                try:
+                    value = rec.toUnicode()
+                except UnicodeDecodeError:
+                    continue
+                if value and value not in out:
+                    out.append(value)
+    return out
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", name).casefold()
+
+
+def _index_by_name(path: Path, info: FontFile, name: str, where: Location | None) -> int:
+    """The face of a file whose family, full or PostScript name is `name` (spaces, case ignored)."""
+    from fontTools.ttLib import TTFont as FTFont
+
+    want = _norm(name)
+    seen: list[str] = []
+    for i in range(info.faces):
+        try:
+            with FTFont(str(path), fontNumber=i, lazy=True) as ft:
+                names = _names_of(ft)
+                full = ft["name"].getBestFullName()
+        except Exception as exc:  # fontTools raises many kinds on a damaged file
+            raise InputError(f"cannot read font {path.name}: {exc}", where) from None
+        if any(_norm(n) == want for n in names):
+            return i
+        seen.append(full or (names[0] if names else f"face {i}"))
+    raise InputError(f"font {path.name} has no face named {name!r}; its faces: "
+                     + ", ".join(f"{i}: {n}" for i, n in enumerate(seen)), where)
+
+
+# ---------------------------------------------------------------- derived faces (cached)
+
+
+@dataclass(frozen=True)
+class Derived:
+    path: Path
+    outlines: str
+    instance: float | None
+    glyph_count: int
+
+
+def default_cache_dir() -> Path:
+    return Path(tempfile.gettempdir()) / f"paiban-fonts-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+
+
+def _usable_dir(cache_dir: Path | None) -> Path:
+    for d in ([cache_dir] if cache_dir is not None else []) + [default_cache_dir()]:
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            probe = d / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+            return d
+        except OSError:
+            continue
+    raise InputError(f"no writable folder for converted fonts (tried {cache_dir} and {default_cache_dir()})")
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def file_hash(path: Path, cache_dir: Path) -> str:
+    """SHA-256 of a font file, remembered by (size, mtime) so a 25 MB collection is read once."""
+    memo_path = cache_dir / "sources.json"
+    st = path.stat()
+    try:
+        memo = json.loads(memo_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    entry = memo.get(str(path))
+    if isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]:
+        return str(entry[2])
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
+    memo[str(path)] = [st.st_size, st.st_mtime_ns, digest]
+    try:
+        _write_atomically(memo_path, json.dumps(memo, ensure_ascii=False, indent=0).encode("utf-8"))
+    except OSError:
+        pass
+    return digest
+
+
+def _variation_axes(path: Path, index: int) -> dict[str, tuple[float, float, float]]:
+    from fontTools.ttLib import TTFont as FTFont
+
+    with FTFont(str(path), fontNumber=index, lazy=True) as ft:
+        if "fvar" not in ft:
+            return {}
+        return {a.axisTag: (a.minValue, a.defaultValue, a.maxValue) for a in ft["fvar"].axes}
+
+
+def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | None, instance: float | None,
+           bold: bool = False, cache_dir: Path | None = None, where: Location | None = None) -> Derived:
+    """A standalone static TrueType file with the face's glyphs for `chars`, from the cache if there.
+
+    The cache key is the source file's hash, the face, the instance and the character set;
+    a cached file made for a superset of `chars` is reused too, so deleting text costs nothing.
+    """
+    folder = _usable_dir(cache_dir)
+    tables = info.tables[index]
+    axes: dict[str, tuple[float, float, float]] = {}
+    if "fvar" in tables or info.kind in ("woff", "woff2"):
+        try:
+            axes = _variation_axes(path, index)
+        except Exception as exc:  # noqa: BLE001 - fontTools' errors on a broken file vary
+            raise InputError(f"cannot read font {path.name}: {exc}", where) from None
+    if "wght" in axes:
+        lo, default, hi = axes["wght"]
+        want = instance if instance is not None else (700.0 if bold else 400.0)
+        wght: float | None = float(min(max(want, lo), hi))
+    else:
+        wght = None
+    digest = file_hash(path, folder)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")[:40] or "font"
+    prefix = f"{stem}-{digest[:12]}-{index}-{'d' if wght is None else f'w{wght:g}'}-"
+    wanted = "" if chars is None else "".join(sorted(chars))
+    set_key = hashlib.sha256(f"{DERIVE_VERSION}|{wanted if chars is not None else '*all*'}".encode()).hexdigest()
+    target = folder / f"{prefix}{set_key[:12]}.ttf"
+    meta_path = target.with_suffix(".json")
+    meta = _read_meta(meta_path)
+    if meta is None or not target.is_file():
+        target, meta = _cached_superset(folder, prefix, chars) or (target, None)
+    if meta is None:
+        meta = _convert(path, index, wght, chars, target, where)
+        _write_atomically(target.with_suffix(".json"), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        _prune(folder, prefix)
+    else:
+        try:
+            os.utime(target)  # most recently used: kept by _prune
+        except OSError:
+            pass
+    return Derived(path=target, outlines=str(meta["outlines"]), instance=wght, glyph_count=int(meta["glyphs"]))
+
+
+def _read_meta(path: Path) -> dict | None:
+    try:
+        meta = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("version") != DERIVE_VERSION:
+        return None
+    return meta
+
+
+def _cached_superset(folder: Path, prefix: str, chars: frozenset[str] | None) -> tuple[Path, dict] | None:
+    for meta_path in sorted(folder.glob(f"{prefix}*.json"), key=_mtime, reverse=True):
+        meta = _read_meta(meta_path)
+        ttf = meta_path.with_suffix(".ttf")
+        if meta is None or not ttf.is_file():
+            continue
+        if meta.get("all") or (chars is not None and chars <= set(meta.get("chars", ""))):
+            return ttf, meta
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another build meanwhile
+        return 0.0
+
+
+def _prune(folder: Path, prefix: str) -> None:
+    files = sorted(folder.glob(f"{prefix}*.ttf"), key=_mtime, reverse=True)
+    for old in files[_MAX_CACHED_PER_FACE:]:
+        for p in (old, old.with_suffix(".json")):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _convert(path: Path, index: int, wght: float | None, chars: frozenset[str] | None, target: Path,
+             where: Location | None) -> dict:
+    """Draw the wanted glyphs out of the source face into a new static TrueType font at `target`."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import OPTIMIZE_FONT_SPEED
+    from fontTools.ttLib import TTFont as FTFont
+
+    try:
+        src = FTFont(str(path), fontNumber=index, lazy=True)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"cannot read font {path.name}: {exc}", where) from None
+    if src.flavor == "woff2":
+        try:
+            import brotli  # noqa: F401
+        except ImportError:
+            raise InputError(f"font {path.name} is WOFF2, which needs the brotli package; "
+                             "use the font's TTF or OTF instead", where) from None
+    try:
+        tags = set(src.keys())
+        outlines = outline_format(frozenset(tags))
+        if outlines == "none":
+            raise InputError(f"font {path.name} has no outlines (a bitmap or colour-only font); "
+                             "expected TrueType or CFF outlines", where)
+        cmap = src.getBestCmap() or {}
+        if chars is None:
+            wanted = dict(cmap)
+        else:
+            wanted = {ord(ch): cmap[ord(ch)] for ch in chars if ord(ch) in cmap}
+        source_order = src.getGlyphOrder()
+        notdef = source_order[0]
+        order = [notdef] + sorted(set(wanted.values()) - {notdef}, key=src.getGlyphID)
+        location = {"wght": wght} if wght is not None else None
+        glyphset = src.getGlyphSet(location=location, normalized=False)
+        cubic = outlines != "TrueType"
+        glyphs, widths = {}, {}
+        for gname in order:
+            pen = TTGlyphPen(None)
+            glyphset[gname].draw(Cu2QuPen(pen, 1.0, reverse_direction=True) if cubic else pen)
+            glyphs[gname] = pen.glyph()
+            widths[gname] = max(0, round(glyphset[gname].width))
+
+        fb = FontBuilder(src["head"].unitsPerEm, isTTF=True)
+        fb.font.cfg[OPTIMIZE_FONT_SPEED] = True
+        fb.setupGlyphOrder(order)
+        fb.setupCharacterMap(wanted)
+        fb.setupGlyf(glyphs)
+        glyf = fb.font["glyf"]
+        fb.setupHorizontalMetrics({g: (widths[g], getattr(glyf[g], "xMin", 0)) for g in order})
+        hhea = src["hhea"]
+        fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+        post = src["post"]
+        fb.setupPost(keepGlyphNames=False, italicAngle=post.italicAngle, underlinePosition=post.underlinePosition,
+                     underlineThickness=post.underlineThickness, isFixedPitch=post.isFixedPitch)
+        head, src_head = fb.font["head"], src["head"]
+        for attr in ("fontRevision", "created", "modified", "macStyle", "flags", "lowestRecPPEM"):
+            setattr(head, attr, getattr(src_head, attr))  # the same source gives the same bytes
+        fb.font["name"] = src["name"]
+        if "OS/2" in src:
+            os2 = src["OS/2"]
+            if wght is not None:
+                os2.usWeightClass = int(round(wght))
+            fb.font["OS/2"] = os2
+        else:
+            fb.setupOS2()
+        if wght is not None:
+            _rename_instance(fb.font["name"], wght)
+        data = _to_bytes(fb.font)
+        glyph_count = len(source_order)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on odd fonts
+        raise InputError(f"cannot convert font {path.name} to TrueType outlines: {type(exc).__name__}: {exc}",
+                         where) from None
+    finally:
+        src.close()
+    _write_atomically(target, data)
+    return {"version": DERIVE_VERSION, "source": str(path), "index": index, "instance": wght,
+            "outlines": outlines, "glyphs": glyph_count, "all": chars is None,
+            "chars": "" if chars is None else "".join(sorted(chars))}
+
+
+def _to_bytes(font: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    font.save(buf)
+    return buf.getvalue()
+
+
+def _rename_instance(name_table: Any, wght: float) -> None:
+    """Give an instance its own PostScript name: two instances of one variable font embedded in
+    one PDF must not share a font name (viewers may confuse them)."""
+    for rec in list(name_table.names):
+        if rec.nameID == 6:
+            try:
+                ps = rec.toUnicode()
+            except UnicodeDecodeError:
+                continue
+            name_table.setName(f"{ps}-W{round(wght)}"[:63], 6, rec.platformID, rec.platEncID, rec.langID)
+
+
+# ---------------------------------------------------------------- finding installed fonts by name
+
+
+@dataclass(frozen=True)
+class Installed:
+    path: Path
+    index: int
+    family: str
+    style: str
+    how: str  # "fontconfig" or "matplotlib"
+
+
+# fontconfig's weight scale: 80 regular, 200 bold (see FcWeightFromOpenType)
+_FC_REGULAR, _FC_BOLD = 80, 200
+
+
+def _fc_weight(opentype: float) -> float:
+    points = [(100, 0), (200, 40), (300, 50), (350, 55), (380, 75), (400, 80), (500, 100), (600, 180),
+              (700, 200), (800, 205), (900, 210), (1000, 215)]
+    for (a, fa), (b, fb) in zip(points, points[1:], strict=False):
+        if a <= opentype <= b:
+            return fa + (fb - fa) * (opentype - a) / (b - a)
+    return 0 if opentype < 100 else 215
+
+
+def find_installed(name: str, *, bold: bool = False, weight: float | None = None) -> Installed | None:
+    """The installed face of family `name` closest to the weight asked for (fontconfig, else matplotlib)."""
+    target = _fc_weight(weight) if weight is not None else (_FC_BOLD if bold else _FC_REGULAR)
+    found = _find_fontconfig(name, target)
+    if found is None and shutil.which("fc-list") is None:
+        found = _find_matplotlib(name, weight if weight is not None else (700 if bold else 400))
+    return found
+
+
+def _find_fontconfig(name: str, target: float) -> Installed | None:
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return None
+    pattern = re.sub(r"([\\\-:,])", r"\\\1", name)
+    fmt = "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\t%{weight}\t%{slant}\n"
+    try:
+        out = subprocess.run([exe, "--format", fmt, pattern], capture_output=True, text=True, timeout=30,
+                             check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    best: tuple[tuple, Installed] | None = None
+    seen: set[tuple[str, int]] = set()
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 6 or not parts[0]:
+            continue
+        file, idx, fam, style, w, slant = parts
+        try:
+            index = int(idx) & 0xFFFF  # upper bits: a named instance of a variable font
+            w_val = float(w.strip("[]").split()[0]) if w else _FC_REGULAR
+            slant_val = int(slant or 0)
+        except ValueError:
+            continue
+        if (file, index) in seen:
+            continue
+        seen.add((file, index))
+        score = (abs(w_val - target), slant_val != 0, len(style))
+        cand = Installed(Path(file), index, fam, style, "fontconfig")
+        if best is None or score < best[0]:
+            best = (score, cand)
+    return best[1] if best else None
+
+
+def _find_matplotlib(name: str, weight: float) -> Installed | None:
+    from matplotlib import font_manager
+
+    want = _norm(name)
+    best: tuple[tuple, Installed] | None = None
+    for entry in font_manager.fontManager.ttflist:
+        if _norm(entry.name) != want:
+            continue
+        w = entry.weight if isinstance(entry.weight, int | float) else 400
+        score = (abs(float(w) - weight), entry.style != "normal")
+        cand = Installed(Path(entry.fname), int(getattr(entry, "index", 0) or 0), entry.name, entry.style,
+                         "matplotlib")
+        if best is None or score < best[0]:
+            best = (score, cand)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- the document's families
 
 
 class FontBook:
     """The document's font families (song, hei, kai …), each with a regular and maybe a bold face.
 
-    `families` maps a family key to {weight: (path, index)} already resolved by the spec stage.
-    Faces are loaded on first use so a family the document never uses costs nothing.
+    `families` maps a family key to {weight: FaceSource} (or the older (path, index) pair) as
+    resolved by the prepare stage. Faces are loaded on first use so a family the document never
+    uses costs nothing. `chars` are the characters the document may draw: a derived face holds
+    those (plus BASE_CHARS); None means every character of the font. `cache_dir` holds derived
+    faces between builds.
     """
 
-    def __init__(self, families: Mapping[str, Mapping[str, tuple[Path, int]]],
-                 where: Mapping[str, Location] | None = None):
-        self._families = {k: dict(v) for k, v in families.items()}
+    def __init__(self, families: Mapping[str, Mapping[str, FaceSource | tuple[Path, int]]],
+                 where: Mapping[str, Location] | None = None, *, chars: Iterable[str] | None = None,
+                 cache_dir: Path | None = None):
         self._where = dict(where or {})
+        self._families: dict[str, dict[str, FaceSource]] = {}
+        for fam, faces in families.items():
+            self._families[fam] = {}
+            for weight, src in faces.items():
+                if not isinstance(src, FaceSource):
+                    path, index = src
+                    src = FaceSource(Path(path), index)
+                if src.where is None and f"{fam}.{weight}" in self._where:
+                    src = dataclasses.replace(src, where=self._where[f"{fam}.{weight}"])
+                self._families[fam][weight] = src
+        self.chars: frozenset[str] | None = None if chars is None else frozenset(chars)
+        self.cache_dir = cache_dir
         self._faces: dict[tuple[str, str], Face] = {}
 
     @property
@@ -173,6 +1000,16 @@ class FontBook:
 
     def has_weight(self, family: str, weight: str) -> bool:
         return weight in self._families.get(family, {})
+
+    def bold_kind(self, family: str) -> str:
+        """'real' (a bold face), 'fake' (regular, stroke-emboldened) or 'none' (regular as it is)."""
+        src = self._families.get(family, {}).get("bold")
+        if src is None:
+            return "none"
+        return "fake" if src.fake_bold else "real"
+
+    def source(self, family: str, weight: str = "regular") -> FaceSource | None:
+        return self._families.get(family, {}).get(weight)
 
     def face(self, family: str, weight: str = "regular") -> Face:
         key = (family, weight)
@@ -184,9 +1021,13 @@ class FontBook:
                                  f"{', '.join(self._families) or 'none'}")
             if weight not in faces:
                 weight = "regular"
-            path, index = faces[weight]
-            face = load_face(path, index, family=family, weight=weight,
-                             where=self._where.get(f"{family}.{weight}"))
+            src = faces[weight]
+            if src.fake_bold:  # the regular face itself, marked for stroking
+                face = self.face(family, "regular").emboldened()
+            else:
+                face = load_face(src.path, src.index, family=family, weight=weight, where=src.where,
+                                 name=src.name, instance=src.instance, chars=self.chars, cache_dir=self.cache_dir,
+                                 lookup=src.lookup)
             self._faces[key] = face
         return face
 
@@ -202,4 +1043,67 @@ class FontBook:
     def missing(self, text: Iterable[str], families: Sequence[str], weight: str = "regular") -> set[str]:
         """Characters of `text` that no face of the chain can draw (whitespace excluded)."""
         chain = self.chain(families, weight)
-        return {ch for ch in set(text) if not ch.isspace() and not any(f.has(ch) for f in chain)}
+        return {ch for ch in set(text) if drawn(ch) and not any(f.has(ch) for f in chain)}
+
+
+def drawn(ch: str) -> bool:
+    """Whether a character needs a glyph: not whitespace, not an invisible format character."""
+    import unicodedata
+
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+
+
+# ---------------------------------------------------------------- `paiban fonts`
+
+
+def describe(book: FontBook, usage: Mapping[tuple[str, str], str], styles_of: Mapping[str, list[str]],
+             base: Path) -> list[str]:
+    """Lines for `paiban fonts`: each family and face, its file, glyphs, and what it lacks.
+
+    `usage[(family, weight)]` is the text set in that face (styles whose first family it is);
+    `styles_of[family]` the styles that use the family first.
+    """
+
+    def shown(p: Path) -> str:
+        try:
+            return str(p.relative_to(base))
+        except ValueError:
+            return str(p)
+
+    lines: list[str] = []
+    for fam in book.families:
+        styles = styles_of.get(fam, [])
+        lines.append(f"{fam}  (styles: {', '.join(styles) if styles else 'none'})")
+        for weight in WEIGHTS:
+            src = book.source(fam, weight)
+            if src is None:
+                lines.append(f"  {weight:<8} none: bold text uses the regular face (no fake_bold)")
+                continue
+            if src.fake_bold:
+                lines.append(f"  {weight:<8} none: the regular face, stroke-emboldened (fake_bold)")
+                continue
+            face = book.face(fam, weight)
+            where = shown(face.source or face.path)
+            if src.lookup:
+                where = f"name {src.lookup!r} → {where}"
+            if face.source_index or src.name:
+                where += f" #{face.source_index}"
+            kind = face.outlines + (f", wght {face.instance:g}" if face.instance is not None else "")
+            lines.append(f"  {weight:<8} {where}  [{face.family_name}; {kind}; {face.glyph_count:,} glyphs]")
+            if face.derived:
+                lines.append(f"           converted to TrueType: {shown(face.path)}")
+            text = usage.get((fam, weight), "")
+            chars = sorted({ch for ch in text if drawn(ch)})
+            lacks = [ch for ch in chars if not face.has(ch)]
+            if not chars:
+                lines.append("           no text of the document is set in it")
+                continue
+            if not lacks:
+                lines.append(f"           has all {len(chars):,} characters its styles use")
+                continue
+            lines.append(f"           lacks {len(lacks)} of the {len(chars):,} characters its styles use:")
+            chain_fams = [f for f in book.families if f != fam]
+            for ch in lacks:
+                alt = next((f for f in chain_fams if book.face(f, weight).has(ch)), None)
+                lines.append(f"             {ch} U+{ord(ch):04X}  " + (f"(drawn from {alt})" if alt else "(no font has it)"))
+    return lines

@@ -53,7 +53,7 @@ def facts_flowables(composer: Composer, facts, index: int) -> list[Flowable]:
     from paiban.layout.facts import facts_flowable
 
     number, cap = composer.caption(facts.caption)
-    box = facts_flowable(facts, composer.assets, composer.pitch)
+    box = facts_flowable(facts, composer.assets, composer.pitch, composer.loaded.spec.charts)
     content: list[Flowable] = [box]
     if facts.source:
         content.append(composer.para(f"资料来源：{facts.source}", composer.styles["source"]))

@@ -109,3 +109,18 @@ class FloatBlock(GridGroup):
         super().__init__(items, pitch, top=0.5, name=name)
         self.placement = placement
         self.wide = wide  # spans every column of the page
+
+
+class FloatBarrier(Flowable):
+    """No float may wait past this point (a new part): waiting figures are placed first.
+
+    Like LaTeX's \\FloatBarrier — a figure of one township must not drift into the next.
+    """
+
+    _ZEROSIZE = True
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        pass

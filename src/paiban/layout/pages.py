@@ -214,10 +214,14 @@ class BriefingDoc(BaseDocTemplate):
     # ---------------------------------------------------------------- floats
 
     def handle_flowable(self, flowables: list) -> None:  # noqa: N802
-        from paiban.layout.grid import FloatBlock
+        from paiban.layout.grid import FloatBarrier, FloatBlock
 
         f = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
+        if isinstance(f, FloatBarrier) and flowables is not self._hanging:
+            del flowables[0]
+            self._flush_floats()
+            return
         if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
             del flowables[0]
             columns = self._columns()
@@ -325,6 +329,7 @@ class BriefingDoc(BaseDocTemplate):
                 if hasattr(f, "placement"):
                     f.placement = "here"
             self._run(self._story)
+            self._flush_floats()
         if self.balance and self._snap is not None:
             self._balance_last_page()
         super()._endBuild()
@@ -334,6 +339,24 @@ class BriefingDoc(BaseDocTemplate):
             self.clean_hanging()
             self.handle_flowable(flowables)
         self.clean_hanging()
+
+    def _flush_floats(self) -> None:
+        """Floats still waiting when the text has run out go to the top of the next column (or
+        page, for page-wide ones); without this a figure that fits no remaining column was
+        silently left out. Each round reaches a fresh column, where any float fits (render
+        refuses one taller than a column), so a few rounds place them all."""
+        from reportlab.platypus.doctemplate import LayoutError
+
+        for _ in range(4 * (len(self.pageTemplate.frames) + len(self._pending) + len(self._pending_wide))):
+            if not (self._pending or self._pending_wide):
+                return
+            if self._pending_wide:
+                self.handle_pageBreak()
+            else:
+                self.handle_frameEnd()
+            self.clean_hanging()
+        if self._pending or self._pending_wide:
+            raise LayoutError(f"Flowable {(self._pending or self._pending_wide)[0].identity()} fits no column")
 
     # ---------------------------------------------------------------- balancing
 
@@ -396,6 +419,7 @@ class BriefingDoc(BaseDocTemplate):
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
         self._run(flowables)
+        self._flush_floats()
         self.balanced_height = height
 
 

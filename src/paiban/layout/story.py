@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 from paiban.assets import Assets
 from paiban.errors import Diagnostics, InputError
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule
-from paiban.layout.grid import FloatBlock, GridGroup, GridSpace, Snap
+from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle
@@ -29,6 +29,25 @@ ParagraphFactory = Callable[[str, TextStyle], Flowable]
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a text block: separated by blank lines, each one's lines joined."""
     return [p for p in ("".join(x.strip() for x in chunk.splitlines()) for chunk in _PARA_SPLIT.split(text.strip())) if p]
+
+
+def tag(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
+    """Remember which spec key made each flowable (and the pieces it splits into), so that a
+    layout failure can name the block and its line instead of a ReportLab object address."""
+    for f in flowables:
+        if getattr(f, "spec_keys", None) is None:
+            f.spec_keys = keys
+            _pieces_inherit(f)
+    return flowables
+
+
+def _pieces_inherit(f: Flowable) -> None:
+    split = f.split
+
+    def split_tagged(aw: float, ah: float) -> list[Flowable]:
+        return tag(split(aw, ah), f.spec_keys)
+
+    f.split = split_tagged
 
 
 @dataclass
@@ -74,12 +93,14 @@ class Composer:
     def masthead(self) -> list[Flowable]:
         doc = self.loaded.spec.document
         s = self.styles
-        out: list[Flowable] = [self.para(doc.title, s["title"])]
+        out: list[Flowable] = tag([self.para(doc.title, s["title"])], ("document", "title"))
         if doc.subtitle:
-            out += [Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])]
+            out += tag([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])],
+                       ("document", "subtitle"))
         if doc.byline:
-            out += [Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])]
-        out.append(Rule(s["title"].color, 1.2, s["body"].leading))
+            out += tag([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])],
+                       ("document", "byline"))
+        out += tag([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
         return out
 
     # ------------------------------------------------------------ body
@@ -107,7 +128,7 @@ class Composer:
             value = getattr(block, kind)
             handler = getattr(self, f"_{kind.rstrip('_')}")
             self.block_index = i
-            flow.extend(handler(value, i, parts))
+            flow.extend(tag(handler(value, i, parts), ("body", i, kind)))
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
@@ -151,7 +172,7 @@ class Composer:
         head.append(self.headline(part.title, s["headline"]))
         block = GridGroup(head, self.pitch, top=0.35, name=f"part {part.title}")
         _, h = block.wrap(self.column_width, 1e6)
-        out: list[Flowable] = []
+        out: list[Flowable] = [FloatBarrier()]
         if part.break_ == "page":
             out.append(PageBreak())
         elif part.break_ == "column":
@@ -195,7 +216,7 @@ class Composer:
         else:
             from paiban.layout.images import image_flowable
 
-            box = image_flowable(self.loaded, image, i, self.pitch)
+            box = image_flowable(self.loaded, image, i, self.pitch, self.diagnostics)
         return [self.float([box], cap, image.placement, f"图{number}", wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,

@@ -48,7 +48,11 @@ class ChartTheme(Model):
     grid: Color = Field("#dedad3", description="Colour of grid lines.")
     axis: Color = Field("#8c8780", description="Colour of the axis line and ticks.")
     text: Color = Field("#333333", description="Colour of labels.")
-    background: Color | None = Field(None, description="Panel colour behind facts blocks (none: white paper).")
+    background: Color | None = Field("#f5f1eb", description="Panel colour behind facts blocks and charts, so each "
+                                                          "reads as one unit on the page (null: white paper).")
+    panel_padding: AbsLength = Field("6pt", description="Space between a chart's panel edge and its content.")
+    number_size: AbsLength = Field("17pt", description="Largest size of the big numbers in facts blocks "
+                                                       "(they shrink to fit their card).")
     approx_hatch: AbsLength = Field("2.2pt", description="Spacing of the diagonal hatching that marks "
                                                         "approximate values (drawn as lines: SVG patterns do "
                                                         "not survive into the PDF); 0 for a lighter fill only.")

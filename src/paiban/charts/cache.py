@@ -1,0 +1,201 @@
+"""The chart cache in figures/: redraw a chart only when something it shows or is drawn with changed.
+
+Per chart id three files, each written atomically (temp file in the same folder, then
+os.replace) so concurrent builds never leave a half-written file:
+
+- `<id>.svg` — the drawing (a comment inside records its key), useful on its own;
+- `<id>.pkl` — the parsed ReportLab Drawing with its key, so a warm build skips svglib too;
+- `<id>.key` — JSON: the key and the digest of each input, so a rebuild can say *why* it redrew.
+
+The key is a hash of the figure block (minus caption/placement, which are not drawn), the table's
+content (not its mtime), the theme, the font files' contents, the drawing width, the versions of
+matplotlib/svglib/ReportLab/paiban, and the source of the drawing code itself. Every file carries
+its key and is checked on reading, so files from a concurrent build with other inputs are never
+mixed up; at worst they cause one more redraw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from paiban.charts.style import ChartStyle
+from paiban.charts.tables import Table
+from paiban.spec.charts import ChartTheme, FigureBlock
+
+CACHE_FORMAT = 1
+NOT_DRAWN = frozenset({"caption", "placement", "source", "width"})  # figure keys charts do not draw
+FACTS_ONLY = frozenset({"number_size"})  # theme keys only facts boxes use
+_KEY_MARK = b"<!-- paiban-chart-key: "
+
+
+@dataclass(frozen=True)
+class Key:
+    value: str
+    parts: dict[str, str]
+
+    def changed(self, old: dict[str, str] | None) -> list[str]:
+        """Names of the inputs that differ from an earlier key's (all when there was none)."""
+        if not old:
+            return ["new"]
+        return [name for name, digest in self.parts.items() if old.get(name) != digest] or ["unknown"]
+
+
+def chart_key(fig: FigureBlock, table: Table, theme: ChartTheme, style: ChartStyle, width: float,
+              pitch: float | None) -> Key:
+    parts = {
+        "figure": _digest(fig.model_dump(mode="json", exclude=set(NOT_DRAWN))),
+        "data": table.digest(),
+        "theme": _digest(theme.model_dump(mode="json", exclude=set(FACTS_ONLY))),
+        "fonts": _digest([(f.rl_name, f.index, file_digest(str(f.path))) for f in style.faces]),
+        "size": _digest([round(width, 3), round(pitch, 3) if pitch else None]),
+        "code": code_digest(),
+        "versions": _digest(versions()),
+    }
+    return Key(_digest([CACHE_FORMAT, parts]), parts)
+
+
+def _digest(obj: Any) -> str:
+    payload = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_file_digests: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: str) -> str:
+    """sha256 of a file's content, memoised per process by (path, size, mtime)."""
+    st = os.stat(path)
+    memo = (path, st.st_size, st.st_mtime_ns)
+    digest = _file_digests.get(memo)
+    if digest is None:
+        with open(path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        _file_digests[memo] = digest
+    return digest
+
+
+@cache
+def code_digest() -> str:
+    """The drawing code's own source: editing how a chart is drawn must redraw it."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(here.glob("*.py")):
+        if path.name == "proof.py":  # not part of drawing
+            continue
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@cache
+def versions() -> dict[str, str]:
+    """Library versions from package metadata (importing matplotlib just to ask would cost 0.5 s)."""
+    from paiban import __version__
+
+    out = {"paiban": __version__}
+    for dist in ("matplotlib", "svglib", "reportlab"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "?"
+    return out
+
+
+# ------------------------------------------------------------------ files
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and os.replace: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp makes it private; the cache is as readable as any output
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def paths(figures_dir: Path, chart_id: str) -> tuple[Path, Path, Path]:
+    return figures_dir / f"{chart_id}.svg", figures_dir / f"{chart_id}.pkl", figures_dir / f"{chart_id}.key"
+
+
+def read_key(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_key(path: Path, key: Key) -> None:
+    write_atomic(path, json.dumps({"key": key.value, "parts": key.parts}, indent=1).encode("utf-8"))
+
+
+_SAFE_BUILTINS = frozenset({"object", "set", "frozenset", "list", "dict", "tuple", "bytes", "bytearray",
+                            "int", "float", "complex", "str", "bool", "slice"})
+
+
+class _DrawingUnpickler(pickle.Unpickler):
+    """Unpickles ReportLab drawings and nothing else.
+
+    figures/ travels with a project (a shared folder, an archive); a plain pickle.load of a
+    crafted file there would run arbitrary code at build time. Only ReportLab classes and plain
+    containers may be named in a chart cache file.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("reportlab.") or (module == "builtins" and name in _SAFE_BUILTINS) or (
+                module == "copyreg" and name == "_reconstructor"):
+            obj = super().find_class(module, name)
+            if isinstance(obj, type) or module == "copyreg":
+                return obj
+        raise pickle.UnpicklingError(f"refusing {module}.{name} in a chart cache file")
+
+
+def load_drawing(path: Path, key: Key) -> Any | None:
+    """The pickled Drawing if it was made with this key; None otherwise (missing, stale, unreadable,
+    or naming anything but ReportLab classes)."""
+    try:
+        with open(path, "rb") as f:
+            obj = _DrawingUnpickler(f).load()
+    except Exception:  # noqa: BLE001 - a corrupt or incompatible cache file is simply a miss
+        return None
+    if not isinstance(obj, dict) or obj.get("key") != key.value:
+        return None
+    return obj.get("drawing")
+
+
+def save_drawing(path: Path, key: Key, drawing: Any) -> None:
+    write_atomic(path, pickle.dumps({"key": key.value, "drawing": drawing}, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def stamp_svg(svg: bytes, key: Key) -> bytes:
+    """The SVG with its key in a comment after the XML declaration."""
+    mark = _KEY_MARK + key.value.encode() + b" -->\n"
+    if svg.startswith(b"<?xml"):
+        end = svg.index(b"?>") + 2
+        return svg[:end] + b"\n" + mark + svg[end:].lstrip(b"\n")
+    return mark + svg
+
+
+def svg_key(svg: bytes) -> str | None:
+    i = svg.find(_KEY_MARK, 0, 4096)
+    if i < 0:
+        return None
+    j = svg.find(b" -->", i)
+    return svg[i + len(_KEY_MARK): j].decode("ascii", "replace") if j > 0 else None
