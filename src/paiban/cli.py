@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paiban import __version__
 from paiban.errors import PaibanError, Problem
+
+if TYPE_CHECKING:
+    from paiban.build import BuildResult
+    from paiban.excerpt import Sources
 
 
 class Console:
@@ -25,7 +34,8 @@ class Console:
         if self.tty:
             from rich.console import Console as RichConsole
 
-            self._rich = RichConsole(stderr=True, highlight=False)
+            # no emoji codes: "report.yaml:100:12" must not turn into "report.yaml💯12"
+            self._rich = RichConsole(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
     def out(self, text: str) -> None:
         if not self.quiet:
@@ -46,6 +56,53 @@ class Console:
             self._rich.print(f"[{color}]{escape(line)}[/{color}]")
         else:
             print(line, file=sys.stderr, flush=True)
+
+    def err(self, text: str) -> None:
+        """A line on stderr even under --quiet (failures and their summary)."""
+        print(text, file=sys.stderr, flush=True)
+
+    def diagnostic(self, p: Problem, sources: Sources) -> None:
+        """A problem in the compiler form (validate, watch): severity, the source line, a caret."""
+        from paiban.excerpt import headline, quote
+
+        if p.severity == "warning" and self.quiet:
+            return
+        lines = quote(p, sources)
+        if self._rich is None:
+            for line in (headline(p), *lines):
+                print(line, file=sys.stderr, flush=True)
+            return
+        from rich.markup import escape
+
+        color = "yellow" if p.severity == "warning" else "red"
+        head = f"{p.location}: " if p.location else ""
+        path = f"{p.path}: " if p.path else ""
+        self._rich.print(f"[bold]{escape(head)}[/bold][bold {color}]{p.severity}:[/] {escape(path + p.message)}",
+                         soft_wrap=True)
+        for i, line in enumerate(lines):
+            gutter, _, rest = line.partition("|")
+            style = "bold green" if i == 1 else "default"
+            self._rich.print(f"[blue]{escape(gutter)}|[/blue][{style}]{escape(rest)}[/]", soft_wrap=True)
+
+    @contextmanager
+    def progress(self) -> Iterator[Callable[[str], None]]:
+        """The build's progress callback: `… stage` lines under -v, a live display on a terminal."""
+        view = None
+        if self._rich is not None and not self.quiet:
+            from paiban.progress import BuildProgress
+
+            view = BuildProgress(self._rich)
+
+        def say(stage: str) -> None:
+            self.info(f"… {stage}")
+            if view is not None:
+                view(stage)
+
+        if view is None:
+            yield say
+            return
+        with view:
+            yield say
 
 
 def _add_common(p: argparse.ArgumentParser, spec: bool = True) -> None:
@@ -70,10 +127,68 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force-charts", action="store_true", help="redraw every chart")
     v = sub.add_parser("validate", help="check the spec, data and fonts without building")
     _add_common(v)
+    w = sub.add_parser("watch", help="rebuild the PDF whenever the spec or a file it uses changes")
+    _add_common(w)
+    w.add_argument("-o", "--output", help="where to write the PDF (as for build)")
+    w.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    pv = sub.add_parser("preview", help="build, then write PNG images of pages")
+    _add_common(pv)
+    pv.add_argument("--pages", metavar="RANGE", help="pages to render, e.g. 1, 1-2, 2- or 1,3 (default: all)")
+    pv.add_argument("--dpi", type=int, default=110, help="resolution (default 110)")
+    pv.add_argument("-o", "--output-dir", metavar="DIR",
+                    help="folder for the PNG files (default: preview/ beside the PDF)")
+    i = sub.add_parser("init", help="create a new project that builds as it is")
+    i.add_argument("dir", metavar="DIR", help="the new project's folder (created if needed)")
+    i.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    f = sub.add_parser("fonts", help="list each font family and face: file, glyphs, characters it lacks")
+    _add_common(f)
+    sc = sub.add_parser("schema", help="print the JSON Schema of report.yaml")
+    sc.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of printing it")
     return ap
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt.
+
+    SIGTERM's default action kills the process without running `finally`, which would leave
+    the build's temporary PDF behind; as an exception it unwinds the stack, so every temporary
+    file is removed and the previous PDF stays as it was. Not an `Exception`, so no
+    `except Exception` on the way swallows it.
+    """
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    previous = _catch_sigterm()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted("SIGINT", 130)
+    except Terminated:
+        return _interrupted("SIGTERM", 143)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _catch_sigterm() -> signal.Handlers | Callable | int | None:
+    """Turn SIGTERM into `Terminated`; returns the handler it replaced (None off the main thread)."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread (main() called from a thread): leave signals alone
+        return None
+
+
+def _interrupted(name: str, status: int) -> int:
+    print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
+          file=sys.stderr, flush=True)
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
         parser().print_help()
@@ -85,43 +200,152 @@ def main(argv: Sequence[str] | None = None) -> int:
         for p in exc.problems:
             console.problem(p)
         return exc.exit_status
-    except KeyboardInterrupt:
-        print("paiban: interrupted; the previous PDF is unchanged", file=sys.stderr)
-        return 130
 
 
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
     from paiban.build import build
 
-    result = build(args.spec, args.output, strict=args.strict, overrides=args.overrides,
-                   allow_outside=args.allow_outside, force_charts=args.force_charts,
-                   progress=lambda stage: console.info(f"… {stage}"))
+    with console.progress() as say:
+        result = build(args.spec, args.output, strict=args.strict, overrides=args.overrides,
+                       allow_outside=args.allow_outside, force_charts=args.force_charts, progress=say)
     for w in result.warnings:
         console.problem(w)
+    console.out(build_summary(result))
+    for stage, secs in result.timings.items():
+        console.info(f"  {stage:<14} {secs:.3f} s")
+    return 0
+
+
+def build_summary(result: BuildResult) -> str:
+    """`build/report.pdf: 4 pages, 374 KB, 0.76 s, charts redrawn 1/3 (education)`."""
     size = result.size / 1024
     charts = ""
     if result.charts_drawn or result.charts_cached:
         charts = f", charts redrawn {len(result.charts_drawn)}/{len(result.charts_drawn) + len(result.charts_cached)}"
         if result.charts_drawn:
             charts += f" ({', '.join(result.charts_drawn)})"
-    console.out(f"{result.output}: {result.pages} pages, {size:.0f} KB, {result.seconds:.2f} s{charts}")
-    for stage, secs in result.timings.items():
-        console.info(f"  {stage:<14} {secs:.3f} s")
-    return 0
+    return f"{result.output}: {result.pages} pages, {size:.0f} KB, {result.seconds:.2f} s{charts}"
 
 
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
-    from paiban.assets import prepare
-    from paiban.errors import Diagnostics
-    from paiban.spec import load_spec
+    """Every problem in the compiler form; exit 0 when valid (warnings allowed), 2 when not."""
+    from paiban.excerpt import Sources, summary
+    from paiban.validate import validate
 
-    loaded = load_spec(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
-    diagnostics = Diagnostics()
-    prepare(loaded, diagnostics, draw_charts=False)
-    for w in diagnostics.warnings:
-        console.problem(w)
-    console.out(f"{loaded.source.name}: ok")
+    result = validate(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
+    sources = Sources()
+    for p in result.problems:
+        console.diagnostic(p, sources)
+    if result.ok:
+        console.out(summary(result.name, 0, len(result.warnings)))
+        return 0
+    console.err(summary(result.name, len(result.errors), len(result.warnings)))
+    return 2
+
+
+def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    """Build, then rebuild on every save until Ctrl-C; a broken spec keeps the last good PDF."""
+    from paiban.excerpt import Sources
+    from paiban.spec.loader import display_name
+    from paiban.watch import Outcome, Watcher
+
+    sources = Sources()
+    shown_warnings: list[str] = []
+
+    def report(o: Outcome) -> None:
+        stamp = time.strftime("[%H:%M:%S]")
+        changed = ", ".join(display_name(p) for p in o.changed[:3]) + (" …" if len(o.changed) > 3 else "")
+        cause = f"{changed} → " if changed else ""
+        sources.forget()
+        if o.ok:
+            warnings = [str(w) for w in o.result.warnings]
+            if warnings != shown_warnings:  # say them once, not after every save
+                for w in o.result.warnings:
+                    console.diagnostic(w, sources)
+                shown_warnings[:] = warnings
+            console.out(f"{stamp} {cause}{build_summary(o.result)}")
+            for stage, secs in o.result.timings.items():
+                console.info(f"  {stage:<14} {secs:.3f} s")
+            return
+        for p in o.problems:
+            console.diagnostic(p, sources)
+        if o.crash:
+            console.err(o.crash.rstrip())
+        n = len(o.problems)
+        what = f"{n} error{'s' if n != 1 else ''}" if n else "internal error"
+        target = watcher.target
+        kept = f"kept the last good PDF {target}" if target is not None and target.exists() else "the PDF is unchanged"
+        console.err(f"{stamp} {cause}build failed ({what}); {kept}")
+
+    watcher = Watcher(args.spec, output=args.output, overrides=args.overrides, allow_outside=args.allow_outside,
+                      strict=args.strict, report=report, progress=console.progress)
+    console.out(f"watching {display_name(Path(args.spec))} and the files it uses (Ctrl-C to stop)")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        console.out("stopped")
     return 0
 
 
-COMMANDS = {"build": cmd_build, "validate": cmd_validate}
+def cmd_preview(args: argparse.Namespace, console: Console) -> int:
+    """Build (with --set overrides), then render the chosen pages to PNG files."""
+    from paiban.build import build
+    from paiban.preview import check_dpi, page_ranges, render_pages
+
+    check_dpi(args.dpi)
+    page_ranges(args.pages)  # the syntax: a typo fails before the build
+    with console.progress() as say:
+        result = build(args.spec, overrides=args.overrides, allow_outside=args.allow_outside, progress=say)
+    for w in result.warnings:
+        console.problem(w)
+    console.out(build_summary(result))
+    for stage, secs in result.timings.items():
+        console.info(f"  {stage:<14} {secs:.3f} s")
+    out_dir = Path(args.output_dir) if args.output_dir else result.output.parent / "preview"
+    for path, width, height in render_pages(result.output, out_dir, pages=args.pages, dpi=args.dpi):
+        console.out(f"{path} ({width}×{height} px)")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace, console: Console) -> int:
+    from paiban.scaffold import init_project
+
+    done = init_project(args.dir)
+    fonts = sum(1 for p in done.written if p.parent.name == "fonts" and p.suffix == ".ttf")
+    console.out(f"created {done.root}: report.yaml, data/readers.csv, fonts/ ({fonts} faces), "
+                "report.schema.json, README.md")
+    console.out(f"next: cd {done.root} && paiban watch    (edit report.yaml; the PDF is build/report.pdf)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, console: Console) -> int:
+    from paiban.schema import schema_text
+
+    text = schema_text()
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    from paiban.build import write_atomically
+    from paiban.errors import BuildError
+
+    target = Path(args.output)
+    try:
+        write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
+    console.out(f"wrote {target}")
+    return 0
+
+
+def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
+    from paiban.assets import fonts_report
+    from paiban.spec import load_spec
+
+    loaded = load_spec(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
+    for line in fonts_report(loaded):
+        console.out(line)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "watch": cmd_watch, "preview": cmd_preview,
+            "init": cmd_init, "schema": cmd_schema, "fonts": cmd_fonts}

@@ -1,0 +1,57 @@
+"""`paiban validate`: every problem with the spec, its data files and font coverage, without building.
+
+It runs the same stages as the build up to, not including, drawing charts and laying out pages,
+so what it accepts builds, and it writes nothing (no PDF, no chart cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paiban.errors import Diagnostics, InputError, Problem
+
+
+@dataclass
+class Validation:
+    """What validation found: `name` is the spec as shown in messages."""
+
+    name: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Errors and warnings in file order (problems without a line first)."""
+        def key(p: Problem) -> tuple:
+            loc = p.location
+            return (str(loc.file) if loc else "", loc.line or 0 if loc else 0, loc.column or 0 if loc else 0)
+
+        return sorted([*self.errors, *self.warnings], key=key)
+
+
+def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outside: bool = False) -> Validation:
+    """Load the spec and prepare its assets without drawing charts; collect, don't raise."""
+    from paiban.assets import prepare
+    from paiban.spec import load_spec
+    from paiban.spec.loader import display_name
+
+    result = Validation(name=display_name(Path(spec_path)))
+    try:
+        loaded = load_spec(spec_path, overrides=overrides, allow_outside=allow_outside)
+    except InputError as exc:
+        result.errors.extend(exc.problems)
+        return result
+    result.name = loaded.source.name
+    diagnostics = Diagnostics()
+    try:
+        prepare(loaded, diagnostics, draw_charts=False)
+    except InputError as exc:
+        result.errors.extend(exc.problems)
+    result.warnings.extend(diagnostics.warnings)
+    return result
