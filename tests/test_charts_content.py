@@ -79,6 +79,7 @@ def test_every_number_is_the_articles_own(spec, paragraphs):
         if isinstance(block, FactsBlock):
             for item in block.items:
                 text = f"{item.value}{item.unit}"
-                assert text in article, f"{block.id}: {text!r} is not in the article"
+                # the OCR keeps a few spaces inside numbers' phrases (总投资 1560 万元)
+                assert text in article.replace(" ", ""), f"{block.id}: {text!r} is not in the article"
                 assert item.is_approx == bool(HEDGE.search(str(item.value))), item
 

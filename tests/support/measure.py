@@ -24,8 +24,8 @@ def body_lines(page: pymupdf.Page, size: float, tol: float = 0.2) -> list[tuple[
 
 
 def baseline_alignment(doc: pymupdf.Document, size: float, column_lefts: int | None = None) -> tuple[int, int]:
-    """Body lines that share a baseline with a neighbouring column, where that column has text
-    at that height: (aligned, compared)."""
+    """Body lines that share a baseline with a neighbouring column, where that column has a
+    line at that height (within about a line): (aligned, compared)."""
     aligned = compared = 0
     for page in doc:
         lines = body_lines(page, size)
@@ -46,11 +46,11 @@ def baseline_alignment(doc: pymupdf.Document, size: float, column_lefts: int | N
                 groups[nearest].append(y)
         keys = sorted(groups)
         for a, b in zip(keys, keys[1:], strict=False):
-            ya, yb = sorted(groups[a]), sorted(groups[b])
-            lo, hi = max(ya[0], yb[0]), min(ya[-1], yb[-1])
-            for y in ya:
-                if lo - 0.5 <= y <= hi + 0.5:
+            yb = sorted(groups[b])
+            for y in groups[a]:
+                nearest = min(yb, key=lambda z: abs(z - y))
+                if abs(nearest - y) < size * 1.2:  # the neighbour has a line at this height
                     compared += 1
-                    if any(abs(y - z) < 0.5 for z in yb):
+                    if abs(nearest - y) < 0.5:
                         aligned += 1
     return aligned, compared

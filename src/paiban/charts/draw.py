@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.charts.figdata import ChartData
 from paiban.charts.geometry import Point, blend, hatch_segments, rect_polygon
 from paiban.charts.style import ChartStyle
@@ -82,6 +83,15 @@ class Painter:
             return
         size = size or self.style.size
         face = self.style.face_for(s, bold)
+        runs = han_latin_runs(s) if not rotation else [s]
+        if len(runs) > 1:
+            # a quarter em between Han and Latin runs, as in the body text (clreq §3.2.2)
+            total = self.style.width(s, size, bold)
+            x -= total / 2 if ha == "center" else total if ha == "right" else 0.0
+            for run in runs:
+                self.text(x, y, run, size=size, bold=bold, color=color, ha="left")
+                x += (sum(face.advance(ch) for ch in run) + HAN_LATIN_GAP) * size
+            return
         self.fig.text(x / self.width, y / self.height, s, fontproperties=self._fp(face, size, bold),
                       color=color or self.style.text, ha=ha, va="baseline", rotation=rotation,
                       rotation_mode="anchor")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.errors import InputError
 from paiban.fonts import Face, FontBook
 from paiban.spec.charts import ChartTheme
@@ -59,9 +60,11 @@ class ChartStyle:
         raise InputError(f"no chart font has {', '.join(repr(c) for c in missing)} in label {text!r}")
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        """Advance width of `text` in points, in the face it will be drawn with."""
+        """Advance width of `text` in points, in the face it will be drawn with, including the
+        quarter-em gaps left between Han and Latin runs (see `ChartPainter.text`)."""
         face = self.face_for(text, bold)
-        return sum(face.advance(ch) for ch in text) * size
+        gaps = len(han_latin_runs(text)) - 1
+        return (sum(face.advance(ch) for ch in text) + gaps * HAN_LATIN_GAP) * size
 
 
 def resolve_style(theme: ChartTheme, fonts: FontBook) -> ChartStyle:

@@ -15,6 +15,7 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.charts.style import ChartStyle, resolve_style
 from paiban.charts.text import wrap
 from paiban.charts.values import PREFIXES, SUFFIXES
@@ -126,18 +127,22 @@ class FactsBox(Flowable):
         st, b = self.style, self.block
         size = st.size
         w, h = self.width, self.height
-        if self.theme.background:
-            c.setFillColor(HexColor(self.theme.background))
-            c.rect(0, 0, w, h, stroke=0, fill=1)
         top = h - self.pad * 0.8
         x0 = self.pad
+        panel_top = h
         if b.title:
-            self._text(b.title, x0, top - self.title_size * 0.95, self.title_size, True, st.highlight)
+            # The title stands on the column's edge above the panel, with a rule under it: the
+            # way a newspaper heads a data box (and it lines up with the text beside it).
+            self._text(b.title, 0, top - self.title_size * 0.95, self.title_size, True, st.highlight)
             y_rule = top - self.title_h + self.title_size * 0.35
             c.setStrokeColor(HexColor(st.highlight))
             c.setLineWidth(1.2)
-            c.line(x0, y_rule, w - self.pad, y_rule)
+            c.line(0, y_rule, w, y_rule)
             top -= self.title_h
+            panel_top = y_rule - 0.6
+        if self.theme.background:
+            c.setFillColor(HexColor(self.theme.background))
+            c.rect(0, 0, w, panel_top, stroke=0, fill=1)
         c.setStrokeColor(HexColor(st.grid))
         c.setLineWidth(0.5)
         for i, card in enumerate(self.cards):
@@ -160,7 +165,7 @@ class FactsBox(Flowable):
         size, ns, us = st.size, self.number_size, self.unit_size
         vw = st.width(card.value, ns, True)
         uw = st.width(card.unit, us) if card.unit else 0.0
-        gap = size * 0.2 if card.unit else 0.0
+        gap = ns * 0.15 if card.unit else 0.0  # Han–Latin space between the number and its unit
         x = cx - (vw + gap + uw) / 2
         base = top - ns * 0.92
         self._text(card.value, x, base, ns, True, st.highlight)
@@ -176,7 +181,9 @@ class FactsBox(Flowable):
         c = self.canv
         c.setFillColor(HexColor(color))
         c.setFont(face.rl_name, size)
-        c.drawString(x, y, text)
+        for run in han_latin_runs(text):  # a quarter em between Han and Latin runs (1000余)
+            c.drawString(x, y, run)
+            x += (sum(face.advance(ch) for ch in run) + HAN_LATIN_GAP) * size
 
 
 def facts_flowable(block: FactsBlock, assets: Any, pitch: float | None, theme: ChartTheme | None = None

@@ -66,12 +66,15 @@ class GridGroup(Flowable):
         return aw, self.height
 
     def draw(self) -> None:
+        self.paint(self.canv)
+
+    def paint(self, canvas) -> None:
         y = self.height - (self.height - self.content_height) * self.top
         for i, (f, (_w, h)) in enumerate(zip(self.items, self._sizes, strict=True)):
             if i:
                 y -= f.getSpaceBefore()
             y -= h
-            f.drawOn(self.canv, 0, y)
+            f.drawOn(canvas, 0, y)
 
     def identity(self, maxLen: int | None = None) -> str:  # noqa: N803 - ReportLab's name
         return f"<{self.name or 'block'}>"
@@ -109,6 +112,25 @@ class FloatBlock(GridGroup):
         super().__init__(items, pitch, top=0.5, name=name)
         self.placement = placement
         self.wide = wide  # spans every column of the page
+
+    def draw(self) -> None:
+        """Drawn when the page is complete, where it was placed: the page's content stream then
+        holds the running text of the columns unbroken, so the article reads (and copies, and
+        is extracted) in order, with the figures after it."""
+        canvas = self.canv
+        later = getattr(canvas, "later", None)
+        if later is None:
+            self.paint(canvas)
+            return
+        x0, y0 = canvas.absolutePosition(0, 0)
+
+        def paint(c) -> None:
+            c.saveState()
+            c.translate(x0, y0)
+            self.paint(c)
+            c.restoreState()
+
+        later(paint)
 
 
 class FloatBarrier(Flowable):

@@ -1,33 +1,42 @@
-"""Paragraph flowables for each text style (interim: ReportLab's Paragraph until the CJK engine lands)."""
+"""Paragraph flowables for each text style: paiban's CJK engine, configured from the styles.
+
+Every piece of text on the page — body, lead, headlines, captions, credits — is set by
+`CJKParagraph`, so the clreq rules (line-start and line-end prohibitions, justification,
+punctuation compression, Han–Latin spacing) and per-character font fallback hold everywhere.
+"""
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Callable
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable
 
 from paiban.assets import Assets
+from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.styles import TextStyle
 
-_ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+def para_style(assets: Assets, style: TextStyle) -> ParaStyle:
+    """The engine's style for a resolved text style: face chains, sizes, colours."""
+    fonts = assets.fonts
+    faces = fonts.chain(style.fallback, "bold" if style.bold else "regular")
+    # **bold** needs a real bold face; without one the engine strokes the regular glyphs.
+    bold = tuple(fonts.face(fam, "bold") for fam in style.fallback
+                 if fonts.has_weight(fam, "bold") and not fonts.face(fam, "bold").fake_bold)
+    if not fonts.has_weight(style.font, "bold") or fonts.face(style.font, "bold").fake_bold:
+        bold = ()
+    return ParaStyle(faces=faces, bold_faces=bold, size=style.size, leading=style.leading,
+                     first_indent=style.indent, align=style.align, color=style.color,
+                     emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent)
 
 
-def make_paragraph_factory(assets: Assets):
-    cache: dict[str, ParagraphStyle] = {}
+def make_paragraph_factory(assets: Assets) -> Callable[[str, TextStyle], Flowable]:
+    cache: dict[str, ParaStyle] = {}
 
-    def para(text: str, style: TextStyle):
+    def para(text: str, style: TextStyle) -> Flowable:
         ps = cache.get(style.name)
         if ps is None:
-            face = assets.fonts.face(style.font, "bold" if style.bold else "regular")
-            ps = ParagraphStyle(style.name, fontName=face.rl_name, fontSize=style.size, leading=style.leading,
-                                firstLineIndent=style.indent, alignment=_ALIGN[style.align],
-                                textColor=HexColor(style.color), wordWrap="CJK")
-            cache[style.name] = ps
-        markup = re.sub(r"\*\*(.+?)\*\*", r"\1", html.escape(text, quote=False))
-        return Paragraph(markup, ps)
+            ps = cache[style.name] = para_style(assets, style)
+        return CJKParagraph(text, ps)
 
     return para
