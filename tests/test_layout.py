@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
-from paiban.build import build
 from tests.conftest import ROOT
 from tests.support.judge import check
 from tests.support.measure import baseline_alignment
 from tests.support.pdfcheck import assert_valid_pdf
+
+from paiban.build import build
 
 PARTS = 6
 VARIANTS = {

@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.charts.figdata import ChartData
 from paiban.charts.geometry import Point, blend, hatch_segments, rect_polygon
 from paiban.charts.style import ChartStyle
+from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.fonts import Face
 from paiban.spec.charts import FigureBlock
 

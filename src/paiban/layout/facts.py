@@ -15,10 +15,10 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
-from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.charts.style import ChartStyle, resolve_style
 from paiban.charts.text import wrap
 from paiban.charts.values import PREFIXES, SUFFIXES
+from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.fonts import FontBook
 from paiban.spec.charts import ChartTheme, FactItem, FactsBlock
 
