@@ -100,7 +100,7 @@ def _variable_bold(regular: FaceSource) -> FaceSource | None:
 
 def font_cache_dir(loaded: LoadedSpec) -> Path:
     """Where converted fonts are kept between builds: beside the spec (gitignored)."""
-    return loaded.base_dir / ".paiban-cache" / "fonts"
+    return loaded.cache_dir / "fonts"
 
 
 def font_book(loaded: LoadedSpec) -> FontBook:
@@ -180,8 +180,9 @@ def text_uses(loaded: LoadedSpec) -> Iterator[TextUse]:
                             yield TextUse(None, str(text), (*at, "items", j, attr))
     if figures:
         yield from _chart_table_texts(loaded)
-        if spec.charts.approx_note:
-            yield TextUse(None, spec.charts.approx_note + "约", ("charts", "approx_note"))
+        written = loaded.source.node_at(["charts", "approx_note"])[2] == 2
+        if spec.charts.approx_note and written:  # the built-in key is drawn only for approximate values
+            yield TextUse(None, spec.charts.approx_note, ("charts", "approx_note"))
     yield from _running_lines(loaded)
 
 
@@ -262,6 +263,8 @@ def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:
 def document_chars(loaded: LoadedSpec) -> str:
     """Every character the document may draw: what converted (subset) fonts must hold."""
     chars: set[str] = set(LAYOUT_TEXT)
+    if any(getattr(b, "figure", None) or getattr(b, "facts", None) for b in loaded.spec.body):
+        chars.update(loaded.spec.charts.approx_note + "约")  # the key of approximate values, 约 of facts
     for use in text_uses(loaded):
         chars.update(use.text)
     return "".join(sorted(chars))
@@ -375,16 +378,17 @@ def _note_lookups(loaded: LoadedSpec, fonts: FontBook, diagnostics: Diagnostics)
 
 def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle], uses: list[TextUse],
                 diagnostics: Diagnostics) -> None:
-    """A style (or **bold** text) asking for bold in a family without a bold face is warned, at
-    the style that asks (or the text), once per family and asker."""
+    """Bold asked for in a family without a bold face is warned: at the style that asks for it
+    (once per style), or at the first **bold** text (once per family)."""
     warned: set[tuple[str, str]] = set()
     for use in uses:
         if use.style is None:
             continue
         style = styles.get(use.style) or styles["body"]
-        if not (style.bold or use.bold) or fonts.bold_kind(style.font) != "none":
+        kind = fonts.bold_kind(style.font)
+        if not (style.bold or use.bold) or kind == "real":
             continue
-        asker = use.style if style.bold else f"**bold** in {'.'.join(map(str, use.keys)) or use.style}"
+        asker = use.style if style.bold else "**bold**"
         if (style.font, asker) in warned:
             continue
         warned.add((style.font, asker))
@@ -396,9 +400,14 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
         else:
             at = loaded.where(list(use.keys))
             who = "**bold** text"
-        diagnostics.warn(f"{who} asks for bold, but font family '{style.font}' has no bold face; set in "
-                         f"its regular face (give fonts.{style.font}.bold, or set fonts.{style.font}."
-                         "fake_bold: true to embolden by stroking)", at)
+        fam = style.font
+        if kind == "fake":
+            how = f"its regular face is emboldened by stroking (fonts.{fam}.fake_bold); give fonts.{fam}.bold " \
+                  "for a real bold"
+        else:
+            how = f"set in its regular face (give fonts.{fam}.bold, or set fonts.{fam}.fake_bold: true to " \
+                  "embolden by stroking)"
+        diagnostics.warn(f"{who} asks for bold, but font family '{fam}' has no bold face; {how}", at)
 
 
 def fonts_report(loaded: LoadedSpec) -> list[str]:
@@ -466,7 +475,7 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
     geo = geometry(spec.page)
     result = prepare_charts(figures, assets.tables, spec.charts, assets.fonts, loaded.base_dir / "figures",
                             widths={"column": geo.column_width, "page": geo.text_width}, where=loaded.where,
-                            base_dir=loaded.base_dir, pitch=assets.styles["body"].leading, force=force,
+                            base_dir=loaded.base_dir, pitch=assets.styles["body"].leading if spec.page.baseline_grid else None, force=force,
                             progress=progress)
     assets.charts = result.charts
     assets.charts_drawn, assets.charts_cached = list(result.drawn), list(result.cached)

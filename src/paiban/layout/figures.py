@@ -53,7 +53,7 @@ def facts_flowables(composer: Composer, facts, index: int) -> list[Flowable]:
     from paiban.layout.facts import facts_flowable
 
     number, cap = composer.caption(facts.caption)
-    box = facts_flowable(facts, composer.assets, composer.pitch, composer.loaded.spec.charts)
+    box = facts_flowable(facts, composer.assets, composer.grid or None, composer.loaded.spec.charts)
     content: list[Flowable] = [box]
     if facts.source:
         content.append(composer.para(f"资料来源：{facts.source}", composer.styles["source"]))
@@ -72,4 +72,4 @@ def contents_flowables(composer: Composer, contents, index: int) -> list[Flowabl
     face = composer.assets.fonts.face(style.font)
     title = composer.para(contents.title, head)
     box = Contents(parts, face, style.size, composer.pitch, style.color)
-    return [GridGroup([title, box], composer.pitch, name="contents")]
+    return [GridGroup([title, box], composer.grid, name="contents")]

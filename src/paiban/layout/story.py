@@ -65,6 +65,8 @@ class Composer:
         self.column_width, self.text_width = column_width, text_width
         self.styles = assets.styles
         self.pitch = self.styles["body"].leading
+        # what blocks snap to: the body's pitch, or nothing when page.baseline_grid is off
+        self.grid = self.pitch if loaded.spec.page.baseline_grid else 0.0
         self.segmenter = Segmenter(loaded.cache_dir)
         self.numbers_by_index: dict[int, int] = {}
         self.numbers: dict[str, int] = {}
@@ -84,9 +86,9 @@ class Composer:
     def set(self, text: str, style: TextStyle) -> Flowable:
         """A paragraph in the column: body-pitch styles sit on the grid already, others snap to it."""
         p = self.para(text, style)
-        if abs(style.leading - self.pitch) < 1e-6:
+        if not self.grid or abs(style.leading - self.pitch) < 1e-6:
             return p
-        return Snap(p, self.pitch)
+        return Snap(p, self.grid)
 
     # ------------------------------------------------------------ masthead
 
@@ -168,9 +170,9 @@ class Composer:
         head: list[Flowable] = [Bookmark(part.title, f"part{len(parts)}")]
         if part.kicker:
             k = s["kicker"]
-            head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.pitch))
+            head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.grid))
         head.append(self.headline(part.title, s["headline"]))
-        block = GridGroup(head, self.pitch, top=0.35, name=f"part {part.title}")
+        block = GridGroup(head, self.grid, top=0.35, name=f"part {part.title}")
         _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = [FloatBarrier()]
         if part.break_ == "page":
@@ -185,12 +187,12 @@ class Composer:
         return out
 
     def _subhead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
-        block = GridGroup([self.para(text, self.styles["subhead"])], self.pitch, name="subhead")
+        block = GridGroup([self.para(text, self.styles["subhead"])], self.grid, name="subhead")
         _, h = block.wrap(self.column_width, 1e6)
         return [CondPageBreak(h + 3 * self.pitch), block]
 
     def _credit(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
-        return [GridGroup([self.para(text, self.styles["credit"])], self.pitch, name="credit")]
+        return [GridGroup([self.para(text, self.styles["credit"])], self.grid, name="credit")]
 
     def _quote(self, quote, i: int, parts: list[str]) -> list[Flowable]:
         s = self.styles["quote"]
@@ -198,7 +200,7 @@ class Composer:
         if quote.source:
             items.append(self.para("—— " + quote.source, self.styles["credit"]))
         items.append(Rule(s.color, 1.0, self.pitch * 0.5))
-        return [FloatBlock(items, self.pitch, "here", name="quote")]
+        return [FloatBlock(items, self.grid, "here", name="quote")]
 
     def caption(self, text: str | None) -> tuple[int, Flowable | None]:
         number = self.numbers_by_index.get(self.block_index, 0)
@@ -212,11 +214,11 @@ class Composer:
         if image.file is None:
             self.diagnostics.warn(f"image block has no file; drawing a placeholder for 图{number}",
                                   self.loaded.where(["body", i, "image"]), f"body[{i}].image")
-            box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.pitch)
+            box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.grid)
         else:
             from paiban.layout.images import image_flowable
 
-            box = image_flowable(self.loaded, image, i, self.pitch, self.diagnostics)
+            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics)
         return [self.float([box], cap, image.placement, f"图{number}", wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
@@ -226,7 +228,7 @@ class Composer:
         if caption is not None:
             items += [Spacer(0, self.styles["caption"].size * 0.4), caption]
         items.append(Spacer(0, self.pitch * 0.5))
-        return FloatBlock(items, self.pitch, placement, name=name, wide=wide)
+        return FloatBlock(items, self.grid, placement, name=name, wide=wide)
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
         from paiban.layout.figures import figure_flowables

@@ -46,9 +46,9 @@ PLACEHOLDERS = ("title", "subtitle", "part", "page", "pages", "date")
 class RunningLine(Model):
     """A running header or footer; text templates may use {title}, {part}, {page}, {pages}, {date}."""
 
-    left: str = ""
-    center: str = ""
-    right: str = ""
+    left: str = Field("", description="Text at the left edge.")
+    center: str = Field("", description="Text in the middle.")
+    right: str = Field("", description="Text at the right edge.")
     first_page: bool | None = Field(None, description="Show it on the first page too "
                                                       "(default: footer yes, header no).")
 
@@ -70,7 +70,7 @@ class RunningLine(Model):
 
 class Page(Model):
     size: PageSize = Field("A4", description="A3, A4, A5, B5, Letter, or 'WIDTH x HEIGHT'.")
-    orientation: Literal["portrait", "landscape"] = "portrait"
+    orientation: Literal["portrait", "landscape"] = Field("portrait", description="portrait or landscape.")
     margins: AbsLength | Margins = Field("18mm", description="One length for all four, or top/bottom/inner/outer.")
     columns: Annotated[int, Field(ge=1, le=6)] = Field(3, description="Text columns, 1 to 6.")
     gutter: AbsLength = Field("5mm", description="Space between columns.")
@@ -155,10 +155,11 @@ class Style(Model):
     leading: Annotated[float, Field(gt=0.5, le=5)] | LengthValue | None = Field(
         None, description="Line pitch: a multiple of the size (1.7) or a length (16pt).")
     indent: LengthValue | None = Field(None, description="First-line indent, e.g. 2em.")
-    align: Literal["justify", "left", "center", "right"] | None = None
-    color: Color | None = None
-    space_before: LengthValue | None = None
-    space_after: LengthValue | None = None
+    align: Literal["justify", "left", "center", "right"] | None = Field(
+        None, description="justify (both edges; the last line left), left, center or right.")
+    color: Color | None = Field(None, description="Text colour.")
+    space_before: LengthValue | None = Field(None, description="Space above each paragraph (rounded to whole lines).")
+    space_after: LengthValue | None = Field(None, description="Space below each paragraph (rounded to whole lines).")
     fallback: list[str] | None = Field(None, description="Families tried for characters the font lacks.")
     emphasis: Literal["dots", "bold", "color"] | None = Field(
         None, description="How *emphasis* is shown: 着重号 dots, bold, or colour.")
@@ -183,16 +184,17 @@ class PartSpec(Model):
 
 class ImageSpec(Model):
     file: str | None = Field(None, description="Image file (PNG, JPEG); without one a marked placeholder is drawn.")
-    caption: str | None = None
+    caption: str | None = Field(None, description="Caption, set in Kai under the image as 图N …")
     aspect: Aspect | None = Field(None, description="Width:height, for placeholders and to crop; default from the file or 4:3.")
-    width: Literal["column", "page"] = "column"
-    placement: Literal["here", "top", "bottom"] = "here"
-    id: str | None = None
+    width: Literal["column", "page"] = Field("column", description="One column wide, or across the page.")
+    placement: Literal["here", "top", "bottom"] = Field(
+        "here", description="here (else the top of the next column), top or bottom of a column or page.")
+    id: str | None = Field(None, description="A name to cite its number in text as {fig:ID}.")
 
 
 class QuoteSpec(Model):
-    text: str
-    source: str | None = None
+    text: str = Field(description="The quoted words, set large in the quote style between rules.")
+    source: str | None = Field(None, description="Who said it, set after a dash.")
 
 
 class ContentsSpec(Model):
