@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 
 from paiban.assets import Assets
 from paiban.errors import Diagnostics, InputError
-from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Rule
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
@@ -103,7 +103,19 @@ class Composer:
             out += tag([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])],
                        ("document", "byline"))
         out += tag([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
+        lead = self.lead_across()
+        if lead is not None:
+            style = s["lead"]
+            paras = [self.para(p, style) for p in paragraphs(lead)]
+            out += tag([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], ("body", 0, "lead"))
         return out
+
+    def lead_across(self) -> str | None:
+        """The opening lead, when page.lead puts it across the columns under the masthead."""
+        body = self.loaded.spec.body
+        if self.loaded.spec.page.lead == "across" and body and getattr(body[0], "lead", None):
+            return body[0].lead
+        return None
 
     # ------------------------------------------------------------ body
 
@@ -157,6 +169,8 @@ class Composer:
         return out
 
     def _lead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+        if i == 0 and self.lead_across() is not None:
+            return []  # set in the masthead
         return self._text_paras(text, self.styles["lead"]) + [self.space(self.pitch)]
 
     def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:

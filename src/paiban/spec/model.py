@@ -79,6 +79,9 @@ class Page(Model):
     footer: RunningLine | None = Field(None, description="Running footer.")
     bleed: AbsLength = Field("0mm", description="Bleed around the trim box; crop marks are drawn when > 0.")
     baseline_grid: bool = Field(True, description="Keep body lines of neighbouring columns on shared baselines.")
+    lead: Literal["column", "across"] = Field(
+        "column", description="Where a lead that opens the body goes: the first column, or across the "
+                              "columns under the masthead (in a measure of at most 40 characters).")
 
     @field_validator("columns", mode="before")
     @classmethod
