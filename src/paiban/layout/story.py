@@ -20,7 +20,6 @@ from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle
 
-_PARA_SPLIT = re.compile(r"\n[ \t\u3000]*\n")
 _REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
 ParagraphFactory = Callable[[str, TextStyle], Flowable]
@@ -28,7 +27,9 @@ ParagraphFactory = Callable[[str, TextStyle], Flowable]
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a text block: separated by blank lines, each one's lines joined."""
-    return [p for p in ("".join(x.strip() for x in chunk.splitlines()) for chunk in _PARA_SPLIT.split(text.strip())) if p]
+    from paiban.cjk.normalize import split_paragraphs
+
+    return split_paragraphs(text)
 
 
 def tag(flowables: list[Flowable], keys: tuple) -> list[Flowable]:

@@ -1,0 +1,594 @@
+"""CJKParagraph: a ReportLab flowable that sets Chinese text per clreq with paiban's text engine.
+
+ReportLab keeps doing what it is good at — pages, frames, KeepTogether, keepWithNext — while
+the line breaking, justification, punctuation compression and Han–Latin spacing come from
+`paiban.cjk`. Drawing writes one text object per paragraph: one `Tm` per line and TJ arrays
+whose numbers place every glyph exactly, so the PDF stays small, draws fast, and its text
+extracts in reading order, character for character.
+
+Baseline grid: a paragraph is exactly `lines × leading` tall, and each line's baseline sits
+`baseline_offset(style)` below the top of its line box — the ideographic em box centred in
+the line box: `(leading − size) / 2 + 0.88 × size`. Paragraphs stacked in a frame (with
+spaces that are multiples of the leading) therefore keep every baseline on one grid.
+"""
+
+from __future__ import annotations
+
+import warnings
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import compress, count, groupby
+from operator import ne
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable
+
+from paiban.cjk.face import FaceLike
+from paiban.cjk.items import Prepared, Spacing, prepare
+from paiban.cjk.justify import Placed, place_line
+from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
+from paiban.cjk.markup import parse_markup
+
+ALIGNS = ("justify", "left", "center", "right")
+EMPHASES = ("dots", "bold", "color")
+#: Top of the ideographic em box above the baseline, in em (CJK fonts: 880/1000).
+IDEOGRAPHIC_ASCENT = 0.88
+
+
+@dataclass(frozen=True)
+class ParaStyle:
+    """How a paragraph is set. Lengths in pt unless named `_em`.
+
+    faces: the style's font first, then fallbacks, tried per character.
+    bold_faces: faces for **bold** (and emphasis='bold'); when empty, bold is drawn by
+    stroking the regular glyphs (fake bold).
+    """
+
+    faces: tuple[FaceLike, ...]
+    size: float = 9.5
+    leading: float | None = None  # default 1.7 × size
+    bold_faces: tuple[FaceLike, ...] = ()
+    first_indent: float | None = None  # default 2 em
+    align: str = "justify"
+    color: str = "#000000"
+    emphasis: str = "dots"  # 着重号 under each Han character; or 'bold', or 'color'
+    emphasis_color: str = "#b3120f"
+    link_color: str = "#1f4e9c"
+    han_latin: float = 0.25  # em
+    han_latin_min: float = 0.125  # em
+    han_space: float = 0.5  # em, for a space typed between two Han characters
+    fullwidth_quotes: bool = True
+    open_at_line_start: str = "full"  # or "half": an opening mark starting a line hangs its blank
+    space_before: float = 0.0
+    space_after: float = 0.0
+    keep_with_next: bool = False
+    orphans: int = 2  # fewest lines left at the foot of a column when a paragraph splits
+    widows: int = 2  # fewest lines carried to the head of the next column
+
+    def __post_init__(self) -> None:
+        if not self.faces:
+            raise ValueError("ParaStyle needs at least one face")
+        if self.align not in ALIGNS:
+            raise ValueError(f"align must be one of {', '.join(ALIGNS)}, not {self.align!r}")
+        if self.open_at_line_start not in ("full", "half"):
+            raise ValueError(f"open_at_line_start must be 'full' or 'half', not {self.open_at_line_start!r}")
+        if self.emphasis not in EMPHASES:
+            raise ValueError(f"emphasis must be one of {', '.join(EMPHASES)}, not {self.emphasis!r}")
+        if self.size <= 0:
+            raise ValueError("size must be positive")
+        if self.leading is None:
+            object.__setattr__(self, "leading", round(self.size * 1.7, 4))
+        if self.first_indent is None:
+            object.__setattr__(self, "first_indent", 2 * self.size)
+        object.__setattr__(self, "faces", tuple(self.faces))
+        object.__setattr__(self, "bold_faces", tuple(self.bold_faces))
+
+    @property
+    def baseline_offset(self) -> float:
+        """Distance (pt) from the top of a line box down to its baseline."""
+        return baseline_offset(self)
+
+    @property
+    def spacing(self) -> Spacing:
+        return Spacing(han_latin=self.han_latin, han_latin_min=self.han_latin_min, han_space=self.han_space,
+                       fullwidth_quotes=self.fullwidth_quotes, emph_bold=self.emphasis == "bold")
+
+
+def baseline_offset(style: ParaStyle) -> float:
+    """First baseline below the top of a paragraph (pt): the em box centred in the line box."""
+    return (style.leading - style.size) / 2 + IDEOGRAPHIC_ASCENT * style.size
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    c = color.lstrip("#")
+    if len(c) == 3:
+        c = "".join(x * 2 for x in c)
+    if len(c) != 6:
+        raise ValueError(f"colour {color!r} is not #rrggbb")
+    return int(c[0:2], 16) / 255, int(c[2:4], 16) / 255, int(c[4:6], 16) / 255
+
+
+def _num(v: float) -> str:
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+@dataclass
+class _Layout:
+    width: float
+    lines: list[Line]
+    placed: list[Placed]
+    notes: list[str] = field(default_factory=list)
+
+
+class CJKParagraph(Flowable):
+    """A paragraph of Chinese (and mixed Latin) text with inline markup, set per clreq."""
+
+    def __init__(self, text: str, style: ParaStyle, *, _prep: Prepared | None = None, _start: int = 0,
+                 _stop: int | None = None, _indent: bool = True, _layouts: dict | None = None):
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._prep = _prep if _prep is not None else prepare(parse_markup(text), style.faces, style.bold_faces,
+                                                             style.spacing)
+        self._start = _start
+        self._stop = self._prep.n if _stop is None else _stop
+        self._indent = _indent
+        self._layouts: dict[float, _Layout] = dict(_layouts or {})
+        self.spaceBefore = style.space_before
+        self.spaceAfter = style.space_after
+        self.keepWithNext = style.keep_with_next
+        self.width = 0.0
+        self.height = 0.0
+        self._layout: _Layout | None = None
+        if _prep is None:
+            for msg in self._prep.diagnostics:
+                warnings.warn(msg, CJKLayoutWarning, stacklevel=2)
+
+    # -- information -----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"CJKParagraph({self._prep.text[:20]!r}…, glyphs {self._start}–{self._stop})"
+
+    @property
+    def baseline_offset(self) -> float:
+        """Distance (pt) from the paragraph's top to its first baseline; then one leading per line."""
+        return baseline_offset(self.style)
+
+    @property
+    def diagnostics(self) -> list[str]:
+        """What could not be set without breaking a rule (missing glyphs, over-long runs)."""
+        out = list(self._prep.diagnostics)
+        for lay in self._layouts.values():
+            out.extend(m for m in lay.notes if m not in out)
+        return out
+
+    def lines(self, width: float) -> list[str]:
+        """The text of each line at `width` pt (for tests and debugging)."""
+        lay = self._lay(width)
+        return [self._prep.line_text(ln.start, ln.end) for ln in lay.lines]
+
+    def placed_lines(self, width: float) -> list[Placed]:
+        return self._lay(width).placed
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _lay(self, width: float) -> _Layout:
+        key = round(width, 4)
+        lay = self._layouts.get(key)
+        if lay is None:
+            st = self.style
+            measure = width / st.size
+            notes: list[str] = []
+            indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
+            lines = break_lines(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
+                                justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
+                                diagnostics=notes)
+            align = st.align
+            placed = [place_line(self._prep, ln, measure, align) for ln in lines]
+            lay = self._layouts[key] = _Layout(width, lines, placed, notes)
+        return lay
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lay = self._lay(availWidth)
+        self._layout = lay
+        self.width = availWidth
+        self.height = len(lay.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        lay = self._lay(availWidth)
+        n = len(lay.lines)
+        st = self.style
+        fit = int((availHeight + 1e-6) // st.leading)
+        if fit >= n or fit <= 0:
+            return []  # (fit >= n: the frame refused us for its own reasons, e.g. space before)
+        k = fit
+        if n - k < st.widows:
+            k = n - st.widows
+        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        if k < st.orphans or k < 1:
+            if not at_top:
+                return []  # move the whole paragraph to the next column
+            k = max(1, min(fit, n - 1))  # a column too short for the rules: keep going anyway
+        head_stop = lay.lines[k].start
+        head_lay = _Layout(availWidth, lay.lines[:k], lay.placed[:k], lay.notes)
+        tail_lay = _Layout(availWidth, lay.lines[k:], lay.placed[k:], [])
+        head = CJKParagraph(self.text, st, _prep=self._prep, _start=self._start, _stop=head_stop,
+                            _indent=self._indent, _layouts={round(availWidth, 4): head_lay})
+        tail = CJKParagraph(self.text, st, _prep=self._prep, _start=head_stop, _stop=self._stop,
+                            _indent=False, _layouts={round(availWidth, 4): tail_lay})
+        head.spaceAfter = 0
+        head.keepWithNext = False
+        tail.spaceBefore = 0
+        return [head, tail]
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def draw(self) -> None:
+        lay = self._layout or self._lay(self.width)
+        canv = self.canv
+        _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
+
+
+def _hex_piece(hx: str, i: int, j: int, spaces: set[int]) -> str:
+    """Glyphs [i, j) of a line as a PDF hex string body, with a space (code 32, which ReportLab
+    keeps as the space in every subset) after each glyph whose position is in `spaces`."""
+    if not any(i <= x < j for x in spaces):
+        return hx[2 * i:2 * j]
+    out = []
+    for n in range(i, j):
+        out.append(hx[2 * n:2 * n + 2])
+        if n in spaces:
+            out.append("20")
+    return "".join(out)
+
+
+def _sparse_numbers(p: Prepared, pl: Placed, size: float, tc: float, special: list[int],
+                    spaced: list[int], space_adv: dict[int, float]) -> tuple[dict[int, float], set[int]]:
+    """TJ numbers (pt) by line position, for a line whose ordinary gaps all equal Tc.
+
+    Only the first glyph and the glyphs after a special gap (Han–Latin gaps, word spaces,
+    compressed or hanging punctuation, box/advance differences) can be off the position the
+    previous glyph's advance plus Tc leaves them at; nothing else needs a number.
+    """
+    s, e = pl.line.start, pl.line.end
+    gaps, corr = pl.gaps, p.corr
+    adj = {0: (pl.x[0] + p.xoff[s]) * size}
+    for g in special[bisect_left(special, s):bisect_left(special, e - 1)]:
+        d = size * (gaps[g - s] + corr[g]) - tc
+        if d > 0.0005 or d < -0.0005:
+            adj[g - s + 1] = d
+    spaces = set()
+    for k in spaced[bisect_left(spaced, s):bisect_left(spaced, e - 1)]:
+        sp = _space(p, k, size, space_adv)
+        adj[k - s + 1] = size * (gaps[k - s] + corr[k]) - tc - sp - tc
+        spaces.add(k - s)
+    return adj, spaces
+
+
+def _all_numbers(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[int],
+                 space_adv: dict[int, float], lost) -> tuple[dict[int, float], set[int]]:
+    """TJ numbers for every glyph of a line (letter-spaced lines, lines with placeholders)."""
+    s, e = pl.line.start, pl.line.end
+    corr = p.corr
+    delta = [(pl.x[0] + p.xoff[s]) * size, *(size * (g + c) - tc for g, c in zip(pl.gaps, corr[s:e - 1],
+                                                                              strict=True))]
+    spaces = set()
+    for k in spaced[bisect_left(spaced, s):bisect_left(spaced, e - 1)]:
+        delta[k - s + 1] -= _space(p, k, size, space_adv) + tc
+        spaces.add(k - s)
+    for k in lost:
+        if k + 1 < e:  # not drawn: the next glyph moves over its box
+            delta[k - s + 1] += delta[k - s] + p.font_adv[k] * size + tc
+            delta[k - s] = 0.0
+    return dict(enumerate(delta)), spaces
+
+
+def _space(p: Prepared, k: int, size: float, cache: dict[int, float]) -> float:
+    f = p.face[k]
+    sp = cache.get(id(f))
+    if sp is None:
+        sp = cache[id(f)] = f.advance(" ") * size
+    return sp
+
+
+def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float) -> None:
+    """Emit the paragraph as one PDF text object (plus emphasis dots and link annotations).
+
+    One `Tm` per line; within a line, TJ arrays whose numbers move a glyph only where it does
+    not sit where the previous glyph's advance plus the line's character spacing (`Tc`) put
+    it — in a justified Chinese line that is mostly at Han–Latin gaps and compressed marks.
+    """
+    if not placed:
+        return
+    doc = canv._doc
+    size = st.size
+    leading = st.leading
+    top = height - baseline_offset(st)
+    real_bold = set(map(id, st.bold_faces))
+    first, end = placed[0].line.start, placed[-1].line.end
+
+    # Fill/stroke colour operator per run; equal colours share one string object.
+    colours: dict[tuple[float, float, float], str] = {}
+    run_rgb = []
+    run_op = []
+    for r in p.runs:
+        rgb = _rgb(st.color)
+        if r.link is not None:
+            rgb = _rgb(st.link_color)
+        if r.color is not None:
+            rgb = _rgb(r.color)
+        if r.emph and st.emphasis == "color":
+            rgb = _rgb(st.emphasis_color)
+        op = colours.get(rgb)
+        if op is None:
+            c = " ".join(_num(v) for v in rgb)
+            op = colours[rgb] = f"{c} rg {c} RG"
+        run_rgb.append(rgb)
+        run_op.append(op)
+
+    # Font resource name and one-byte code of every glyph: one splitString call per face.
+    chars, run_of, face_of, bold = p.chars, p.run, p.face, p.bold
+    names: dict[tuple[str, int], str] = {}  # one string object per resource: `is` compares
+
+    def resource(font, subset: int) -> str:
+        key = (font.fontName, subset)
+        name = names.get(key)
+        if name is None:
+            name = names[key] = font.getSubsetInternalName(subset, doc)
+        return name
+
+    # splitString hands back runs of one subset: where a run starts, the font resource changes.
+    faces = {id(f): f for f in face_of[first:end]}
+    piece_at: list[int] = []  # glyph index where each run of one font resource starts
+    piece_name: list[str] = []
+    code_of = bytearray()
+    k = first
+    for f, group in groupby(face_of[first:end]):  # faces compare by identity
+        m = k + sum(1 for _ in group)
+        font = pdfmetrics.getFont(f.rl_name)
+        for subset, data in font.splitString("".join(chars[k:m]), doc):
+            piece_at.append(k)
+            piece_name.append(resource(font, subset))
+            code_of += data
+            k += len(data)
+
+    # Text render mode: "" (fill) or the fill+stroke operators of fake bold, for a face marked
+    # fake_bold or bold text the style has no bold face for.
+    modes: dict[float, str] = {}
+
+    def mode(k: int) -> str:
+        f = face_of[k]
+        if not (getattr(f, "fake_bold", False) or (bold[k] and id(f) not in real_bold)):
+            return ""
+        w = f.stroke_width(size) if getattr(f, "fake_bold", False) else size / 30
+        op = modes.get(w)
+        if op is None:
+            op = modes[w] = f"2 Tr {_num(w)} w"
+        return op
+
+    needs_mode = any(getattr(f, "fake_bold", False) for f in faces.values()) or any(bold[first:end])
+    missing = p.missing
+    placeholders: list[tuple[str, float, float, FaceLike]] = []
+
+    xoff, hscale = p.xoff, p.hscale
+    special = p.special
+    # A new TJ array starts where the font resource or the run (colour, render mode) changes,
+    # and around a glyph drawn with horizontal scaling (a dash of a —— pair).
+    run_at = [first + i for i in compress(count(1), map(ne, run_of[first + 1:end], run_of[first:end - 1]))]
+    scaled = [k for k in p.scaled if first <= k < end]
+    cut_at = sorted({*piece_at[1:], *run_at, *scaled, *(k + 1 for k in scaled)})
+    spaced = p.spaced
+    lost = [k for k in range(first, end) if missing[k]] if any(missing[first:end]) else []
+    if lost:  # a character no face has is a segment of its own, drawn as a placeholder box
+        cut_at = sorted({*cut_at, *lost, *(k + 1 for k in lost)})
+    space_adv: dict[int, float] = {}
+    out = ["q", "BT"]
+    cur_font = cur_col = None
+    cur_fake = ""
+    cur_tc = 0.0
+    size_s = _num(size)
+    k1000 = 1000.0 / size
+    for li, pl in enumerate(placed):
+        s, e = pl.line.start, pl.line.end
+        y = top - li * leading
+        y_s = f"{y:.3f}"
+        out.append(f"1 0 0 1 0 {y_s} Tm")
+        # Character spacing carries the even inter-character stretch of a justified line, so
+        # most glyphs need no position number of their own.
+        tc = round(pl.char_space * size, 3)
+        if tc != cur_tc:
+            out.append(f"{tc:.3f} Tc")
+            cur_tc = tc
+        cuts = [k - s for k in cut_at[bisect_left(cut_at, s + 1):bisect_left(cut_at, e)]]
+        line_lost = lost[bisect_left(lost, s):bisect_left(lost, e)] if lost else ()
+        if pl.uniform and not line_lost:
+            adj, spaces = _sparse_numbers(p, pl, size, tc, special, spaced, space_adv)
+        else:
+            adj, spaces = _all_numbers(p, pl, size, tc, spaced, space_adv, line_lost)
+            for k in line_lost:
+                placeholders.append((chars[k], pl.x[k - s] * size, y, face_of[k]))
+        for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e - 1)]:
+            adj[k - s + 1] = adj.get(k - s + 1, 0.0) + tc * (1 - hscale[k])  # Tz scaled its Tc too
+        keys = sorted(adj)
+        base = s - first
+        hx = code_of[base:base + e - s].hex()  # two hex digits per glyph: pieces are plain slices
+        for a, b in zip([0, *cuts], [*cuts, e - s], strict=True):
+            k = s + a
+            if b - a == 1 and k in line_lost:
+                continue
+            name = piece_name[bisect_right(piece_at, k) - 1]
+            if name is not cur_font:
+                cur_font = name
+                out.append(f"{name} {size_s} Tf")
+            col = run_op[run_of[k]]
+            if col is not cur_col:
+                cur_col = col
+                out.append(col)
+            fake = mode(k) if needs_mode else ""
+            if fake is not cur_fake:
+                cur_fake = fake
+                out.append(fake or "0 Tr")
+            h = hscale[k]
+            if h != 1.0:
+                origin = (pl.x[a] + xoff[k]) * size
+                piece = _hex_piece(hx, a, a + 1, spaces)
+                out.append(f"{_num(h * 100)} Tz 1 0 0 1 {origin:.3f} {y_s} Tm <{piece}> Tj 100 Tz")
+                continue
+            # the TJ array: text pieces between the glyphs that need a number of their own
+            items = []
+            q0 = a
+            for q in keys[bisect_left(keys, a):bisect_left(keys, b)]:
+                if q > q0:
+                    items.append("<" + (_hex_piece(hx, q0, q, spaces) if spaces else hx[2 * q0:2 * q]) + ">")
+                d = adj[q]
+                if d > 0.0005 or d < -0.0005:
+                    items.append(f"{-d * k1000:.2f}")
+                q0 = q
+            items.append("<" + (_hex_piece(hx, q0, b, spaces) if spaces else hx[2 * q0:2 * b]) + ">")
+            out.append("[" + " ".join(items) + "] TJ")
+    out.append("ET")
+    if cur_tc:
+        out.append("0 Tc")
+    if cur_fake:
+        out.append("0 Tr")
+    dots = _dot_positions(p, placed, st, top, run_rgb)
+    if dots:
+        out.append(_dots(dots, size))
+    out.append("Q")
+    canv.addLiteral("\n".join(out))
+    if placeholders:
+        _draw_placeholders(canv, placeholders, size)
+    if any(r.link is not None for r in p.runs):
+        for li, pl in enumerate(placed):
+            for url, x0, x1, yb in _line_links(p, pl, size, top - li * leading):
+                canv.linkURL(url, (x0, yb - 0.2 * size, x1, yb + 0.9 * size), relative=1, thickness=0)
+
+
+def _draw_placeholders(canv, placeholders: list[tuple[str, float, float, FaceLike]], size: float) -> None:
+    """A visible box (with the code point) for each character no face of the style has."""
+    from paiban.fonts import draw_placeholder
+
+    for ch, x, y, face in placeholders:
+        draw_placeholder(canv, ch, x, y, size, face)
+
+
+def _dot_positions(p: Prepared, placed: Sequence[Placed], st: ParaStyle, top: float,
+                   run_rgb: list[tuple[float, float, float]]) -> list[tuple[float, float, tuple[float, float, float]]]:
+    """Where the 着重号 go: under each emphasised Han character (never under punctuation)."""
+    if st.emphasis != "dots" or not any(r.emph for r in p.runs):
+        return []
+    out = []
+    size = st.size
+    for li, pl in enumerate(placed):
+        y = top - li * st.leading
+        for k in range(pl.line.start, pl.line.end):
+            ri = p.run[k]
+            if p.runs[ri].emph and p.cls[k] == 0:
+                out.append(((pl.x[k - pl.line.start] + p.adv[k] / 2) * size, y, run_rgb[ri]))
+    return out
+
+
+def _line_links(p: Prepared, pl: Placed, size: float, y: float) -> list[tuple[str, float, float, float]]:
+    """One clickable rectangle per stretch of a line that belongs to one link."""
+    out = []
+    s, e = pl.line.start, pl.line.end
+    cur: tuple[str, float, float] | None = None
+    for k in range(s, e):
+        url = p.runs[p.run[k]].link
+        x0 = pl.x[k - s] * size
+        x1 = x0 + p.adv[k] * size
+        if cur is not None and url == cur[0]:
+            cur = (cur[0], cur[1], x1)
+            continue
+        if cur is not None:
+            out.append((cur[0], cur[1], cur[2], y))
+        cur = (url, x0, x1) if url is not None else None
+    if cur is not None:
+        out.append((cur[0], cur[1], cur[2], y))
+    return out
+
+
+def _dots(dots: list[tuple[float, float, tuple[float, float, float]]], size: float) -> str:
+    """着重号: a small filled circle under the centre of each emphasised Han character."""
+    r = 0.065 * size
+    k = 0.5523 * r
+    drop = 0.3 * size  # below the ideographic em box (−0.12 em) with a clear gap
+    ops = []
+    cur = None
+    for x, y, rgb in dots:
+        if rgb != cur:
+            ops.append(" ".join(_num(v) for v in rgb) + " rg")
+            cur = rgb
+        cy = y - drop
+        ops.append(
+            f"{_num(x + r)} {_num(cy)} m "
+            f"{_num(x + r)} {_num(cy + k)} {_num(x + k)} {_num(cy + r)} {_num(x)} {_num(cy + r)} c "
+            f"{_num(x - k)} {_num(cy + r)} {_num(x - r)} {_num(cy + k)} {_num(x - r)} {_num(cy)} c "
+            f"{_num(x - r)} {_num(cy - k)} {_num(x - k)} {_num(cy - r)} {_num(x)} {_num(cy - r)} c "
+            f"{_num(x + k)} {_num(cy - r)} {_num(x + r)} {_num(cy - k)} {_num(x + r)} {_num(cy)} c f"
+        )
+    return "\n".join(ops)
+
+
+class KeepWithFirstLines(Flowable):
+    """Keep headings in the same column as the first lines of the paragraph after them.
+
+    ReportLab's keepWithNext wraps a heading and its *whole* next paragraph in KeepTogether,
+    which moves both to the next column whenever the paragraph does not fit entirely — leaving
+    a hole under the previous text. A compositor only needs the heading plus a couple of lines
+    together: this flowable asks for exactly that, then lets the paragraph split as usual
+    (with its own widow and orphan control).
+
+    `content` is the headings followed by the paragraph; the headings' own keepWithNext is
+    cleared so that ReportLab does not group them again when this flowable splits.
+    """
+
+    def __init__(self, content: Sequence[Flowable], lines: int = 2):
+        super().__init__()
+        if len(content) < 2:
+            raise ValueError("KeepWithFirstLines needs at least a heading and a paragraph")
+        self._content = list(content)
+        for f in self._content[:-1]:
+            f.keepWithNext = False
+        self.lines = lines
+        self.width = self.height = 0.0
+
+    def _stack(self, aW: float) -> list[tuple[Flowable, float, float]]:
+        """(flowable, its height, space above it) for each element."""
+        out = []
+        for i, f in enumerate(self._content):
+            _, h = f.wrap(aW, 1e9)
+            space = 0.0 if i == 0 else self._content[i - 1].getSpaceAfter() + f.getSpaceBefore()
+            out.append((f, h, space))
+        return out
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = sum(h + space for _, h, space in self._stack(availWidth))
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        stack = self._stack(availWidth)
+        body, body_h, body_space = stack[-1]
+        if isinstance(body, CJKParagraph):
+            n = len(body.lines(availWidth))
+            first = min(n, max(self.lines, body.style.orphans)) * body.style.leading
+        else:
+            first = body_h
+        need = sum(h + space for _, h, space in stack[:-1]) + body_space + first
+        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        if need > availHeight + 1e-6 and not at_top:
+            return []
+        return list(self._content)
+
+    def getSpaceBefore(self) -> float:
+        return self._content[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self._content[-1].getSpaceAfter()
+
+    def draw(self) -> None:
+        y = self.height
+        for f, h, space in self._stack(self.width):
+            y -= space + h
+            f.drawOn(self.canv, 0, y)
