@@ -3,9 +3,8 @@ labels searchable, no raster image, only the document's embedded fonts, text pla
 
 from __future__ import annotations
 
-import re
-
 import csv
+import re
 from pathlib import Path
 
 import pymupdf
