@@ -7,12 +7,14 @@ from collections import defaultdict
 import pymupdf
 
 
-def body_lines(page: pymupdf.Page, size: float, tol: float = 0.2) -> list[tuple[float, float, float]]:
-    """(x0, x1, baseline) of text lines set at the body size on a page."""
+def body_lines(page: pymupdf.Page, size: float, tol: float = 0.2, font: str = "NotoSerifSC"
+               ) -> list[tuple[float, float, float]]:
+    """(x0, x1, baseline) of body text lines on a page: the body size in the body's font family
+    (captions or labels at the same size in Kai or Hei are not body text)."""
     out = []
     for block in page.get_text("rawdict")["blocks"]:
         for line in block.get("lines", []):
-            spans = [s for s in line["spans"] if abs(s["size"] - size) < tol and s["chars"]]
+            spans = [s for s in line["spans"] if abs(s["size"] - size) < tol and s["chars"] and font in s["font"]]
             if not spans:
                 continue
             chars = [c for s in spans for c in s["chars"] if not c["c"].isspace()]

@@ -207,6 +207,7 @@ def note_rows(style: ChartStyle, notes: Sequence[str], approx: str | None, width
     rows: list[list[str]] = []
     used = 0.0
     gap = style.note_size * 1.5
+    items = [piece for item in items for piece in _fit_note(style, item, width)]
     for item in items:
         w = _note_width(style, item)
         if rows and used + gap + w <= width:
@@ -216,6 +217,19 @@ def note_rows(style: ChartStyle, notes: Sequence[str], approx: str | None, width
             rows.append([item])
             used = w
     return rows
+
+
+def _fit_note(style: ChartStyle, item: str, width: float) -> list[str]:
+    """A note wider than the chart, broken into lines that fit (each then takes a row)."""
+    if _note_width(style, item) <= width:
+        return [item]
+    from paiban.charts.text import wrap
+
+    if item.startswith("\x00"):
+        swatch = style.note_size * 1.9
+        lines = wrap(style, item[2:], max(width - swatch, style.note_size * 2), style.note_size)
+        return [item[:2] + lines[0], *lines[1:]]
+    return wrap(style, item, width, style.note_size)
 
 
 def _note_width(style: ChartStyle, item: str) -> float:

@@ -78,7 +78,9 @@ class FactsBox(Flowable):
         inner = width - 2 * self.pad
         self.unit_size = size * 1.05
         self.title_size = size * 1.5
-        self.title_h = self.title_size * 1.9 if b.title else 0.0
+        # a long title wraps (a narrow column must not let it run into the next one)
+        self.title_lines = wrap(st, b.title, width, self.title_size, True) if b.title else []
+        self.title_h = self.title_size * (1.9 + 1.25 * (len(self.title_lines) - 1)) if b.title else 0.0
         # `columns` is the most cards per row: fewer when the numbers would not fit their cards
         for cols in range(max(1, min(b.columns, len(b.items))), 0, -1):
             self.cols = cols
@@ -128,19 +130,23 @@ class FactsBox(Flowable):
         size = st.size
         w, h = self.width, self.height
         top = h - self.pad * 0.8
-        x0 = self.pad
+        # One card a row (a narrow column): a sidebar list, flush with the column's edge and
+        # without a panel, numbers and labels ranged left as in a newspaper's data column.
+        sidebar = self.cols == 1
+        x0 = 0.0 if sidebar else self.pad
         panel_top = h
         if b.title:
             # The title stands on the column's edge above the panel, with a rule under it: the
             # way a newspaper heads a data box (and it lines up with the text beside it).
-            self._text(b.title, 0, top - self.title_size * 0.95, self.title_size, True, st.highlight)
+            for k, line in enumerate(self.title_lines):
+                self._text(line, 0, top - self.title_size * (0.95 + 1.25 * k), self.title_size, True, st.highlight)
             y_rule = top - self.title_h + self.title_size * 0.35
             c.setStrokeColor(HexColor(st.highlight))
             c.setLineWidth(1.2)
             c.line(0, y_rule, w, y_rule)
             top -= self.title_h
             panel_top = y_rule - 0.6
-        if self.theme.background:
+        if self.theme.background and not sidebar:
             c.setFillColor(HexColor(self.theme.background))
             c.rect(0, 0, w, panel_top, stroke=0, fill=1)
         c.setStrokeColor(HexColor(st.grid))
@@ -150,30 +156,31 @@ class FactsBox(Flowable):
             cx = x0 + self.card_w * (col + 0.5)
             ctop = top - r * self.card_h
             if r > 0 and col == 0:
-                c.line(x0, ctop, w - self.pad, ctop)
+                c.line(x0, ctop, w - x0, ctop)
             if col > 0:
                 xl = x0 + self.card_w * col
                 c.line(xl, ctop - size * 0.5, xl, ctop - self.card_h + size * 0.5)
-            self._card(card, cx, ctop - size * 0.35)
+            self._card(card, cx, ctop - size * 0.35, left=x0 if sidebar else None)
         y = top - self.rows * self.card_h - size * 0.3
         for line in self.note_lines:
             y -= st.note_size * 1.4
             self._text(line, x0, y + st.note_size * 0.3, st.note_size, False, st.axis)
 
-    def _card(self, card: _Card, cx: float, top: float) -> None:
+    def _card(self, card: _Card, cx: float, top: float, left: float | None = None) -> None:
         st = self.style
         size, ns, us = st.size, self.number_size, self.unit_size
         vw = st.width(card.value, ns, True)
         uw = st.width(card.unit, us) if card.unit else 0.0
         gap = ns * 0.15 if card.unit else 0.0  # Han–Latin space between the number and its unit
-        x = cx - (vw + gap + uw) / 2
+        x = cx - (vw + gap + uw) / 2 if left is None else left
         base = top - ns * 0.92
         self._text(card.value, x, base, ns, True, st.highlight)
         if card.unit:
             self._text(card.unit, x + vw + gap, base, us, False, st.text)
         y = base - ns * 0.2 - size * 0.45 - size * 0.95
         for line in card.label:
-            self._text(line, cx - st.width(line, size) / 2, y, size, False, st.text)
+            lx = cx - st.width(line, size) / 2 if left is None else left
+            self._text(line, lx, y, size, False, st.text)
             y -= size * 1.3
 
     def _text(self, text: str, x: float, y: float, size: float, bold: bool, color: str) -> None:
