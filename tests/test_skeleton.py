@@ -145,3 +145,15 @@ def test_bad_spec_is_refused_and_leaves_the_pdf_alone(project: Path, name: str, 
     assert first.startswith(message), first
     assert out.read_bytes() == before
     assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_photo_placeholders_warn_and_fail_under_strict(tmp_path: Path) -> None:
+    out = tmp_path / "strict.pdf"
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--strict")
+    assert r.returncode == 2, r.stderr
+    assert "placeholder" in r.stderr and "--strict" in r.stderr
+    assert re.search(r"report\.yaml:\d+:\d+: body\[\d+\]\.image: image block has no file", r.stderr)
+    assert not out.exists()
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out))
+    assert r.returncode == 0 and out.exists()
+    assert "warning: body[" in r.stderr and "placeholder" in r.stderr
