@@ -260,12 +260,14 @@ def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:
                 yield TextUse(None, text, (), table.where_row(r))
 
 
-def document_chars(loaded: LoadedSpec) -> str:
-    """Every character the document may draw: what converted (subset) fonts must hold."""
+def document_chars(loaded: LoadedSpec, uses: list[TextUse] | None = None) -> str:
+    """Every character the document may draw: what converted (subset) fonts must hold.
+
+    `uses`: text_uses(loaded) when the caller has it already (it reads every data table)."""
     chars: set[str] = set(LAYOUT_TEXT)
     if any(getattr(b, "figure", None) or getattr(b, "facts", None) for b in loaded.spec.body):
         chars.update(loaded.spec.charts.approx_note + "约")  # the key of approximate values, 约 of facts
-    for use in text_uses(loaded):
+    for use in text_uses(loaded) if uses is None else uses:
         chars.update(use.text)
     return "".join(sorted(chars))
 
@@ -308,7 +310,7 @@ def _chart_chain(loaded: LoadedSpec, families: list[str]) -> tuple[str, ...]:
 
 
 def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle],
-                   diagnostics: Diagnostics) -> None:
+                   diagnostics: Diagnostics, uses: list[TextUse] | None = None) -> None:
     """The fonts checked before layout: every character has a glyph in its style's font or a
     fallback (never a silent blank), bold is real where asked for, and fonts found by name say
     which file they are.
@@ -316,7 +318,7 @@ def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextSt
     A character no font has is an error naming it, its code point and every place it is written
     (with `fonts.missing: warn`, a warning, and the layout draws a placeholder box).
     """
-    uses = list(text_uses(loaded))
+    uses = list(text_uses(loaded)) if uses is None else uses
     _note_lookups(loaded, fonts, diagnostics)
     _check_bold(loaded, fonts, styles, uses, diagnostics)
     chart_chain = _chart_chain(loaded, fonts.families)
@@ -438,7 +440,8 @@ def fonts_report(loaded: LoadedSpec) -> list[str]:
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
     families, where = font_families(loaded)
-    fonts = FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded))
+    uses = list(text_uses(loaded))  # once: it reads every data table
+    fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded))
     styles = resolve_styles(loaded.spec)
     for name, style in styles.items():
         for fam in style.fallback:
@@ -446,7 +449,7 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
                 raise InputError(f"unknown font family {fam!r}", loaded.where(["styles", name]), f"styles.{name}")
     # Built-in styles may name families the editor's fonts: lacks; fall back to what exists.
     styles = {n: _available(s, families) for n, s in styles.items()}
-    check_coverage(loaded, fonts, styles, diagnostics)
+    check_coverage(loaded, fonts, styles, diagnostics, uses)
     assets = Assets(fonts=fonts, styles=styles)
     prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
     return assets

@@ -241,6 +241,32 @@ class Face:
             self._ink[ch] = self._read_ink(ch)
         return self._ink[ch]
 
+    def _glyf_ink(self, ch: str) -> tuple[float, float] | None | bool:
+        """The ink from the glyph's own header (xMin, xMax) in the bytes ReportLab already holds.
+
+        Opening the font again with fontTools to ask would parse its whole cmap: about 0.3 s per
+        big CJK face, in every build. False when ReportLab's parse does not have what it takes.
+        """
+        rl = getattr(self._tt, "face", None)
+        data = getattr(rl, "_ttf_data", None)
+        table = getattr(rl, "table", {}).get("glyf")
+        gid = getattr(rl, "charToGlyph", {}).get(ord(ch))
+        pos = getattr(rl, "glyphPos", None)
+        if data is None or table is None or pos is None:
+            return False
+        if gid is None:
+            return None  # not in the face's cmap: no glyph, no ink
+        if gid + 1 >= len(pos):
+            return False
+        start, end = pos[gid], pos[gid + 1]
+        if end - start < 10:
+            return None  # no outline (a space)
+        contours, x_min, _, x_max, _ = struct.unpack_from(">hhhhh", data, table["offset"] + start)
+        if contours == 0:
+            return None
+        upem = float(rl.unitsPerEm)
+        return x_min / upem, x_max / upem
+
     @cached_property
     def _ft(self):
         from fontTools.ttLib import TTFont as FTFont
@@ -248,6 +274,9 @@ class Face:
         return FTFont(str(self.path), fontNumber=self.index, lazy=True)
 
     def _read_ink(self, ch: str) -> tuple[float, float] | None:
+        quick = self._glyf_ink(ch)
+        if quick is not False:
+            return quick
         ft = self._ft
         gname = ft.getBestCmap().get(ord(ch))
         if gname is None:
@@ -394,7 +423,7 @@ def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str
                          cache_dir=cache_dir, where=where)
         suffix = f"-w{round(derived.instance)}" if derived.instance is not None else ""
         rl_name = _rl_name_for(path, index, suffix)
-        tt = _rl_font(rl_name, derived.path, where, shown=path.name)
+        tt = _rl_font(rl_name, derived.path, where, shown=path.name, cache_dir=cache_dir)
         face = Face(path=derived.path, rl_name=rl_name, family=family, weight=weight, index=0, _tt=tt,
                     source=path, source_index=index, outlines=derived.outlines, instance=derived.instance,
                     glyph_count=derived.glyph_count, lookup=lookup)
@@ -655,6 +684,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from the project's other users
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -136,7 +136,7 @@ def prepare_charts(figures: Iterable[FigureItem], tables: Mapping[str, Table], t
     for job in jobs:
         width = _width(widths, job.fig.width)
         try:
-            out = _prepare_one(job, theme, style, figures_dir, width, pitch, force)
+            out = _prepare_one(job, theme, style, figures_dir, width, pitch, force, fonts.cache_dir)
         except InputError as exc:  # e.g. a label no chart font can draw: say which figure
             raise InputError(f"figure {job.fig.id!r}: {exc.problem.message}", exc.location or where(job.keys),
                              exc.problem.path or dotted(job.keys)) from None
@@ -150,10 +150,10 @@ def prepare_charts(figures: Iterable[FigureItem], tables: Mapping[str, Table], t
 
 
 def _prepare_one(job: FigureJob, theme: ChartTheme, style: ChartStyle, figures_dir: Path, width: float,
-                 pitch: float | None, force: bool) -> ChartOut:
+                 pitch: float | None, force: bool, memo_dir: Path | None = None) -> ChartOut:
     t0 = time.perf_counter()
     fig = job.fig
-    key = cache.chart_key(fig, job.table, theme, style, width, pitch)
+    key = cache.chart_key(fig, job.table, theme, style, width, pitch, memo_dir)
     svg_path, pkl_path, key_path = cache.paths(figures_dir, fig.id)
     source = fig.source if fig.source is not None else job.table.source
     reason: list[str] = ["forced"] if force else []

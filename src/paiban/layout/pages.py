@@ -409,18 +409,48 @@ class BriefingDoc(BaseDocTemplate):
             return
         full = columns[0]._height
         lines = int(full // self.pitch)
-        lo, hi = 1, lines  # hi always fits (it is what the first pass did)
+        hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
+        height = hi * self.pitch if hi < lines else None
+        flowables = self._restore(height)
+        self._run(flowables)
+        self._flush_floats()
+        self.balanced_height = height
+
+    def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
+        """Lines per column if the last page's content were spread evenly: what the first pass
+        used of the columns up to the current one (top and raised bottom), over all columns."""
+        if self.frame not in columns:
+            return None
+        used = 0.0
+        for frame in columns[:columns.index(self.frame) + 1]:
+            used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
+        return min(max(1, -int(-used // (self.pitch * len(columns)))), lines)
+
+    def _shortest_fit(self, lines: int, guess: int | None) -> int:
+        """The fewest lines per column that hold the last page (`lines`, a full column, always
+        does: it is what the first pass did). Each probe lays the page out again, so the search
+        starts at the even spread and gallops from there (the answer is usually within a line or
+        two of it: two or three probes), then bisects what is left. A guess too short (floats
+        still waiting are not in it) costs one probe more than bisecting alone."""
+        lo, hi = 1, lines
+        if guess is not None and lo <= guess < hi:
+            if self._fits(guess * self.pitch):
+                hi, step = guess, 1
+                while hi - step >= lo:
+                    if self._fits((hi - step) * self.pitch):
+                        hi, step = hi - step, step * 2
+                    else:
+                        lo = hi - step + 1
+                        break
+            else:
+                lo = guess + 1
         while lo < hi:
             mid = (lo + hi) // 2
             if self._fits(mid * self.pitch):
                 hi = mid
             else:
                 lo = mid + 1
-        height = hi * self.pitch if hi < lines else None
-        flowables = self._restore(height)
-        self._run(flowables)
-        self._flush_floats()
-        self.balanced_height = height
+        return hi
 
 
 def _is_column(frame: Frame) -> bool:

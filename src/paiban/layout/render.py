@@ -8,7 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.assets import Assets
-from paiban.errors import BuildError, Diagnostics
+from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
 from paiban.layout.story import Composer
 from paiban.spec import LoadedSpec
@@ -46,20 +46,104 @@ def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagno
 
     flow = [*story.masthead, FrameBreak(), *story.flow]
     try:
+        check_floats_fit(loaded, story.flow, geo)
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
     except BuildError:
         raise
+    except InputError as exc:  # e.g. a character no font has, found while measuring a block
+        raise located(loaded, exc) from None
     except Exception as exc:  # ReportLab's LayoutError and friends
         from reportlab.platypus.doctemplate import LayoutError
 
         if isinstance(exc, LayoutError):
-            raise BuildError(f"layout: {exc}") from None
+            raise layout_error(loaded, exc) from None
         raise
     composer.segmenter.save()
     return decorate.pages
 
 
+_KINDS = {"title": "the title", "subtitle": "the subtitle", "byline": "the byline", "lead": "the lead",
+          "text": "this paragraph", "part": "this part heading", "subhead": "this subheading",
+          "figure": "this figure", "image": "this image", "facts": "this facts box", "quote": "this quote",
+          "credit": "this credit line", "contents": "the contents block"}
+
+
+def _too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_w: float, frame_h: float,
+             ) -> InputError:
+    from paiban.spec.loader import dotted
+
+    what = f"text in style '{keys[1]}'" if keys[0] == "styles" else _KINDS.get(str(keys[-1]), "this block")
+    size = f"{height:.0f}pt tall" + (f" and {width:.0f}pt wide" if width > frame_w + 0.5 else "")
+    room = f"{frame_h:.0f}pt" + (f" × {frame_w:.0f}pt wide" if width > frame_w + 0.5 else "")
+    return InputError(f"{what} is {size}, more than fits in an empty column ({room}); "
+                      "shorten it or make it smaller", loaded.where(list(keys)), dotted(keys))
+
+
+def check_floats_fit(loaded: LoadedSpec, flow: list, geo: Geometry) -> None:
+    """A figure, image or facts box taller than a whole column could never be placed (it would
+    wait for a column forever): refuse it at its spec line before the layout starts."""
+    from paiban.layout.grid import FloatBlock
+
+    for f in flow:
+        if not isinstance(f, FloatBlock):
+            continue
+        width = geo.text_width if f.wide else geo.column_width
+        _, h = f.wrap(width, geo.text_height)
+        if h > geo.text_height + 1e-6:
+            keys = getattr(f, "spec_keys", None) or ("body",)
+            raise _too_big(loaded, keys, width, h, width, geo.text_height)
+
+
+def _flowable_keys(exc: BaseException) -> tuple | None:
+    """The spec keys of the innermost flowable being laid out when `exc` was raised."""
+    keys = None
+    tb = exc.__traceback__
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        for name in ("f", "flowable", "self"):
+            found = getattr(local.get(name), "spec_keys", None)
+            if found is not None:
+                keys = found
+                break
+        tb = tb.tb_next
+    return keys
+
+
+def located(loaded: LoadedSpec, exc: InputError) -> InputError:
+    """An input error raised while measuring or drawing a block, at that block's spec line if
+    it came without a location."""
+    keys = _flowable_keys(exc) if exc.location is None else None
+    if keys is None:
+        return exc
+    from paiban.spec.loader import dotted
+
+    return InputError(exc.problem.message, loaded.where(list(keys)), exc.problem.path or dotted(keys))
+
+
+def layout_error(loaded: LoadedSpec, exc: Exception) -> PaibanError:
+    """ReportLab's LayoutError ("Flowable <… at 0x7f…> too large") as the editor's problem: the
+    flowable it gave up on is read from the raising frame, and its spec keys from `story.tag`."""
+    f = frame = None
+    tb = exc.__traceback__
+    while tb is not None:  # the innermost handle_flowable holds the flowable and its frame
+        if tb.tb_frame.f_code.co_name == "handle_flowable" and "f" in tb.tb_frame.f_locals:
+            f = tb.tb_frame.f_locals["f"]
+            frame = getattr(tb.tb_frame.f_locals.get("self"), "frame", None)
+        tb = tb.tb_next
+    keys = getattr(f, "spec_keys", None)
+    if keys is None:
+        text = str(exc).split("\n")[0]
+        return BuildError(f"layout: {text[:200]}{'…' if len(text) > 200 else ''}")
+    fw, fh = (frame._width, frame._height) if frame is not None else (0.0, 0.0)
+    return _too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
+
+
 def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
+    from reportlab import rl_config
+
+    # Page streams compressed and kept binary: ReportLab's default also wraps them in ASCII85,
+    # which makes them a quarter larger and costs a pass over every byte. A PDF is binary anyway.
+    rl_config.useA85 = 0
     kwargs.setdefault("pageCompression", 1)
     # ReportLab starts every page in Helvetica, which would put an unembedded font in the PDF.
     kwargs["initialFontName"] = decorate.initial_font
