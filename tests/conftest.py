@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.support.pdfcheck import assert_valid_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "fonts"
@@ -25,4 +26,5 @@ def default_pdf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("default") / "report.pdf"
     r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out))
     assert r.returncode == 0, r.stderr
+    assert_valid_pdf(out)
     return out

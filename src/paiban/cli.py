@@ -10,6 +10,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,8 @@ class Console:
         head = f"{p.location}: " if p.location else ""
         path = f"{p.path}: " if p.path else ""
         line = f"{head}{p.severity}: {path}{p.message}" if p.severity == "warning" else f"{head}{path}{p.message}"
+        if not line.isprintable():  # one line each, whatever control character the editor's text holds
+            line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
         if self._rich is not None:
             color = "yellow" if p.severity == "warning" else "red"
             from rich.markup import escape
@@ -162,7 +165,10 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    previous = _catch_sigterm()
+    """The `paiban` command. Without `argv` it is the program itself (sys.argv) and is about to
+    exit when it returns; with `argv` it is called in-process, and leaves signal handlers as it
+    found them."""
+    saved = _catch_signals()
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -170,19 +176,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         return _interrupted("SIGTERM", 143)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if saved is not None:
+            for sig, handler in saved.items():
+                # The program exits next: a late signal must not become a traceback or a kill.
+                if argv is None:
+                    signal.signal(sig, signal.SIG_IGN)
+                elif handler is not None:  # None: set outside Python, cannot be put back
+                    signal.signal(sig, handler)
 
 
-def _catch_sigterm() -> signal.Handlers | Callable | int | None:
-    """Turn SIGTERM into `Terminated`; returns the handler it replaced (None off the main thread)."""
+def _catch_signals() -> dict | None:
+    """Turn SIGTERM into `Terminated` (SIGINT raises KeyboardInterrupt already); returns the
+    handlers to put back, or None off the main thread, where signals cannot be handled."""
     try:
-        return signal.signal(signal.SIGTERM, _raise_terminated)
-    except ValueError:  # not the main thread (main() called from a thread): leave signals alone
+        saved = {signal.SIGINT: signal.getsignal(signal.SIGINT),
+                 signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
+    except ValueError:  # main() called from a thread: leave signals alone
         return None
+    return saved
 
 
 def _interrupted(name: str, status: int) -> int:
+    if threading.current_thread() is threading.main_thread():  # a second Ctrl-C must not cut this line
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
           file=sys.stderr, flush=True)
     return status

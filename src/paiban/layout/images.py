@@ -6,52 +6,82 @@ error at the spec line that names it, not a traceback from deep inside the PDF w
 
 from __future__ import annotations
 
+import warnings
+
 from reportlab.platypus import Flowable, Image
 
-from paiban.errors import InputError
+from paiban.errors import Diagnostics, InputError
 from paiban.layout.blocks import grid_height
 from paiban.spec import LoadedSpec
 
+FORMATS = ("PNG", "JPEG", "GIF", "TIFF", "BMP", "WEBP")  # what Pillow opens and ReportLab embeds
+CAPTION_ROOM_LINES = 4  # body lines kept free under a scaled-down image for its caption
+MM = 25.4 / 72
+
 
 class GridImage(Image):
-    """An image whose box takes whole lines of the body pitch."""
+    """An image whose box takes whole lines of the body pitch, at most `max_height` tall
+    (a taller one is scaled down to that height and centred in the column)."""
 
-    def __init__(self, path: str, aspect: float, pitch: float):
+    def __init__(self, path: str, aspect: float, pitch: float, max_height: float | None = None):
         super().__init__(path)
-        self.aspect, self.pitch = aspect, pitch
+        self.aspect, self.pitch, self.max_height = aspect, pitch, max_height
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.drawWidth = aw
         self.drawHeight = aw / self.aspect
+        if self.max_height is not None and self.drawHeight > self.max_height:
+            self.drawHeight = self.max_height
+            self.drawWidth = self.max_height * self.aspect
+        self.box_width = aw
         self.box_height = grid_height(self.drawHeight, self.pitch)
         return aw, self.box_height
 
     def draw(self) -> None:
         self.canv.saveState()
-        self.canv.translate(0, self.box_height - self.drawHeight)
+        self.canv.translate((self.box_width - self.drawWidth) / 2, self.box_height - self.drawHeight)
         super().draw()
         self.canv.restoreState()
 
 
-def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float) -> Flowable:
+def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
+                   diagnostics: Diagnostics | None = None) -> Flowable:
+    """The image of body[index], checked; one taller than a column (less room for its caption)
+    is scaled down to fit, with a warning, instead of waiting for a column that never comes."""
     from PIL import Image as PILImage
 
     keys = ["body", index, "image", "file"]
     path = loaded.resolve(image.file, keys, what="image")
     where = loaded.where(keys)
+    keypath = f"body[{index}].image.file"
     try:
-        with PILImage.open(path) as im:
-            im.verify()
-        with PILImage.open(path) as im:
-            w, h = im.size
-            fmt = im.format
-    except PILImage.DecompressionBombError as exc:
-        raise InputError(f"image {image.file!r} is too large to decode safely: {exc}", where) from None
+        with warnings.catch_warnings():
+            # From Pillow's limit to twice it Pillow only warns, and ReportLab would then decode
+            # hundreds of megapixels: refuse from the limit on.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                w, h = im.size
+                fmt = im.format
+                im.verify()
+            if fmt in FORMATS:
+                with PILImage.open(path) as im:
+                    im.load()  # every pixel: a truncated file fails here, not inside the PDF writer
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise InputError(f"image {image.file!r} is too large to decode safely: {exc}", where, keypath) from None
     except Exception as exc:  # Pillow raises many kinds for a broken file
-        raise InputError(f"cannot read image {image.file!r}: {exc}; expected a PNG or JPEG file", where) from None
-    if fmt not in ("PNG", "JPEG", "GIF", "TIFF", "BMP", "WEBP"):
-        raise InputError(f"image {image.file!r} is {fmt}; expected a PNG or JPEG file", where)
+        raise InputError(f"cannot read image {image.file!r}: {' '.join(str(exc).split())}; expected an "
+                         "undamaged PNG or JPEG file", where, keypath) from None
+    if fmt not in FORMATS:
+        raise InputError(f"image {image.file!r} is {fmt}; expected a PNG or JPEG file", where, keypath)
     if w <= 0 or h <= 0:
-        raise InputError(f"image {image.file!r} has no pixels", where)
+        raise InputError(f"image {image.file!r} has no pixels", where, keypath)
     aspect = image.aspect or (w / h)
-    return GridImage(str(path), aspect, pitch)
+    from paiban.layout.pages import geometry
+
+    geo = geometry(loaded.spec.page)
+    width = geo.text_width if image.width == "page" else geo.column_width
+    max_height = max(geo.text_height - CAPTION_ROOM_LINES * pitch, geo.text_height / 2)
+    if width / aspect > max_height and diagnostics is not None:
+        diagnostics.warn(f"image {image.file!r} ({w}×{h} px) would be {width / aspect * MM:.0f}mm tall, more than "
+                         f"a column holds; scaled down to {max_height * MM:.0f}mm", where, f"body[{index}].image.file")
+    return GridImage(str(path), aspect, pitch, max_height)

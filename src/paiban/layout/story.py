@@ -36,8 +36,13 @@ def tag(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
     """Remember which spec key made each flowable (and the pieces it splits into), so that a
     layout failure can name the block and its line instead of a ReportLab object address."""
     for f in flowables:
+        wrapper = vars(f).get("split")
+        if wrapper is not None and getattr(wrapper, "owner", None) is not f:
+            del f.split  # copied from a tagged flowable: that wrapper would split the original
+            wrapper = None
         if getattr(f, "spec_keys", None) is None:
             f.spec_keys = keys
+        if wrapper is None:
             _pieces_inherit(f)
     return flowables
 
@@ -48,6 +53,7 @@ def _pieces_inherit(f: Flowable) -> None:
     def split_tagged(aw: float, ah: float) -> list[Flowable]:
         return tag(split(aw, ah), f.spec_keys)
 
+    split_tagged.owner = f  # type: ignore[attr-defined]
     f.split = split_tagged
 
 

@@ -59,9 +59,20 @@ def resolve_path(base: Path, relpath: str, where: Location, keypath: str, *, all
     if not allow_outside and not real.is_relative_to(base.resolve()):
         raise InputError(f"{what} {relpath!r} is outside the project folder {base}; "
                          "pass --allow-outside to use it", where, keypath)
-    if must_exist and not real.is_file():
-        raise InputError(f"{what} not found: {relpath!r} (looked at {full})", where, keypath)
+    try:
+        found = real.is_file()
+    except OSError as exc:  # a name too long for the file system, …
+        raise InputError(f"cannot use {what} {_short_path(relpath)}: {exc.strerror}", where, keypath) from None
+    if must_exist and not found:
+        raise InputError(f"{what} not found: {_short_path(relpath)} (looked at {_short_path(str(full), quote=False)})",
+                         where, keypath)
     return real
+
+
+def _short_path(path: str, *, quote: bool = True) -> str:
+    """A path for a one-line message: quoted, and cut in the middle when very long."""
+    text = repr(path) if quote or not path.isprintable() else path
+    return text if len(text) <= 160 else f"{text[:100]}…{text[-50:]}"
 
 
 def parse_override(item: str) -> tuple[list[Any], Any]:
@@ -143,6 +154,7 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         except InputError as exc:
             problems.extend(exc.problems)
 
+    problems.extend(check_page_room(loaded))
     families = spec.fonts.families
     if not families:
         problems.append(Problem("expected at least one font family, e.g. song: {regular: fonts/…ttf}",
@@ -155,7 +167,7 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
             relpath = face if isinstance(face, str) else face.path
             keys = ["fonts", fam, weight] + ([] if isinstance(face, str) else ["path"])
             if relpath:
-                check(loaded.resolve, relpath, keys, what="font file")
+                check(_check_font_file, loaded, relpath, keys, None if isinstance(face, str) else face.index)
     for i, name in enumerate(spec.fonts.fallback):
         if name not in families:
             problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
@@ -167,6 +179,8 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
                     keys = ["styles", sname, key] + ([j] if key == "fallback" else [])
                     problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
                                             loaded.where(keys), dotted(keys)))
+    if spec.output:  # the spec may not write outside its project (-o on the command line may)
+        check(loaded.resolve, spec.output, ["output"], must_exist=False, what="output file")
     for name, table in spec.data.items():
         relpath = getattr(table, "file", None)
         if relpath:
@@ -176,6 +190,9 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         image = getattr(block, "image", None)
         if image is not None and image.file:
             check(loaded.resolve, image.file, ["body", i, "image", "file"], what="image")
+        inline = getattr(getattr(block, "figure", None), "data", None)  # a figure's own table file
+        if inline is not None and not isinstance(inline, str) and inline.file:
+            check(loaded.resolve, inline.file, ["body", i, "figure", "data", "file"], what="data file")
         for kind in ("figure", "image", "facts"):
             inner = getattr(block, kind, None)
             bid = getattr(inner, "id", None) if inner is not None else None
@@ -192,6 +209,74 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
             problems.append(Problem(f"unknown style {style_name!r}", loaded.where(["body", i, "text", "style"]),
                                     f"body[{i}].text.style"))
     return problems
+
+
+def _check_font_file(loaded: LoadedSpec, relpath: str, keys: list[Any], index: int | None) -> None:
+    """The file exists inside the project, is a TrueType/OpenType font, and has the face asked for."""
+    path = loaded.resolve(relpath, keys, what="font file")
+    shown = repr(relpath) if len(relpath) <= 120 else repr(f"{relpath[:80]}…{relpath[-30:]}")
+    try:
+        faces = font_face_count(path)
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise InputError(f"font file {shown}: {why}", loaded.where(keys), dotted(keys)) from None
+    if index is not None and index >= faces:
+        at = [*keys[:-1], "index"]
+        raise InputError(f"{shown} has {faces} face{'s' if faces > 1 else ''} (index 0–{faces - 1}), "
+                         f"not index {index}", loaded.where(at), dotted(at))
+
+
+def font_face_count(path: Path) -> int:
+    """Faces in a font file by its first bytes: 1 for TTF/OTF/WOFF, n for a TTC/OTC collection."""
+    with open(path, "rb") as f:
+        head = f.read(12)
+    tag = head[:4]
+    if tag in (b"\0\1\0\0", b"true", b"OTTO", b"wOFF", b"wOF2"):
+        return 1
+    if tag == b"ttcf" and len(head) == 12:
+        return max(1, int.from_bytes(head[8:12], "big"))
+    raise ValueError("not a font file; expected TrueType or OpenType (.ttf, .otf, .ttc, .otc)")
+
+
+MIN_COLUMN_PT = 28.35  # 1 cm: narrower, no line of text fits and the layout cannot finish
+MIN_TEXT_HEIGHT_PT = 56.7  # 2 cm
+
+
+def check_page_room(loaded: LoadedSpec) -> list[Problem]:
+    """Margins, gutters and columns must leave room for text on the page.
+
+    Each value may be valid alone (margins: 140mm) and the page still have no room (A4 is
+    210mm wide); caught here, at the key to change, instead of as a layout failure later.
+    """
+    from paiban.spec.model import Margins
+    from paiban.spec.values import page_size_pt
+
+    page = loaded.spec.page
+    w, h = page_size_pt(page.size)
+    if page.orientation == "landscape":
+        w, h = max(w, h), min(w, h)
+    m = page.margin_box()
+    margins = ["page", "margins"]
+    side = (lambda k: [*margins, k]) if isinstance(page.margins, Margins) else (lambda k: margins)
+    text_w = w - m.inner.pt() - m.outer.pt()
+    text_h = h - m.top.pt() - m.bottom.pt()
+    mm = 25.4 / 72
+    if text_w < MIN_COLUMN_PT:
+        keys = side("inner")
+        return [Problem(f"the margins leave {text_w * mm:.0f}mm of the page's {w * mm:.0f}mm width for text; "
+                        f"expected at least {MIN_COLUMN_PT * mm:.0f}mm", loaded.where(keys), dotted(keys))]
+    if text_h < MIN_TEXT_HEIGHT_PT:
+        keys = side("top")
+        return [Problem(f"the margins leave {text_h * mm:.0f}mm of the page's {h * mm:.0f}mm height for text; "
+                        f"expected at least {MIN_TEXT_HEIGHT_PT * mm:.0f}mm", loaded.where(keys), dotted(keys))]
+    column = (text_w - page.gutter.pt() * (page.columns - 1)) / page.columns
+    if column < MIN_COLUMN_PT:
+        keys = ["page", "gutter"] if page.columns > 1 and page.gutter.pt() * (page.columns - 1) > text_w / 2 \
+            else ["page", "columns"]
+        return [Problem(f"{page.columns} columns with {page.gutter} gutters leave {max(column, 0) * mm:.1f}mm "
+                        f"per column in {text_w * mm:.0f}mm of text width; expected at least "
+                        f"{MIN_COLUMN_PT * mm:.0f}mm", loaded.where(keys), dotted(keys))]
+    return []
 
 
 def _builtin_styles() -> set[str]:

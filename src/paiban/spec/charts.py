@@ -9,6 +9,7 @@ than the text does.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -168,6 +169,8 @@ class FactItem(Model):
             raise ValueError("expected a number or the number's text, got a true/false value")
         if isinstance(v, str) and not v.strip():
             raise ValueError("expected a number or the number's text, got an empty string")
+        if isinstance(v, float) and not math.isfinite(v):  # YAML's .inf and .nan
+            raise ValueError(f"expected a number or the number's text, got {v}")
         return v
 
     @property

@@ -6,6 +6,7 @@ means different things in a 9.5pt body and a 12pt lead).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -33,6 +34,8 @@ class Length:
 
     def __str__(self) -> str:
         v = f"{self.value:g}"
+        if "e" in v:  # 1e-154 must read back as a length: lengths are written without exponents
+            v = f"{self.value:.6f}".rstrip("0").rstrip(".")
         return f"{v}{self.unit}"
 
 
@@ -42,7 +45,9 @@ def parse_length(raw: Any) -> Length:
     if isinstance(raw, bool):
         raise ValueError(f"expected a length such as 5mm, 12pt or 2em, got {raw!r}")
     if isinstance(raw, int | float):
-        return Length(float(raw), "pt")
+        value = float(raw) if not isinstance(raw, int) or abs(raw) < 10**300 else math.inf
+        if math.isfinite(value):  # .nan would pass every bound check
+            return Length(value, "pt")
     if isinstance(raw, str):
         m = _LENGTH.match(raw)
         if m:

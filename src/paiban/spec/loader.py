@@ -21,6 +21,7 @@ from paiban.errors import InputError, Location, Problem
 MAX_SPEC_BYTES = 8 * 1024 * 1024
 MAX_ALIASES = 1000
 MAX_DEPTH = 100
+MAX_EXPANSION = 100_000  # values that aliases may add to a document when expanded
 
 
 class _Loader(yaml.SafeLoader):
@@ -46,7 +47,22 @@ class _Loader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node, deep=False):  # noqa: ANN001
+        # An explicit tag with a value it cannot hold (`!!int abc`, `!!timestamp 2020-02-30`,
+        # `!!set [1]`) makes PyYAML's constructors raise ValueError, KeyError, TypeError…
+        try:
+            return super().construct_object(node, deep=deep)
+        except (yaml.YAMLError, _Refused, RecursionError):
+            raise
+        except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            value = node.value if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
+            raise _Refused(f"!!{tag} cannot hold {value!r}; remove the tag or fix the value",
+                           node.start_mark) from None
+
     def construct_mapping(self, node, deep=False):  # noqa: ANN001
+        if not isinstance(node, yaml.MappingNode):  # `!!map [1]`, `!!set x`: PyYAML says what is wrong
+            return super().construct_mapping(node, deep=deep)
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -70,6 +86,61 @@ class _Refused(Exception):
         super().__init__(message)
         self.message = message
         self.mark = mark
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse aliases that expand a small document into a huge one ("billion laughs").
+
+    PyYAML shares an aliased node, so parsing such a file is quick and counting aliases does not
+    catch it (nine aliases a level, nine levels: 81 aliases, 387 million values); the blow-up
+    comes later, when validation walks every expanded value. So count the expanded size, once
+    per distinct node (linear in the file), and refuse an alias that refers to its own container.
+    """
+    sizes: dict[int, int] = {}
+    refs: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if leaving:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        refs[key] = refs.get(key, 0) + 1
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _Refused("an alias (*name) refers to the value that contains it", node.start_mark)
+        nodes[key] = node
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(children))
+    extra = sizes[id(root)] - len(sizes)
+    if extra > MAX_EXPANSION:
+        shared = [nodes[k] for k, n in refs.items() if n > 1 and sizes[k] > MAX_EXPANSION // 10]
+        at = min(shared, key=lambda n: (n.start_mark.line, n.start_mark.column)) if shared else root
+        raise _Refused(f"aliases (*name) expand the document by {extra:,} values; "
+                       f"at most {MAX_EXPANSION:,} are allowed", at.start_mark)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _unprintable(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
+    """A control character (U+0000–U+001F but tab and newlines, U+007F, …) at its line and column."""
+    pos = exc.position
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return InputError(f"control character U+{exc.character:04X} is not allowed in YAML; delete it",
+                      Location(name, line, col))
 
 
 def _loc(name: str, mark: yaml.Mark | None) -> Location:
@@ -140,9 +211,14 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             raise InputError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; expected UTF-8 text",
                              Location(name, line, col)) from None
-    loader = _Loader(text, name)
+    try:
+        loader = _Loader(text, name)  # PyYAML checks for control characters here
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(exc, text, name) from None
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_expansion(root)
         data = loader.construct_document(root) if root is not None else None
     except _Refused as exc:
         raise InputError(exc.message, _loc(name, exc.mark)) from None
@@ -152,8 +228,10 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
             what = f"{exc.problem.split(' for the tag ')[-1]} tag is not allowed; expected plain YAML values"
         raise InputError(f"YAML syntax: {what}", _loc(name, mark)) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(exc, text, name) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML: {exc}", Location(name)) from None
+        raise InputError(f"YAML: {' '.join(str(exc).split())}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
     finally:
@@ -171,6 +249,19 @@ _TYPE_NAMES = {
 }
 _UNION_NOISE = {"model_type", "dict_type", "model_attributes_type", "string_type", "list_type",
                 "int_type", "float_type", "bool_type", "literal_error", "is_instance_of"}
+
+
+def _key(key: Any) -> str:
+    """A key as typed, quoted; escaped if it holds a newline or control character (one-line messages)."""
+    text = str(key)
+    return f"'{text}'" if text.isprintable() else _short(text)
+
+
+def _one_line(text: str) -> str:
+    """A message as one printable line: a control character the editor typed is shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _short(value: Any) -> str:
@@ -194,12 +285,15 @@ def _real_keys(data: Any, loc: Sequence[Any]) -> list[Any]:
             node = node[k]
         elif isinstance(node, dict | list):
             # a key pydantic expected but the data lacks (missing field) ends the path here
-            if isinstance(k, str) and not (k[:1].isupper() or "[" in k or k in _TAGS):
+            if isinstance(k, str) and not (k[:1].isupper() or "[" in k or k in _TAGS or k.startswith(_MARKERS)):
                 keys.append(k)
                 break
     return keys
 
 
+# pydantic's names for union members and validators in an error path (str | TableSpec gives
+# 'constrained-str'): not keys of the data, so never "missing keys".
+_MARKERS = ("constrained-", "function-", "lax-or-strict", "json-or-python", "nullable", "tagged-union", "default")
 _TAGS = {"lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents",
          "break", "str", "int", "float", "bool", "list", "dict"}
 
@@ -207,7 +301,8 @@ _TAGS = {"lead", "text", "part", "subhead", "figure", "facts", "image", "quote",
 def dotted(keys: Sequence[Any]) -> str:
     out = ""
     for k in keys:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+        name = str(k) if str(k).isprintable() else repr(str(k))  # one-line messages, whatever the key
+        out += f"[{k}]" if isinstance(k, int) else (f".{name}" if out else name)
     return out
 
 
@@ -218,9 +313,9 @@ def _message(err: dict[str, Any], keys: list[Any], allowed: list[str]) -> str:
         key = keys[-1] if keys else "?"
         guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f" (did you mean '{guess[0]}'?)" if guess else (f"; expected one of: {', '.join(allowed)}" if allowed else "")
-        return f"unknown key '{key}'{hint}"
+        return f"unknown key {_key(key)}{hint}"
     if typ == "missing":
-        return f"missing required key '{keys[-1]}'" if keys else "missing required key"
+        return f"missing required key {_key(keys[-1])}" if keys else "missing required key"
     if typ in _TYPE_NAMES:
         return f"expected {_TYPE_NAMES[typ]}, got {_short(value)}"
     if typ == "literal_error":
@@ -297,7 +392,7 @@ def problems_from(exc: ValidationError, source: Source, model: type[BaseModel]) 
         seen: set[str] = set()
         for err, keys in chosen[:1] if not specific else chosen:
             allowed = _allowed_keys(model, keys) if err["type"] == "extra_forbidden" else []
-            msg = _message(err, keys, allowed)
+            msg = _one_line(_message(err, keys, allowed))
             if msg in seen:
                 continue
             seen.add(msg)
