@@ -6,19 +6,11 @@ height a whole number of body lines where it sits in a column, for the baseline 
 
 from __future__ import annotations
 
-import math
-
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from paiban.fonts import Face
-
-
-def grid_height(height: float, pitch: float) -> float:
-    """Round a block's height up to whole lines of the body's pitch."""
-    if pitch <= 0:
-        return height
-    return math.ceil(height / pitch - 1e-6) * pitch
+from paiban.layout.grid import on_grid
 
 
 class Bookmark(Flowable):
@@ -55,7 +47,7 @@ class KickerBand(Flowable):
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
-        self.height = grid_height(self.size * 1.9, self.pitch)
+        self.height = on_grid(self.size * 1.9, self.pitch)
         return aw, self.height
 
     def draw(self) -> None:
@@ -104,7 +96,7 @@ class ImagePlaceholder(Flowable):
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
         self.box_h = aw / self.aspect
-        self.height = grid_height(self.box_h, self.pitch)
+        self.height = on_grid(self.box_h, self.pitch)
         return aw, self.height
 
     def draw(self) -> None:

@@ -11,7 +11,7 @@ import warnings
 from reportlab.platypus import Flowable, Image
 
 from paiban.errors import Diagnostics, InputError
-from paiban.layout.blocks import grid_height
+from paiban.layout.grid import on_grid
 from paiban.spec import LoadedSpec
 
 FORMATS = ("PNG", "JPEG", "GIF", "TIFF", "BMP", "WEBP")  # what Pillow opens and ReportLab embeds
@@ -34,7 +34,7 @@ class GridImage(Image):
             self.drawHeight = self.max_height
             self.drawWidth = self.max_height * self.aspect
         self.box_width = aw
-        self.box_height = grid_height(self.drawHeight, self.pitch)
+        self.box_height = on_grid(self.drawHeight, self.pitch)
         return aw, self.box_height
 
     def draw(self) -> None:
