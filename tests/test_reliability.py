@@ -374,6 +374,7 @@ def test_a_float_that_fits_no_remaining_column_goes_to_the_next_page(project: Pa
     spec += "  - image: {file: images/portrait.png, caption: 竖图}\n"
     status, stderr = build_in_process(project, spec)
     assert status == 0, stderr
+    assert_valid_pdf(project / "out.pdf")
     with pymupdf.open(project / "out.pdf") as doc:
         assert sum(len(page.get_images()) for page in doc) == 1
         assert "竖图" in "".join(page.get_text() for page in doc)
@@ -430,6 +431,7 @@ def test_the_pdf_gets_ordinary_permissions_not_the_temp_files(project: Path) -> 
     out.unlink()
     status, stderr = build_in_process(project, SPEC)
     assert status == 0, stderr
+    assert_valid_pdf(out)
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask

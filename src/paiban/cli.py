@@ -172,9 +172,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        return _interrupted("SIGINT", 130)
+        return _interrupted("SIGINT", 130, exit_now=argv is None)
     except Terminated:
-        return _interrupted("SIGTERM", 143)
+        return _interrupted("SIGTERM", 143, exit_now=argv is None)
+    except Exception as exc:
+        # An interrupt unwinding through a library's `finally` that fails in turn (ReportLab's
+        # drawGroup deletes an attribute it had not set yet) arrives as that library's error.
+        behind = _interrupt_behind(exc)
+        if behind is None:
+            raise
+        return _interrupted(*behind, exit_now=argv is None)
     finally:
         if saved is not None:
             for sig, handler in saved.items():
@@ -196,12 +203,32 @@ def _catch_signals() -> dict | None:
     return saved
 
 
-def _interrupted(name: str, status: int) -> int:
+def _interrupt_behind(exc: BaseException) -> tuple[str, int] | None:
+    """("SIGINT", 130) or ("SIGTERM", 143) if an interrupt is among the exceptions `exc` replaced."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, KeyboardInterrupt):
+            return "SIGINT", 130
+        if isinstance(e, Terminated):
+            return "SIGTERM", 143
+        e = e.__context__ or e.__cause__
+    return None
+
+
+def _interrupted(name: str, status: int, *, exit_now: bool = False) -> int:
+    """Say so in one line. As the program (`exit_now`), leave at once: the temporary files are
+    gone already (removed while the interrupt unwound the stack), and an extension module cut
+    off mid-call (matplotlib being imported, say) can crash the interpreter's finalization."""
     if threading.current_thread() is threading.main_thread():  # a second Ctrl-C must not cut this line
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
           file=sys.stderr, flush=True)
+    if exit_now:
+        sys.stdout.flush()
+        os._exit(status)
     return status
 
 
@@ -214,6 +241,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return COMMANDS[args.command](args, console)
     except PaibanError as exc:
+        if _interrupt_behind(exc) is not None:  # an interrupt, not the editor's mistake
+            raise
         for p in exc.problems:
             console.problem(p)
         return exc.exit_status

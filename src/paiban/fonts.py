@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import struct
 import subprocess
@@ -680,15 +681,20 @@ def _usable_dir(cache_dir: Path | None) -> Path:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # Named before it exists, so that Ctrl-C or SIGTERM at any moment can remove it (with
+    # mkstemp, an interrupt between creating the file and learning its name left it behind).
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from the project's other users
+        os.chmod(tmp, 0o644)  # readable by the project's other users, whatever the umask
         os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except FileExistsError:  # another writer's file under the same random name: not ours to remove
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def file_hash(path: Path, cache_dir: Path) -> str:

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -134,12 +134,17 @@ def versions() -> dict[str, str]:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and os.replace: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # Named before it exists: Ctrl-C or SIGTERM between creating the file and learning its name
+    # (as with mkstemp) would leave it behind; this way the handler below can always remove it.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        os.fchmod(fd, 0o644)  # mkstemp makes it private; the cache is as readable as any output
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.fchmod(fd, 0o644)  # as readable as any output, whatever the umask
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+    except FileExistsError:  # another writer's file under the same random name: not ours to remove
+        raise
     except BaseException:
         try:
             os.unlink(tmp)

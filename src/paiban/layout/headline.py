@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -56,13 +56,17 @@ class Segmenter:
         if not (self._dirty and self.path):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".segments.", dir=self.path.parent)
+        # named before it exists, so Ctrl-C, SIGTERM or a full disk at any moment leaves no stray file
+        tmp = self.path.parent / f".segments.{secrets.token_hex(6)}.tmp"
         try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(self._known, fh, ensure_ascii=False, sort_keys=True)
             os.replace(tmp, self.path)
-        except BaseException:  # Ctrl-C, SIGTERM, a full disk: no stray temp file in the cache
-            Path(tmp).unlink(missing_ok=True)
+        except FileExistsError:  # another writer's file under the same random name: not ours
+            raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
             raise
         self._dirty = False
 
