@@ -272,13 +272,6 @@ def document_chars(loaded: LoadedSpec, uses: list[TextUse] | None = None) -> str
     return "".join(sorted(chars))
 
 
-def texts_by_style(loaded: LoadedSpec) -> Iterator[tuple[str, str, Location]]:
-    """(style name, text, where) for every piece of text set in a text style."""
-    for use in text_uses(loaded):
-        if use.style is not None:
-            yield use.style, use.text, use.where or loaded.where(list(use.keys))
-
-
 def locate(loaded: LoadedSpec, use: TextUse, ch: str) -> list[Location]:
     """Each place `ch` is written in the node of `use`: its line (and column) in report.yaml,
     inside a literal block too; the node's start when it cannot be found (an escape, a data file)."""

@@ -11,20 +11,15 @@ from paiban.assets import Assets
 from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
 from paiban.layout.story import Composer
+from paiban.layout.text import make_paragraph_factory
 from paiban.spec import LoadedSpec
-
-
-def paragraph_factory(assets: Assets):
-    from paiban.layout.text import make_paragraph_factory
-
-    return make_paragraph_factory(assets)
 
 
 def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
     """Lay out and write the PDF to `target`; returns the page count."""
     spec = loaded.spec
     geo = geometry(spec.page)
-    para = paragraph_factory(assets)
+    para = make_paragraph_factory(assets)
     composer = Composer(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)
     story = composer.compose()
     mast_h = 0.0

@@ -21,10 +21,9 @@ def para_style(assets: Assets, style: TextStyle) -> ParaStyle:
     fonts = assets.fonts
     faces = fonts.chain(style.fallback, "bold" if style.bold else "regular")
     # **bold** needs a real bold face; without one the engine strokes the regular glyphs.
-    bold = tuple(fonts.face(fam, "bold") for fam in style.fallback
-                 if fonts.has_weight(fam, "bold") and not fonts.face(fam, "bold").fake_bold)
-    if not fonts.has_weight(style.font, "bold") or fonts.face(style.font, "bold").fake_bold:
-        bold = ()
+    bold: tuple = ()
+    if fonts.bold_kind(style.font) == "real":
+        bold = tuple(fonts.face(fam, "bold") for fam in style.fallback if fonts.bold_kind(fam) == "real")
     return ParaStyle(faces=faces, bold_faces=bold, size=style.size, leading=style.leading,
                      first_indent=style.indent, align=style.align, color=style.color,
                      emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent)

@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, mod
 
 from paiban.spec.base import Model
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
-from paiban.spec.lengths import AbsLength, Length, LengthValue
+from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
 
 # ---------------------------------------------------------------- document
@@ -293,7 +293,3 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=ChartTheme, description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=dict, description="Named data tables: a CSV/JSON file or inline rows.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
-
-
-def em_or_pt(length: Length | None, em: float, default: float = 0.0) -> float:
-    return default if length is None else length.pt(em=em)
