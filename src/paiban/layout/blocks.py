@@ -13,6 +13,12 @@ from paiban.fonts import Face
 from paiban.layout.grid import on_grid
 
 
+def part_key(number: int) -> str:
+    """The outline destination of the number-th part (1-based): one scheme for the part's
+    bookmark and for the contents block that points at it."""
+    return f"part{number}"
+
+
 class Bookmark(Flowable):
     """An invisible mark that adds an outline entry (one per part) where it lands."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from reportlab.platypus import Flowable
 
 from paiban.errors import BuildError
-from paiban.layout.blocks import Contents
+from paiban.layout.blocks import Contents, part_key
 from paiban.layout.grid import GridGroup
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def contents_flowables(composer: Composer, contents, index: int) -> list[Flowabl
     for block in composer.loaded.spec.body:
         part = getattr(block, "part", None)
         if part is not None:
-            parts.append((part.title, f"part{len(parts) + 1}"))
+            parts.append((part.title, part_key(len(parts) + 1)))
     head = composer.styles["subhead"]
     style = composer.styles["body"]
     face = composer.assets.fonts.face(style.font)

@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 
 from paiban.assets import Assets
 from paiban.errors import Diagnostics, InputError
-from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
@@ -188,7 +188,7 @@ class Composer:
     def _part(self, part, i: int, parts: list[str]) -> list[Flowable]:
         parts.append(part.title)
         s = self.styles
-        head: list[Flowable] = [Bookmark(part.title, f"part{len(parts)}")]
+        head: list[Flowable] = [Bookmark(part.title, part_key(len(parts)))]
         if part.kicker:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.grid))
