@@ -179,3 +179,37 @@ def test_two_builds_at_once_keep_the_chart_cache_whole(project: Project) -> None
     r = run("build", "-o", str(TARGET), cwd=project.root)
     assert r.returncode == 0, r.stderr
     assert f"charts redrawn 0/{len(ids)}" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_an_interrupt_swallowed_by_a_weakref_callback_is_delivered_again(sig: str) -> None:
+    """Python prints an exception raised in a weakref callback or `__del__` as "Exception
+    ignored" and goes on; matplotlib runs many, so a Ctrl-C can land in one. The CLI keeps the
+    interrupt and raises it at the build's next progress step."""
+    import gc
+    import weakref
+
+    from paiban import cli
+
+    expected = KeyboardInterrupt if sig == "SIGINT" else cli.Terminated
+    saved = cli._catch_signals()
+    assert saved is not None
+    try:
+        class Victim:
+            pass
+
+        def callback(_ref: object) -> None:
+            raise expected  # as the signal handler would, had the signal landed here
+
+        victim = Victim()
+        ref = weakref.ref(victim, callback)
+        del victim  # the callback runs, its exception is "ignored"…
+        gc.collect()
+        assert ref() is None
+        with pytest.raises(expected):  # …and the build's next progress step raises it
+            with cli.Console(quiet=True).progress() as say:
+                say("layout")
+    finally:
+        sys.unraisablehook = cli._hooks.pop()
+        for s, handler in saved.items():
+            signal.signal(s, handler)

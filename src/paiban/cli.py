@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from paiban import __version__
 from paiban.errors import PaibanError, Problem
@@ -97,6 +97,7 @@ class Console:
             view = BuildProgress(self._rich)
 
         def say(stage: str) -> None:
+            _deliver_swallowed_interrupt()
             self.info(f"… {stage}")
             if view is not None:
                 view(stage)
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _interrupted(*behind, exit_now=argv is None)
     finally:
         if saved is not None:
+            sys.unraisablehook = _hooks.pop()
             for sig, handler in saved.items():
                 # The program exits next: a late signal must not become a traceback or a kill.
                 if argv is None:
@@ -200,7 +202,30 @@ def _catch_signals() -> dict | None:
                  signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
     except ValueError:  # main() called from a thread: leave signals alone
         return None
+    _hooks.append(sys.unraisablehook)
+    sys.unraisablehook = _redeliver_interrupts
     return saved
+
+
+_hooks: list[Any] = []  # the unraisable hooks main() replaced, to put back
+
+
+def _redeliver_interrupts(info: Any) -> None:
+    """An interrupt raised while Python runs a weakref callback or a `__del__` (matplotlib has
+    many) would be printed as "Exception ignored…" with a traceback, and then lost: the build
+    would go on. Keep it instead; the build's next progress step raises it (a chart, a stage)."""
+    if isinstance(info.exc_value, (KeyboardInterrupt, Terminated)):
+        _swallowed.append(info.exc_value)
+    else:
+        (_hooks[-1] if _hooks else sys.__unraisablehook__)(info)
+
+
+_swallowed: list[BaseException] = []
+
+
+def _deliver_swallowed_interrupt() -> None:
+    if _swallowed:
+        raise _swallowed.pop()
 
 
 def _interrupt_behind(exc: BaseException) -> tuple[str, int] | None:
