@@ -186,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if saved is not None:
             sys.unraisablehook = _hooks.pop()
+            _swallowed.clear()  # too late to stop anything: the command has finished
             for sig, handler in saved.items():
                 # The program exits next: a late signal must not become a traceback or a kill.
                 if argv is None:
