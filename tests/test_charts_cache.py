@@ -201,3 +201,14 @@ def test_a_crafted_cache_file_cannot_run_code(tmp_path):
     assert not marker.exists()
     assert res.cached == ["edu", "live", "crop"]  # the chart came back from its SVG instead
     assert type(res["edu"].drawing).__name__ == "Drawing"
+
+
+def test_the_key_names_the_installed_library_versions():
+    """versions() reads the Version line itself (no email parser); it must agree with importlib."""
+    from importlib import metadata
+
+    from paiban.charts.cache import versions
+
+    found = versions()
+    for dist in ("matplotlib", "svglib", "reportlab"):
+        assert found[dist] == metadata.version(dist)

@@ -158,6 +158,35 @@ def test_fallback_chain_finds_each_character(made: dict[str, Path], tmp_path: Pa
     assert face_for(NOWHERE, (song, hei)) is None
     assert fonts.missing(f"中文{RARE} {NOWHERE}\u200b", ["song", "hei"]) == {NOWHERE}
     assert fonts.missing(RARE, ["song"]) == {RARE}
+    # asked again (what a chain draws is remembered): the same answers, per chain
+    assert fonts.missing(f"{NOWHERE}{RARE}中", ["song", "hei"]) == {NOWHERE}
+    assert fonts.missing(f"{RARE}中", ["song"]) == {RARE}
+    assert fonts.missing("中文", ["song"]) == set()
+
+
+def test_two_fonts_with_one_postscript_name_each_draw_their_own_glyphs(tmp_path: Path) -> None:
+    """ReportLab keeps one font per PostScript name; a second file of the same name must not be
+    drawn with the first one's glyphs (a face derived again with more characters, say)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    a = save(build_ttf(COMMON, "Paiban Twin"), tmp_path / "twin-a.ttf")
+    first = load_face(a)
+    second = load_face(save(build_ttf(COMMON + RARE, "Paiban Twin"), tmp_path / "twin-b.ttf"))
+    assert second.has(RARE) and not first.has(RARE)
+    for face in (first, second):
+        assert pdfmetrics.getFont(face.rl_name) is face._tt
+    copy = load_face(shutil.copy(a, tmp_path / "twin-copy.ttf"))  # the same bytes: shared, not renamed
+    assert copy.rl_name != first.rl_name and pdfmetrics.getFont(copy.rl_name) is first._tt
+    pdf = tmp_path / "twins.pdf"
+    c = Canvas(str(pdf), pagesize=(200, 100))
+    c.setFont(first.rl_name, 20)
+    c.drawString(10, 60, "中文")
+    c.setFont(second.rl_name, 20)
+    c.drawString(10, 20, RARE)
+    c.save()
+    got = spans(pdf)
+    assert any(font.endswith("PaibanTwin-Regular") and "中文" in text for font, text in got)
+    assert any(font.endswith("PaibanTwin-Regular-2") and text == RARE for font, text in got)
 
 
 def test_fake_bold_is_the_regular_face_marked_for_stroking(made: dict[str, Path], tmp_path: Path) -> None:
@@ -192,6 +221,12 @@ def _paragraph_pdf(fonts: FontBook, text: str, path: Path, *, bold: bool = False
     return path
 
 
+def ps_name(font: str) -> str:
+    """A PDF font's PostScript name without the -2, -3 … paiban adds when another test of this
+    process registered a different font file under the same name (see fonts._own_face_name)."""
+    return re.sub(r"-\d+$", "", font)
+
+
 def spans(pdf: Path) -> list[tuple[str, str]]:
     out = []
     with pymupdf.open(pdf) as doc:
@@ -207,13 +242,13 @@ def spans(pdf: Path) -> list[tuple[str, str]]:
 def test_paragraphs_draw_fallback_and_a_placeholder(made: dict[str, Path], tmp_path: Path) -> None:
     fonts = book(made, tmp_path)
     pdf = _paragraph_pdf(fonts, f"这是正文{RARE}段落{NOWHERE}。", tmp_path / "p.pdf")
-    got = spans(pdf)
+    got = [(ps_name(font), text) for font, text in spans(pdf)]
     assert ("PaibanTestHei-Regular", RARE) in got  # song lacks it: drawn from hei
     assert any(font == "PaibanTestSong-Regular" and "这是正文" in text for font, text in got)
     with pymupdf.open(pdf) as doc:
         page = doc[0]
         text = page.get_text().replace("\n", "")
-        fonts_used = {f[3].split("+", 1)[-1] for f in page.get_fonts()}
+        fonts_used = {ps_name(f[3].split("+", 1)[-1]) for f in page.get_fonts()}
         red = [d for d in page.get_drawings() if d.get("color") and d["color"][0] > 0.7 > d["color"][1]]
     assert text.startswith(f"这是正文{RARE}段落") and NOWHERE not in text
     # the placeholder: a red [U+946B] (ReportLab's Paragraph) or a red box holding 94/6B (CJKParagraph)
@@ -264,30 +299,3 @@ def test_installed_font_found_by_family_name(tmp_path: Path, monkeypatch: pytest
     assert find_installed("No Such Family Anywhere") is None
 
 
-def test_reportlab_metrics_cache_reads_back_what_reportlab_parsed(tmp_path: Path) -> None:
-    from tests.conftest import FONTS
-
-    from paiban.fonts import _comparable, _metrics_path, _rl_font
-
-    big = FONTS / "LXGWWenKai-Regular.ttf"  # its glyphToChar is not the inverse of its cmap
-    parsed = _rl_font("pb-test-parsed", big, None, cache_dir=tmp_path)
-    stored = _metrics_path(big, tmp_path)
-    assert stored.is_file()
-    cached = _rl_font("pb-test-cached", big, None, cache_dir=tmp_path)
-    assert cached is not parsed and cached.fontName == "pb-test-cached"
-    assert _comparable(cached)[0] == _comparable(parsed)[0]
-    pdfs = []
-    for tt in (parsed, cached):
-        from reportlab.pdfbase import pdfmetrics
-
-        pdfmetrics.registerFont(tt)
-        out = tmp_path / f"{tt.fontName}.pdf"
-        c = Canvas(str(out), pagesize=(300, 100), invariant=1, initialFontName=tt.fontName)
-        c.setFont(tt.fontName, 14)
-        c.drawString(10, 50, "楷体：盂县党建，ABC 123。")
-        c.save()
-        pdfs.append(out.read_bytes())
-    assert pdfs[0] == pdfs[1]  # the same subset, widths and text, byte for byte
-    stored.write_bytes(b"PBRLM1\nnonsense")
-    again = _rl_font("pb-test-again", big, None, cache_dir=tmp_path)  # a broken cache file: parsed again
-    assert again.face.charWidths == parsed.face.charWidths

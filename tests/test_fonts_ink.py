@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont as FTFont
 
+from paiban import fontmetrics
 from paiban.cjk.chars import COMPRESSIBLE
-from paiban.fonts import BASE_CHARS, Face, _metrics_load, _rl_font, load_face
+from paiban.fonts import BASE_CHARS, Face, _rl_font, load_face
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = sorted((ROOT / "fonts").glob("*.ttf"))
@@ -51,6 +52,6 @@ def _from_metrics_cache(path: Path, cache_dir: Path) -> Face:
     """A face built from the metrics cache file, as a later build in a new process gets it."""
     path = path.resolve()
     _rl_font("pb-ink-test", path, None, cache_dir=cache_dir)  # parses, and stores the metrics
-    tt = _metrics_load("pb-ink-test", path, cache_dir)
+    tt = fontmetrics.load("pb-ink-test", path, cache_dir)
     assert tt is not None, "metrics cache not written"
     return Face(path=path, rl_name="pb-ink-test", _tt=tt)

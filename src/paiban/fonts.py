@@ -29,17 +29,21 @@ import secrets
 import shutil
 import struct
 import subprocess
-import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import paiban.lazy_pil  # noqa: F401 - before ReportLab is first imported: see paiban.lazy_pil
+
+# isort: split
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from paiban import fontmetrics
 from paiban.errors import InputError, Location
 
 WEIGHTS = ("regular", "bold")
@@ -428,17 +432,52 @@ def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str
         face = Face(path=derived.path, rl_name=rl_name, family=family, weight=weight, index=0, _tt=tt,
                     source=path, source_index=index, outlines=derived.outlines, instance=derived.instance,
                     glyph_count=derived.glyph_count, lookup=lookup)
+    _own_face_name(tt)
     pdfmetrics.registerFont(tt)
     _registered[key] = face
     return face
 
 
+def _own_face_name(tt: TTFont) -> None:
+    """Give `tt` a PostScript name no other registered font with *other* data has.
+
+    ReportLab keeps one font per PostScript name: registering a second, different file under
+    the same name silently binds the new ReportLab name to the *first* font's glyphs, so text
+    measured with one face is drawn from another (a face derived again with more characters in
+    a watch session; two versions of one font). Only such a collision renames (name-2, name-3 …,
+    as the PDF's font name); a copy of the same file keeps ReportLab's sharing, and a build
+    with distinct fonts is unchanged.
+    """
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    taken = pdfmetrics._dynFaceNames
+    name = tt.face.name
+    other = taken.get(name, tt)
+    if other is tt or _same_data(getattr(other, "face", None), tt.face):
+        return
+    n = 2
+    while (candidate := TTFNameBytes(b"%s-%d" % (bytes(name), n))) in taken:
+        n += 1
+    tt.face.name = candidate
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    """Whether two ReportLab faces hold the same font file's bytes (and face of it)."""
+    da, db = getattr(a, "_ttf_data", None), getattr(b, "_ttf_data", None)
+    if da is None or db is None or len(da) != len(db):
+        return False
+    if getattr(a, "subfontNameX", b"") != getattr(b, "subfontNameX", b""):
+        return False
+    return memoryview(da) == memoryview(db)
+
+
 def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int = 0,
              shown: str | None = None, cache_dir: Path | None = None) -> TTFont:
-    """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there."""
-    cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= _METRICS_MIN_BYTES
+    """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there
+    (paiban.fontmetrics: a warm build reads each bundled face in about 2 ms, not 30)."""
+    cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= fontmetrics.MIN_BYTES
     if cacheable:
-        tt = _metrics_load(rl_name, path, cache_dir)
+        tt = fontmetrics.load(rl_name, path, cache_dir)
         if tt is not None:
             return tt
     try:
@@ -446,170 +485,8 @@ def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int =
     except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
         raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
     if cacheable:
-        _metrics_store(tt, path, cache_dir)
+        fontmetrics.store(tt, path, cache_dir, _write_atomically)
     return tt
-
-
-# ---------------------------------------------------------------- ReportLab's parse, cached
-#
-# ReportLab parses a whole font (cmap, hmtx, loca) every time a process registers it: about
-# 30 ms for each bundled 4 MB face, 0.4 s for a full-size one — most of the prepare stage.
-# What it keeps is plain numbers, so it is stored here beside the converted fonts: big tables as
-# binary arrays, the rest as JSON (no pickle: a cache folder must never be able to run code).
-# Keyed by file, size, mtime and ReportLab's version; anything unexpected and the font is parsed.
-
-_METRICS_MIN_BYTES = 512 * 1024
-_METRICS_MAGIC = b"PBRLM1\n"
-_ARRAYS = {"charToGlyph": ("I", "I"), "charWidths": ("I", "i")}  # dict attributes: key, value type
-
-
-def _metrics_path(path: Path, cache_dir: Path) -> Path:
-    import reportlab
-
-    st = path.stat()
-    key = f"{path}|{st.st_size}|{st.st_mtime_ns}|{reportlab.Version}|{DERIVE_VERSION}|{sys.byteorder}"
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")[:40] or "font"
-    return cache_dir / "metrics" / f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.bin"
-
-
-def _small(value: Any) -> Any:
-    """JSON for the small attributes: names as bytes, tuples, the table directory."""
-    from reportlab.pdfbase.ttfonts import TTFNameBytes
-
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, TTFNameBytes):
-        return {"N": value.decode("latin-1")}
-    if isinstance(value, bytes):
-        return {"B": value.decode("latin-1")}
-    if isinstance(value, tuple):
-        return {"T": [_small(v) for v in value]}
-    if isinstance(value, list):
-        return [_small(v) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"D": {k: _small(v) for k, v in value.items()}}
-    raise TypeError(type(value).__name__)
-
-
-def _unsmall(value: Any) -> Any:
-    from reportlab.pdfbase.ttfonts import TTFNameBytes
-
-    if isinstance(value, list):
-        return [_unsmall(v) for v in value]
-    if isinstance(value, dict):
-        ((tag, v),) = value.items()
-        if tag == "N":
-            return TTFNameBytes(v.encode("latin-1"))
-        if tag == "B":
-            return v.encode("latin-1")
-        if tag == "T":
-            return tuple(_unsmall(x) for x in v)
-        return {k: _unsmall(x) for k, x in v.items()}
-    return value
-
-
-def _metrics_encode(tt: TTFont) -> bytes | None:
-    from array import array
-
-    face = vars(tt.face)
-    small: dict[str, Any] = {}
-    blobs: list[tuple[str, str, bytes, int]] = []
-    try:
-        for name, value in face.items():
-            if name in ("_ttf_data", "_pdfScale"):
-                continue
-            if name == "glyphToChar":  # not quite the inverse of charToGlyph: kept as pairs
-                pairs = [(g, c) for g, codes in value.items() for c in codes]
-                blobs.append((name + ".k", "I", array("I", [g for g, _ in pairs]).tobytes(), len(pairs)))
-                blobs.append((name + ".v", "I", array("I", [c for _, c in pairs]).tobytes(), len(pairs)))
-                continue
-            if name in _ARRAYS:
-                kt, vt = _ARRAYS[name]
-                blobs.append((name + ".k", kt, array(kt, value.keys()).tobytes(), len(value)))
-                blobs.append((name + ".v", vt, array(vt, value.values()).tobytes(), len(value)))
-            elif name == "hmetrics":
-                blobs.append((name, "i", array("i", [x for pair in value for x in pair]).tobytes(), len(value)))
-            elif name == "glyphPos":
-                blobs.append((name, "q", array("q", value).tobytes(), len(value)))
-            else:
-                small[name] = _small(value)
-        outer = {k: _small(v) for k, v in vars(tt).items() if k not in ("fontName", "face", "encoding", "state")}
-    except (TypeError, OverflowError):
-        return None
-    header = json.dumps({"face": small, "font": outer, "arrays": [[n, t, c] for n, t, _, c in blobs],
-                         "tables": [t["tag"] for t in face.get("tables", [])]}).encode("utf-8")
-    return b"".join([_METRICS_MAGIC, struct.pack("<I", len(header)), header, *(b for _, _, b, _ in blobs)])
-
-
-def _metrics_decode(data: bytes, rl_name: str, ttf_data: bytes) -> TTFont | None:
-    from array import array
-    from weakref import WeakKeyDictionary
-
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFontFace
-
-    if not data.startswith(_METRICS_MAGIC):
-        return None
-    pos = len(_METRICS_MAGIC)
-    (hlen,) = struct.unpack("<I", data[pos:pos + 4])
-    pos += 4
-    header = json.loads(data[pos:pos + hlen].decode("utf-8"))
-    pos += hlen
-    arrays: dict[str, list[int]] = {}
-    for name, typecode, count in header["arrays"]:
-        arr = array(typecode)
-        size = arr.itemsize * (2 * count if name == "hmetrics" else count)
-        arr.frombytes(data[pos:pos + size])
-        pos += size
-        arrays[name] = arr.tolist()
-    attrs = {k: _unsmall(v) for k, v in header["face"].items()}
-    for name in _ARRAYS:
-        attrs[name] = dict(zip(arrays[name + ".k"], arrays[name + ".v"], strict=True))
-    flat = arrays["hmetrics"]
-    attrs["hmetrics"] = list(zip(flat[0::2], flat[1::2], strict=True))
-    attrs["glyphPos"] = arrays["glyphPos"]
-    glyph_to_char: dict[int, list[int]] = {}
-    for glyph, code in zip(arrays["glyphToChar.k"], arrays["glyphToChar.v"], strict=True):
-        glyph_to_char.setdefault(glyph, []).append(code)
-    attrs["glyphToChar"] = glyph_to_char
-    attrs["tables"] = [attrs["table"][tag] for tag in header["tables"]]  # the same dicts, as parsed
-    upem = attrs["unitsPerEm"]
-    attrs["_pdfScale"] = (lambda x: x) if upem == 1000 else (lambda x, m=1000 / upem: x * m)
-    attrs["_ttf_data"] = ttf_data
-    face = TTFontFace.__new__(TTFontFace)
-    face.__dict__.update(attrs)
-    tt = TTFont.__new__(TTFont)
-    tt.__dict__.update({k: _unsmall(v) for k, v in header["font"].items()})
-    tt.fontName, tt.face, tt.encoding, tt.state = rl_name, face, TTEncoding(), WeakKeyDictionary()
-    return tt
-
-
-def _metrics_store(tt: TTFont, path: Path, cache_dir: Path) -> None:
-    data = _metrics_encode(tt)
-    if data is None:
-        return
-    try:  # only what reads back exactly as ReportLab parsed it is kept
-        back = _metrics_decode(data, tt.fontName, tt.face._ttf_data)
-        if back is None or _comparable(back) != _comparable(tt):
-            return
-        target = _metrics_path(path, cache_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, data)
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
-        pass
-
-
-def _comparable(tt: TTFont) -> tuple[dict, dict]:
-    face = {k: v for k, v in vars(tt.face).items() if k != "_pdfScale"}
-    font = {k: v for k, v in vars(tt).items() if k not in ("face", "encoding", "state")}
-    return face, font
-
-
-def _metrics_load(rl_name: str, path: Path, cache_dir: Path) -> TTFont | None:
-    try:
-        data = _metrics_path(path, cache_dir).read_bytes()
-        return _metrics_decode(data, rl_name, path.read_bytes())
-    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error):
-        return None
 
 
 def _names_of(font: Any) -> list[str]:
@@ -1029,6 +906,8 @@ class FontBook:
         self.chars: frozenset[str] | None = None if chars is None else frozenset(chars)
         self.cache_dir = cache_dir
         self._faces: dict[tuple[str, str], Face] = {}
+        # per fallback chain: characters known to be drawable by it (or to need no glyph)
+        self._covered: dict[tuple[Face, ...], set[str]] = {}
 
     @property
     def families(self) -> list[str]:
@@ -1077,15 +956,24 @@ class FontBook:
         return tuple(out)
 
     def missing(self, text: Iterable[str], families: Sequence[str], weight: str = "regular") -> set[str]:
-        """Characters of `text` that no face of the chain can draw (whitespace excluded)."""
+        """Characters of `text` that no face of the chain can draw (whitespace excluded).
+
+        The coverage check asks this for every piece of text of the document (a few hundred, mostly
+        the same characters again): each character is looked up once per chain.
+        """
         chain = self.chain(families, weight)
-        return {ch for ch in set(text) if drawn(ch) and not any(f.has(ch) for f in chain)}
+        covered = self._covered.setdefault(chain, set())
+        out: set[str] = set()
+        for ch in set(text).difference(covered):
+            if drawn(ch) and face_for(ch, chain) is None:
+                out.add(ch)
+            else:
+                covered.add(ch)
+        return out
 
 
 def drawn(ch: str) -> bool:
     """Whether a character needs a glyph: not whitespace, not an invisible format character."""
-    import unicodedata
-
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
 
 
