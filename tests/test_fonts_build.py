@@ -106,7 +106,7 @@ def test_cff_font_builds_reads_back_and_falls_back_per_character(tmp_path: Path,
     assert "第二段落：ABC 123（测试）。" in text
     fonts = pdf_fonts(pdf)
     assert "PaibanTestSong-Regular" in fonts  # the CFF font, embedded as converted TrueType
-    assert all(ftype == "TrueType" and ext == "ttf" for ext, ftype in fonts.values())
+    assert all(ftype == "Type0" and ext == "ttf" for ext, ftype in fonts.values())  # CIDFontType2
     assert not any("Helvetica" in name for name in fonts)
     drawn = char_fonts(pdf)
     assert drawn[RARE] == {"PaibanTestHei-Regular"}  # song lacks it: the next family draws it
@@ -248,7 +248,7 @@ def test_a_file_that_is_no_font_or_lacks_the_face_is_refused_at_its_key(tmp_path
 
 def test_default_briefing_embeds_subsets_and_no_helvetica(default_pdf: Path) -> None:
     fonts = pdf_fonts(default_pdf)  # asserts every font is a subset
-    assert fonts and all(ftype == "TrueType" and ext == "ttf" for ext, ftype in fonts.values())
+    assert fonts and all(ftype == "Type0" and ext == "ttf" for ext, ftype in fonts.values())
     assert not any("Helvetica" in name for name in fonts)
 
 

@@ -45,6 +45,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from paiban import fontmetrics
 from paiban.errors import InputError, Location
+from paiban.pdffonts import PackedTTFont
 
 WEIGHTS = ("regular", "bold")
 
@@ -474,19 +475,20 @@ def _same_data(a: Any, b: Any) -> bool:
 def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int = 0,
              shown: str | None = None, cache_dir: Path | None = None) -> TTFont:
     """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there
-    (paiban.fontmetrics: a warm build reads each bundled face in about 2 ms, not 30)."""
+    (paiban.fontmetrics: a warm build reads each bundled face in about 2 ms, not 30), written
+    into the PDF once per face (paiban.pdffonts), not once per 256 glyphs."""
     cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= fontmetrics.MIN_BYTES
     if cacheable:
         tt = fontmetrics.load(rl_name, path, cache_dir)
         if tt is not None:
-            return tt
+            return PackedTTFont.adopt(tt)
     try:
         tt = TTFont(rl_name, str(path), subfontIndex=subfont)
     except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
         raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
     if cacheable:
         fontmetrics.store(tt, path, cache_dir, _write_atomically)
-    return tt
+    return PackedTTFont.adopt(tt)
 
 
 def _names_of(font: Any) -> list[str]:
