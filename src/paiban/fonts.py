@@ -486,8 +486,10 @@ def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int =
         tt = TTFont(rl_name, str(path), subfontIndex=subfont)
     except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
         raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
-    if cacheable:
-        fontmetrics.store(tt, path, cache_dir, _write_atomically)
+    if cacheable and fontmetrics.store(tt, path, cache_dir, _write_atomically):
+        # the cached face maps the file instead of holding a copy of it and every table as
+        # Python objects: about 30 MB less for the five bundled faces of a first build
+        tt = fontmetrics.load(rl_name, path, cache_dir) or tt
     return PackedTTFont.adopt(tt)
 
 
