@@ -26,8 +26,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count
-from operator import add, or_, sub
+from itertools import accumulate, compress, count, repeat
+from operator import add, and_, eq, not_, or_, sub
 
 from paiban.cjk.chars import (
     COMPRESSIBLE,
@@ -61,6 +61,8 @@ _ZWSP = "\u200b"
 _INNER_JOIN = CONNECTORS | SIGNS
 _PAIRABLE = COMPRESSIBLE | DASHES | frozenset("…")
 _GLUE = frozenset("/+=＋＝／")
+#: (stretch class, width, shrink, correction) of a gap that needs no TJ number of its own.
+_PLAIN_GAP = (STRETCH_CHAR, 0.0, 0.0, 0.0)
 #: Classes that count as a character (not punctuation) for the last-line rule.
 _CONTENT = frozenset((Cls.HAN, Cls.LATIN, Cls.SYMBOL, Cls.SIGN, Cls.CONNECT))
 
@@ -121,19 +123,20 @@ class Prepared:
         return len(self.chars)
 
     def _prefix(self) -> None:
-        self.pw = [0.0, *accumulate(map(add, self.adv, self.gw))]
-        self.ps = [0.0, *accumulate(self.gshrink)]
-        self.pa = [0, *accumulate(map(STRETCH_SPACE.__eq__, self.gclass))]
-        self.pb = [0, *accumulate(map(STRETCH_CHAR.__eq__, self.gclass))]
-        self.pc = [0, *accumulate(map(_CONTENT.__contains__, self.cls))]
+        self.pw = list(accumulate(map(add, self.adv, self.gw), initial=0.0))
+        self.ps = list(accumulate(self.gshrink, initial=0.0))
+        self.pa = list(accumulate(map(eq, self.gclass, repeat(STRETCH_SPACE)), initial=0))
+        self.pb = list(accumulate(map(eq, self.gclass, repeat(STRETCH_CHAR)), initial=0))
+        self.pc = list(accumulate(map(_CONTENT.__contains__, self.cls), initial=0))
         xo = self.xoff
         self.corr = [*map(add, map(sub, self.adv, self.font_adv), map(sub, xo[1:], xo)), 0.0]
-        self.scaled = list(compress(count(), map((1.0).__ne__, self.hscale)))
+        self.scaled = [i for i, h in enumerate(self.hscale) if h != 1.0]
         self.spaced = list(compress(count(), self.gspace))
-        zero = (0.0).__ne__
-        self.special = list(compress(count(), map(or_, map(or_, map(STRETCH_CHAR.__ne__, self.gclass),
-                                                              map(zero, self.gw)),
-                                                  map(or_, map(zero, self.gshrink), map(zero, self.corr)))))
+        # a gap is plain when it is an inter-character gap of natural width zero that cannot
+        # shrink and needs no box/advance correction: everything else is special (corr has one
+        # entry even for an empty paragraph, hence no strict zip)
+        self.special = list(compress(count(), map(_PLAIN_GAP.__ne__, zip(self.gclass, self.gw, self.gshrink,
+                                                                         self.corr, strict=False))))
 
     def line_text(self, start: int, end: int) -> str:
         return "".join(self.chars[start:end])
@@ -300,7 +303,7 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
     font_adv = list(adv)
     xoff = [0.0] * n
     hscale = [1.0] * n
-    for i in [i for i, c in enumerate(chars) if c in _CONTEXTUAL]:
+    for i in list(compress(count(), map(_CONTEXTUAL.__contains__, chars))):
         ch = chars[i]
         ink = inks[i]
         if ink is None:
@@ -331,7 +334,7 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
     gspace = [False] * n
     brk: list[float | None] = [0.0] * n
     hl, hl_min = spacing.han_latin, spacing.han_latin_min
-    latinish = [t >= 0 and not c for t, c in zip(token, cjk, strict=True)]
+    latinish = list(map(and_, map((0).__le__, token), map(not_, cjk)))  # in a Latin word, not on the grid
     HAN = _HAN
     # only gaps that are not "Han, Han, nothing typed between" need a look (Cls.HAN is 0)
     todo = list(compress(count(), map(or_, map(or_, cls, cls[1:]), space_before[1:])))

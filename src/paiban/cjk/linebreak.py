@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_not
 
 from paiban.cjk.chars import URL_BREAK_AFTER, no_break_before
 from paiban.cjk.items import URL_PENALTY, Prepared
@@ -73,9 +75,7 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
         return []
     para_end = n == p.n
     notes: list[str] = []
-    brk = _relax_overlong(p, measure, start, n, indent, notes)
-    cands = [i for i in range(start, n - 1) if brk[i] is not None]
-    cands.append(n - 1)
+    brk, cands = _relax_overlong(p, measure, start, n, indent, notes)
     inf = float("inf")
     # Relax step by step: first only well-spaced lines; then any spacing; then give up the
     # last-line rule rather than leave a line that cannot be justified at all; then anything.
@@ -245,26 +245,28 @@ def _greedy(p: Prepared, brk: list[float | None], cands: list[int], M: float, st
 
 
 def _relax_overlong(p: Prepared, M: float, start: int, n: int, indent: float,
-                    notes: list[str]) -> list[float | None]:
-    """Open breaks inside runs that cannot fit on any line.
+                    notes: list[str]) -> tuple[list[float | None], list[int]]:
+    """Open breaks inside runs that cannot fit on any line; returns the break penalties and the
+    candidate breaks (every allowed one, and the last glyph).
 
     First after / . - _ ? & = (as in a URL); a piece still longer than the line then breaks
     anywhere rather than overflow the column, with a warning.
     """
     brk = p.brk
-    copied = False
-    a = start
-    while a < n:
-        b = a
-        while b < n - 1 and brk[b] is None:
-            b += 1
-        if _min_width(p, a, b, indent if a == start else 0.0) > M + EPS:
-            if not copied:
-                brk = list(brk)
-                copied = True
+    cands = list(compress(range(start, n - 1), map(is_not, brk[start:n - 1], repeat(None))))
+    cands.append(n - 1)
+    # the narrowest each unbreakable run [a, b] can be set (all in one pass: usually none is too long)
+    pw, gw, ps, rb = p.pw, p.gw, p.ps, p.rblank
+    starts = [start, *(b + 1 for b in cands[:-1])]
+    widths = [pw[b + 1] - gw[b] - pw[a] - (ps[b] - ps[a]) - rb[b] for a, b in zip(starts, cands, strict=True)]
+    widths[0] += indent
+    if max(widths) <= M + EPS:
+        return brk, cands
+    brk = list(brk)
+    for a, b, w in zip(starts, cands, widths, strict=True):
+        if w > M + EPS:
             _open_chunk(p, brk, a, b, M, indent if a == start else 0.0, notes)
-        a = b + 1
-    return brk
+    return brk, [i for i in range(start, n - 1) if brk[i] is not None] + [n - 1]
 
 
 def _min_width(p: Prepared, a: int, b: int, indent: float) -> float:

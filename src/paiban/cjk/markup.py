@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _ESCAPABLE = frozenset("\\*[](){}_`#~")
+_MARKUP = re.compile(r"[\\*\[\]]")  # the characters `inline` acts on; all else is plain text
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,19 @@ class _Parser:
             buf = []
             buf_at = self.i
 
-        while self.i < len(s):
+        n = len(s)
+        while self.i < n:
+            # plain text up to the next markup character, in one piece
+            m = _MARKUP.search(s, self.i)
+            stop = m.start() if m is not None else n
+            if stop > self.i:
+                if not buf:
+                    buf_at = self.i
+                buf.append(s[self.i:stop])
+                self.i = stop
+                continue
             ch = s[self.i]
-            if ch == "\\" and self.i + 1 < len(s) and s[self.i + 1] in _ESCAPABLE:
+            if ch == "\\" and self.i + 1 < n and s[self.i + 1] in _ESCAPABLE:
                 if not buf:
                     buf_at = self.i
                 buf.append(s[self.i + 1])

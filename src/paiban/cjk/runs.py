@@ -8,23 +8,26 @@ four-per-em space character to put there instead.
 
 from __future__ import annotations
 
+import re
+
 from paiban.cjk.chars import is_cjk
 
 HAN_LATIN_GAP = 0.25  # em
 
 
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+#: Latin letters and digits (ASCII): the runs that take a quarter em from Han neighbours.
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 def han_latin_runs(text: str) -> list[str]:
     """`text` cut where a Han character meets a Latin letter or digit: '1000余条' → ['1000', '余条']."""
-    runs: list[str] = []
-    start = 0
-    for i in range(1, len(text)):
-        a, b = text[i - 1], text[i]
-        if (is_cjk(a) and _latin(b)) or (_latin(a) and is_cjk(b)):
-            runs.append(text[start:i])
-            start = i
-    runs.append(text[start:])
-    return [r for r in runs if r]
+    cuts = [0]
+    end = len(text)
+    for m in _LATIN_RUN.finditer(text):
+        a, b = m.span()
+        if a > 0 and is_cjk(text[a - 1]):
+            cuts.append(a)
+        if b < end and is_cjk(text[b]):
+            cuts.append(b)
+    cuts.append(end)
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]

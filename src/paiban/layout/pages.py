@@ -61,7 +61,13 @@ def geometry(page: Page) -> Geometry:
 
 
 class DeferredCanvas(Canvas):
-    """A canvas that holds each page until the end, so running lines can say {pages}."""
+    """A canvas that holds each page until the end, so running lines can say {pages}.
+
+    `dry_run` is true while balancing tries a column height for the last page: what is drawn
+    then is thrown away, so flowables may skip their drawing (layout.paragraph does).
+    """
+
+    dry_run = False
 
     def __init__(self, *args, decorate: Callable[[Canvas, int, int], None] | None = None,
                  trim: tuple[float, float, float] | None = None, **kwargs):
@@ -393,6 +399,7 @@ class BriefingDoc(BaseDocTemplate):
     def _fits(self, height: float) -> bool:
         flowables = self._restore(height)
         self._balancing = True
+        self.canv.dry_run = True
         try:
             self._run(flowables)
             return not (self._pending or self._pending_wide)
@@ -402,6 +409,7 @@ class BriefingDoc(BaseDocTemplate):
             return False
         finally:
             self._balancing = False
+            self.canv.dry_run = False
 
     def _balance_last_page(self) -> None:
         columns = [f for f in self.pageTemplate.frames if _is_column(f)]

@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from itertools import compress, count, groupby
 from operator import ne
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from paiban.cjk.face import FaceLike
 from paiban.cjk.items import Prepared, Spacing, prepare
 from paiban.cjk.justify import Placed, place_line
-from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
+from paiban.cjk.linebreak import CJKLayoutWarning, Line
 from paiban.cjk.markup import parse_markup
+from paiban.layout.breakcache import break_paragraph
+from paiban.layout.codes import subset_codes
 
 ALIGNS = ("justify", "left", "center", "right")
 EMPHASES = ("dots", "bold", "color")
@@ -180,9 +181,9 @@ class CJKParagraph(Flowable):
             measure = width / st.size
             notes: list[str] = []
             indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
-            lines = break_lines(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
-                                justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
-                                diagnostics=notes)
+            lines = break_paragraph(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
+                                    justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
+                                    diagnostics=notes)
             align = st.align
             placed = [place_line(self._prep, ln, measure, align) for ln in lines]
             lay = self._layouts[key] = _Layout(width, lines, placed, notes)
@@ -224,8 +225,10 @@ class CJKParagraph(Flowable):
 
     # -- drawing ---------------------------------------------------------------------------------
     def draw(self) -> None:
-        lay = self._layout or self._lay(self.width)
         canv = self.canv
+        if getattr(canv, "dry_run", False):
+            return  # a trial layout (column balancing) that is thrown away
+        lay = self._layout or self._lay(self.width)
         _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
 
 
@@ -326,31 +329,34 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
         run_rgb.append(rgb)
         run_op.append(op)
 
-    # Font resource name and one-byte code of every glyph: one splitString call per face.
+    # Font resource name and one-byte code of every glyph (see layout.codes): where the face or
+    # its subset changes, the font resource changes.
     chars, run_of, face_of, bold = p.chars, p.run, p.face, p.bold
-    names: dict[tuple[str, int], str] = {}  # one string object per resource: `is` compares
-
-    def resource(font, subset: int) -> str:
-        key = (font.fontName, subset)
-        name = names.get(key)
-        if name is None:
-            name = names[key] = font.getSubsetInternalName(subset, doc)
-        return name
-
-    # splitString hands back runs of one subset: where a run starts, the font resource changes.
-    faces = {id(f): f for f in face_of[first:end]}
+    size_s = _num(size)
+    tf_ops: dict[str, str] = {}  # resource name → its Tf operator, one string object each: `is` compares
     piece_at: list[int] = []  # glyph index where each run of one font resource starts
-    piece_name: list[str] = []
-    code_of = bytearray()
+    tf_at: dict[int, str] = {}  # … → the Tf operator of that resource
+    codes: list[int] = []
+    fake_face = False
     k = first
     for f, group in groupby(face_of[first:end]):  # faces compare by identity
-        m = k + sum(1 for _ in group)
-        font = pdfmetrics.getFont(f.rl_name)
-        for subset, data in font.splitString("".join(chars[k:m]), doc):
-            piece_at.append(k)
-            piece_name.append(resource(font, subset))
-            code_of += data
-            k += len(data)
+        m = k + len(list(group))
+        enc = subset_codes(doc, f.rl_name)
+        got = enc.codes(chars[k:m])
+        codes += got
+        subsets = [c >> 8 for c in got]
+        # resource names asked in the order the text is drawn: the first numbers the font
+        ops = {}
+        for sub in dict.fromkeys(subsets):
+            name = enc.name(sub)
+            ops[sub] = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
+        at = [0, *compress(count(1), map(ne, subsets[1:], subsets))]
+        starts = [k + i for i in at]
+        piece_at += starts
+        tf_at.update(zip(starts, map(ops.__getitem__, map(subsets.__getitem__, at)), strict=True))
+        fake_face = fake_face or getattr(f, "fake_bold", False)
+        k = m
+    code_of = bytes(map((255).__and__, codes))
 
     # Text render mode: "" (fill) or the fill+stroke operators of fake bold, for a face marked
     # fake_bold or bold text the style has no bold face for.
@@ -366,7 +372,7 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
             op = modes[w] = f"2 Tr {_num(w)} w"
         return op
 
-    needs_mode = any(getattr(f, "fake_bold", False) for f in faces.values()) or any(bold[first:end])
+    needs_mode = fake_face or any(bold[first:end])
     missing = p.missing
     placeholders: list[tuple[str, float, float, FaceLike]] = []
 
@@ -383,11 +389,12 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
         cut_at = sorted({*cut_at, *lost, *(k + 1 for k in lost)})
     space_adv: dict[int, float] = {}
     out = ["q", "BT"]
-    cur_font = cur_col = None
+    cur_tf = cur_col = None
     cur_fake = ""
     cur_tc = 0.0
-    size_s = _num(size)
     k1000 = 1000.0 / size
+    hx = code_of.hex()  # two hex digits per glyph: pieces are plain slices
+    scaled_set = set(scaled)
     for li, pl in enumerate(placed):
         s, e = pl.line.start, pl.line.end
         y = top - li * leading
@@ -399,7 +406,6 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
         if tc != cur_tc:
             out.append(f"{tc:.3f} Tc")
             cur_tc = tc
-        cuts = [k - s for k in cut_at[bisect_left(cut_at, s + 1):bisect_left(cut_at, e)]]
         line_lost = lost[bisect_left(lost, s):bisect_left(lost, e)] if lost else ()
         if pl.uniform and not line_lost:
             adj, spaces = _sparse_numbers(p, pl, size, tc, special, spaced, space_adv)
@@ -407,44 +413,68 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
             adj, spaces = _all_numbers(p, pl, size, tc, spaced, space_adv, line_lost)
             for k in line_lost:
                 placeholders.append((chars[k], pl.x[k - s] * size, y, face_of[k]))
-        for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e - 1)]:
-            adj[k - s + 1] = adj.get(k - s + 1, 0.0) + tc * (1 - hscale[k])  # Tz scaled its Tc too
+        if scaled:
+            for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e - 1)]:
+                adj[k - s + 1] = adj.get(k - s + 1, 0.0) + tc * (1 - hscale[k])  # Tz scaled its Tc too
         keys = sorted(adj)
-        base = s - first
-        hx = code_of[base:base + e - s].hex()  # two hex digits per glyph: pieces are plain slices
-        for a, b in zip([0, *cuts], [*cuts, e - s], strict=True):
-            k = s + a
-            if b - a == 1 and k in line_lost:
-                continue
-            name = piece_name[bisect_right(piece_at, k) - 1]
-            if name is not cur_font:
-                cur_font = name
-                out.append(f"{name} {size_s} Tf")
-            col = run_op[run_of[k]]
+        nk = len(keys)
+        ki = 0
+        # glyph q of the line (q = k - s) is hx[h0 + 2q : h0 + 2q + 2]
+        h0 = 2 * (s - first)
+        if spaces:
+            hxl = hx[h0:h0 + 2 * (e - s)]
+        bounds = cut_at[bisect_left(cut_at, s + 1):bisect_left(cut_at, e)]
+        bounds.append(e)
+        k = s
+        for b in bounds:
+            a, k = k - s, b  # the segment: glyphs [s + a, b); k moves on to the next one's start
+            g = s + a
+            if line_lost:
+                if b - g == 1 and g in line_lost:
+                    continue
+                tf = tf_at[piece_at[bisect_right(piece_at, g) - 1]]
+            else:
+                tf = tf_at.get(g, cur_tf)  # a segment not starting a resource continues the last one
+            if tf is not cur_tf:
+                cur_tf = tf
+                out.append(tf)
+            col = run_op[run_of[g]]
             if col is not cur_col:
                 cur_col = col
                 out.append(col)
-            fake = mode(k) if needs_mode else ""
-            if fake is not cur_fake:
-                cur_fake = fake
-                out.append(fake or "0 Tr")
-            h = hscale[k]
-            if h != 1.0:
-                origin = (pl.x[a] + xoff[k]) * size
-                piece = _hex_piece(hx, a, a + 1, spaces)
-                out.append(f"{_num(h * 100)} Tz 1 0 0 1 {origin:.3f} {y_s} Tm <{piece}> Tj 100 Tz")
+            if needs_mode:
+                fake = mode(g)
+                if fake is not cur_fake:
+                    cur_fake = fake
+                    out.append(fake or "0 Tr")
+            qb = b - s
+            while ki < nk and keys[ki] < a:
+                ki += 1  # numbers of a glyph not drawn in a TJ array (placeholder, scaled dash)
+            if g in scaled_set:
+                origin = (pl.x[a] + xoff[g]) * size
+                piece = _hex_piece(hxl, a, a + 1, spaces) if spaces else hx[h0 + 2 * a:h0 + 2 * a + 2]
+                out.append(f"{_num(hscale[g] * 100)} Tz 1 0 0 1 {origin:.3f} {y_s} Tm <{piece}> Tj 100 Tz")
+                continue
+            if ki == nk or keys[ki] >= qb:
+                # no glyph inside needs a number: one text piece
+                if spaces:
+                    out.append("[<" + _hex_piece(hxl, a, qb, spaces) + ">] TJ")
+                else:
+                    out.append("[<" + hx[h0 + 2 * a:h0 + 2 * qb] + ">] TJ")
                 continue
             # the TJ array: text pieces between the glyphs that need a number of their own
             items = []
             q0 = a
-            for q in keys[bisect_left(keys, a):bisect_left(keys, b)]:
+            while ki < nk and keys[ki] < qb:
+                q = keys[ki]
+                ki += 1
                 if q > q0:
-                    items.append("<" + (_hex_piece(hx, q0, q, spaces) if spaces else hx[2 * q0:2 * q]) + ">")
+                    items.append("<" + (_hex_piece(hxl, q0, q, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * q]) + ">")
                 d = adj[q]
                 if d > 0.0005 or d < -0.0005:
                     items.append(f"{-d * k1000:.2f}")
                 q0 = q
-            items.append("<" + (_hex_piece(hx, q0, b, spaces) if spaces else hx[2 * q0:2 * b]) + ">")
+            items.append("<" + (_hex_piece(hxl, q0, qb, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * qb]) + ">")
             out.append("[" + " ".join(items) + "] TJ")
     out.append("ET")
     if cur_tc:

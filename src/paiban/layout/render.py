@@ -9,6 +9,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from paiban.assets import Assets
 from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
+from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
+from paiban.layout.breakcache import remembered
 from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
 from paiban.layout.story import Composer
 from paiban.layout.text import make_paragraph_factory
@@ -17,6 +19,14 @@ from paiban.spec import LoadedSpec
 
 def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
     """Lay out and write the PDF to `target`; returns the page count."""
+    # paragraphs set in an earlier build keep their line breaks (see layout.breakcache)
+    with remembered(loaded.cache_dir / BREAKS_FILE) as breaks:
+        pages = _render(loaded, assets, target, diagnostics)
+        breaks.save()
+    return pages
+
+
+def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
     spec = loaded.spec
     geo = geometry(spec.page)
     para = make_paragraph_factory(assets)

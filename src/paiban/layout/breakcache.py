@@ -1,0 +1,175 @@
+"""Line breaks remembered between builds, so a warm build does not break its paragraphs again.
+
+Total-fit line breaking weighs every way of setting a paragraph; for the default briefing it is
+the largest part of the text engine's work, and a warm build (nothing changed) would find the
+very same breaks again. A paragraph's breaks depend only on its measured glyphs (the arrays of
+`Prepared` that the breaker reads), the measure and the breaking options, and the breaker's own
+code — so those, hashed, are the key, and the lines (with any warning the breaker issued) the
+value. A changed character, font, style, spacing rule or breaker makes a new key; the entries
+used least recently are dropped once the file holds MAX_ENTRIES.
+
+The cache is used only inside `remembered(path)` (the render stage); elsewhere — tests, the
+preview, any flowable made on its own — paragraphs are broken as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import warnings
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from paiban.cjk import chars as _chars
+from paiban.cjk import items as _items
+from paiban.cjk import linebreak as _linebreak
+from paiban.cjk.items import Prepared
+from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
+
+FILE_NAME = "linebreaks.json"
+#: Paragraphs remembered at most (about 230 bytes each; the default briefing has 62).
+MAX_ENTRIES = 1000
+_FORMAT = b"paiban linebreaks 1"
+
+
+class BreakCache:
+    """Breaks by key, read from and written to one JSON file (missing or unreadable: empty)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._known: dict[str, list] = {}
+        self._used: dict[str, list] = {}
+        self._dirty = False
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict):
+                self._known = data
+
+    def get(self, key: str) -> tuple[list[Line], list[str]] | None:
+        entry = self._known.get(key)
+        if entry is None:
+            return None
+        try:
+            rows, notes = entry
+            lines = [Line(int(s), int(e), float(ind), bool(last), float(trim)) for s, e, ind, last, trim in rows]
+            notes = [str(n) for n in notes]
+        except (TypeError, ValueError):
+            return None  # not what this version writes: break again
+        self._used[key] = entry
+        return lines, notes
+
+    def put(self, key: str, lines: list[Line], notes: list[str]) -> None:
+        entry = [[[ln.start, ln.end, ln.indent, ln.last, ln.trim] for ln in lines], list(notes)]
+        self._known[key] = self._used[key] = entry
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if this build broke anything anew: the entries it used last (the most
+        recent), after those of other builds (another spec in the folder), at most MAX_ENTRIES
+        in all. A cache that cannot be written is not an error (the next build breaks again)."""
+        if not (self._dirty and self.path):
+            return
+        entries = {k: v for k, v in self._known.items() if k not in self._used}
+        entries.update(self._used)
+        if len(entries) > MAX_ENTRIES:
+            entries = dict(list(entries.items())[len(entries) - MAX_ENTRIES:])
+        tmp = self.path.parent / f".{FILE_NAME}.{secrets.token_hex(6)}.tmp"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entries, fh, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except FileExistsError:
+            return  # another writer's file under the same random name: not ours to remove
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            return
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._dirty = False
+
+
+_current: ContextVar[BreakCache | None] = ContextVar("paiban_break_cache", default=None)
+
+
+@contextmanager
+def remembered(path: Path | None) -> Iterator[BreakCache]:
+    """Paragraphs broken inside the block use (and fill) the cache at `path`; the caller saves
+    it when the build has succeeded."""
+    cache = BreakCache(path)
+    token = _current.set(cache)
+    try:
+        yield cache
+    finally:
+        _current.reset(token)
+
+
+def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, indent: float, justify: bool,
+                    trim_open: bool, diagnostics: list[str]) -> list[Line]:
+    """`break_lines`, answered from the build's cache when these very glyphs were broken before."""
+    cache = _current.get()
+    if cache is None:
+        return break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
+                           trim_open=trim_open, diagnostics=diagnostics)
+    key = break_key(p, measure, start, stop, indent, justify, trim_open)
+    hit = cache.get(key)
+    if hit is not None:
+        lines, notes = hit
+        for msg in notes:
+            warnings.warn(msg, CJKLayoutWarning, stacklevel=2)  # where break_lines points: the caller
+        diagnostics.extend(notes)
+        return lines
+    notes: list[str] = []
+    lines = break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
+                        trim_open=trim_open, diagnostics=notes)
+    cache.put(key, lines, notes)
+    diagnostics.extend(notes)
+    return lines
+
+
+_engine: bytes | None = None
+
+
+def _engine_code() -> bytes:
+    """The breaker's source (and the tables it reads from items and chars): an edit is a new key."""
+    global _engine
+    if _engine is None:
+        h = hashlib.blake2b(_FORMAT, digest_size=16)
+        for module in (_linebreak, _items, _chars):
+            try:
+                h.update(Path(module.__file__ or "").read_bytes())
+            except OSError:
+                h.update(secrets.token_bytes(16))  # no source to read: never reuse a break
+        _engine = h.digest()
+    return _engine
+
+
+def break_key(p: Prepared, measure: float, start: int, stop: int, indent: float, justify: bool,
+              trim_open: bool) -> str:
+    """Everything `break_lines` reads, hashed: the prefix sums of widths and shrinks, the gaps'
+    stretch classes and the glyph classes (the other sums), the break penalties, the blank
+    halves of marks, the characters and where they stood in the source (named in warnings)."""
+    h = hashlib.blake2b(_engine_code(), digest_size=20)
+    h.update(repr((measure, start, stop, indent, justify, trim_open, p.n)).encode())
+    h.update("".join(p.chars).encode("utf-8", "surrogatepass"))
+    h.update(array("d", p.pw))
+    h.update(array("d", p.ps))
+    h.update(array("d", p.gw))
+    h.update(array("d", p.rblank))
+    if trim_open:
+        h.update(array("d", p.lblank))
+    h.update(bytes(p.gclass))
+    h.update(bytes(p.cls))
+    h.update(array("q", p.source))
+    h.update(array("d", [-1.0 if b is None else b for b in p.brk]))
+    return h.hexdigest()

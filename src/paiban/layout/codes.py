@@ -1,0 +1,66 @@
+"""One-byte glyph codes of ReportLab's TrueType subsets, looked up once per character per PDF.
+
+ReportLab embeds a TrueType font as subsets of up to 256 glyphs; `TTFont.splitString` gives
+each new character the next code of the current subset, in the order characters are first
+drawn, and walks every character in Python each time it is called. The paragraph drawer
+knows its glyphs and faces already, so it asks ReportLab only about characters it has not
+seen in this document — in their order of first appearance, so every character gets exactly
+the code (and every font the resource name) it would have got from drawing the text through
+ReportLab — and reads every other code from a dictionary.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+from reportlab.pdfbase import pdfmetrics
+
+
+class SubsetCodes:
+    """The codes of one TrueType font in one document: character → subset × 256 + byte."""
+
+    __slots__ = ("font", "doc", "code", "_names")
+
+    def __init__(self, font, doc) -> None:
+        self.font = font
+        self.doc = doc
+        self.code: dict[str, int] = {}
+        self._names: dict[int, str] = {}
+
+    def codes(self, chars: Sequence[str]) -> list[int]:
+        """The code of each character, giving new ones theirs as ReportLab would."""
+        code = self.code
+        got = list(map(code.get, chars))
+        if None in got:
+            new = [c for c in dict.fromkeys(chars) if c not in code]
+            codes = iter(new)
+            for subset, data in self.font.splitString("".join(new), self.doc):
+                high = subset << 8
+                for byte in data:
+                    code[next(codes)] = high | byte
+            got = list(map(code.__getitem__, chars))
+        return got
+
+    def name(self, subset: int) -> str:
+        """The font resource name of a subset ('/F3+1'); the first call numbers the font in
+        the document, so callers ask in the order the text is drawn."""
+        name = self._names.get(subset)
+        if name is None:
+            name = self._names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+        return name
+
+
+#: document → ReportLab font name → its codes; a document's entry goes with the document.
+_docs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def subset_codes(doc, rl_name: str) -> SubsetCodes:
+    """The codes of the TrueType font registered as `rl_name` in the PDF document `doc`."""
+    fonts = _docs.get(doc)
+    if fonts is None:
+        fonts = _docs[doc] = {}
+    sc = fonts.get(rl_name)
+    if sc is None:
+        sc = fonts[rl_name] = SubsetCodes(pdfmetrics.getFont(rl_name), doc)
+    return sc
