@@ -7,13 +7,11 @@ or chart drawn, and reported as located problems (all of them, not just the firs
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
-from pydantic import ValidationError
 
 from paiban.errors import InputError, Location, Problem
 from paiban.spec.loader import Source, dotted, problems_from, read_yaml
@@ -85,6 +83,8 @@ def parse_override(item: str) -> tuple[list[Any], Any]:
         if not part:
             raise InputError(f"--set {item!r}: empty key in {key!r}")
         keys.append(int(part) if part.isdigit() else part)
+    import yaml
+
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
@@ -118,8 +118,9 @@ def apply_overrides(data: Any, overrides: Iterable[str]) -> dict[str, str]:
 def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside: bool = False,
               text: str | None = None) -> LoadedSpec:
     """Load and check a spec; raises InputError carrying every problem found."""
-    from paiban.spec.model import Spec
+    from pydantic import ValidationError
 
+    spec_class = spec_model()
     path = Path(path)
     source = read_yaml(path, text)
     if not isinstance(source.data, dict):
@@ -128,9 +129,9 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
                          source.where([]))
     done = apply_overrides(source.data, overrides)
     try:
-        spec = Spec.model_validate(source.data)
+        spec = spec_class.model_validate(source.data)
     except ValidationError as exc:
-        problems = problems_from(exc, source, Spec)
+        problems = problems_from(exc, source, spec_class)
         for p in problems:
             if p.path and any(p.path == k or p.path.startswith(k + ".") for k in done):
                 p.location = Location(f"--set {done.get(p.path, p.path)}")
@@ -141,6 +142,28 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     return loaded
+
+
+def spec_model() -> type:
+    """The `Spec` model class, its module imported (its pydantic classes built) on first use.
+
+    Built with pydantic's plugins off (PYDANTIC_DISABLE_PLUGINS, read by pydantic each time it
+    builds a class): looking for plugins reads the entry points of every installed distribution,
+    about 3 ms of each build, and no plugin has anything to do with paiban's own spec models.
+    The variable is set only while these classes are built, and a value the user set stays as it is.
+    """
+    if "paiban.spec.model" not in sys.modules and _PLUGINS_OFF not in os.environ:
+        os.environ[_PLUGINS_OFF] = "__all__"
+        try:
+            import paiban.spec.model  # noqa: F401
+        finally:
+            os.environ.pop(_PLUGINS_OFF, None)
+    from paiban.spec.model import Spec
+
+    return Spec
+
+
+_PLUGINS_OFF = "PYDANTIC_DISABLE_PLUGINS"
 
 
 def check_references(loaded: LoadedSpec) -> list[Problem]:

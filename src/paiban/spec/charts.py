@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from paiban.spec.base import Model
+from paiban.spec.base import Model, empty_dict
 from paiban.spec.lengths import AbsLength
 from paiban.spec.values import Color
 
@@ -74,7 +74,7 @@ class TableSpec(Model):
     rows: list[list[Cell]] | None = Field(
         None, description="Rows of an inline table, one value per column; values may carry the article's "
                           "hedges (1000余, 近2000, 6500多).")
-    units: dict[str, str] = Field(default_factory=dict, description="Unit of a column's values, e.g. {场次: 场}.")
+    units: dict[str, str] = Field(default_factory=empty_dict, description="Unit of a column's values, e.g. {场次: 场}.")
     source: str | None = Field(None, description="Where the numbers come from; shown as the figures' source note.")
 
     @model_validator(mode="after")

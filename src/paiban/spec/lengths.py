@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
-
 PT_PER = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "px": 0.75, "pc": 12.0}
 UNITS = (*PT_PER, "em")
 _LENGTH = re.compile(r"^\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*(pt|mm|cm|in|px|pc|em)?\s*$")
@@ -68,16 +66,35 @@ def _check(raw: Any, *, allow_em: bool, min_pt: float | None) -> Length:
     return length
 
 
-def _annotated(*, allow_em: bool, min_pt: float | None, description: str):
-    return Annotated[
-        Length,
-        BeforeValidator(lambda v: _check(v, allow_em=allow_em, min_pt=min_pt)),
-        PlainSerializer(str, return_type=str),
-        WithJsonSchema({"type": ["string", "number"], "pattern": PATTERN, "description": description}),
-    ]
+@dataclass(frozen=True)
+class _LengthField:
+    """How pydantic validates, serializes and documents a length field.
+
+    One annotation instead of BeforeValidator + PlainSerializer + WithJsonSchema on `Length`:
+    pydantic then never builds a dataclass schema for `Length` itself, which a before-validator
+    would wrap (and which every model with a length field built again, at import)."""
+
+    allow_em: bool
+    min_pt: float | None
+    description: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            self.validate, core_schema.is_instance_schema(Length, ref="paiban.spec.lengths.Length"),
+            serialization=core_schema.plain_serializer_function_ser_schema(str, return_schema=core_schema.str_schema()))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": ["string", "number"], "pattern": PATTERN, "description": self.description}
+
+    def validate(self, raw: Any) -> Length:
+        return _check(raw, allow_em=self.allow_em, min_pt=self.min_pt)
 
 
 # A length that may be relative to the font size (indents, spacing).
-LengthValue = _annotated(allow_em=True, min_pt=0.0, description="a length: 5mm, 12pt, 1.5cm, 0.5in, 2em")
+LengthValue = Annotated[Length, _LengthField(allow_em=True, min_pt=0.0,
+                                             description="a length: 5mm, 12pt, 1.5cm, 0.5in, 2em")]
 # A length fixed on paper (page sizes, margins, gutters).
-AbsLength = _annotated(allow_em=False, min_pt=0.0, description="a length on paper: 5mm, 12pt, 1.5cm, 0.5in")
+AbsLength = Annotated[Length, _LengthField(allow_em=False, min_pt=0.0,
+                                           description="a length on paper: 5mm, 12pt, 1.5cm, 0.5in")]

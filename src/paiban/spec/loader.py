@@ -2,136 +2,27 @@
 
 PyYAML's node tree is kept beside the constructed data so that a pydantic error path such as
 ('page', 'columns') can be turned back into the line and column the editor typed it at.
-Only safe loading is used; duplicate keys, huge files and alias bombs are refused.
+Only safe loading is used; duplicate keys, huge files and alias bombs are refused (the parsing
+itself, and why it is fast, is in `safeyaml`).
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from paiban.errors import InputError, Location, Problem
+from paiban.spec import safeyaml
+from paiban.spec.safeyaml import MAX_DEPTH, Refused
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 MAX_SPEC_BYTES = 8 * 1024 * 1024
-MAX_ALIASES = 1000
-MAX_DEPTH = 100
-MAX_EXPANSION = 100_000  # values that aliases may add to a document when expanded
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses what a hand-edited spec should never contain."""
-
-    def __init__(self, stream: str, name: str):
-        super().__init__(stream)
-        self.name = name
-        self._aliases = 0
-        self._depth = 0
-
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise _Refused(f"more than {MAX_ALIASES} aliases (*name); refusing to expand them", mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_object(self, node, deep=False):  # noqa: ANN001
-        # An explicit tag with a value it cannot hold (`!!int abc`, `!!timestamp 2020-02-30`,
-        # `!!set [1]`) makes PyYAML's constructors raise ValueError, KeyError, TypeError…
-        try:
-            return super().construct_object(node, deep=deep)
-        except (yaml.YAMLError, _Refused, RecursionError):
-            raise
-        except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
-            tag = str(node.tag).rsplit(":", 1)[-1]
-            value = node.value if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
-            raise _Refused(f"!!{tag} cannot hold {value!r}; remove the tag or fix the value",
-                           node.start_mark) from None
-
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001
-        if not isinstance(node, yaml.MappingNode):  # `!!map [1]`, `!!set x`: PyYAML says what is wrong
-            return super().construct_mapping(node, deep=deep)
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-                if key in seen and key != "<<":
-                    raise _Refused(f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
-                                   key_node.start_mark)
-                seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-# Timestamps stay strings: an editor's "2020-06-02" is text, not a datetime object.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None):
-        super().__init__(message)
-        self.message = message
-        self.mark = mark
-
-
-def _check_expansion(root: yaml.Node) -> None:
-    """Refuse aliases that expand a small document into a huge one ("billion laughs").
-
-    PyYAML shares an aliased node, so parsing such a file is quick and counting aliases does not
-    catch it (nine aliases a level, nine levels: 81 aliases, 387 million values); the blow-up
-    comes later, when validation walks every expanded value. So count the expanded size, once
-    per distinct node (linear in the file), and refuse an alias that refers to its own container.
-    """
-    sizes: dict[int, int] = {}
-    refs: dict[int, int] = {}
-    nodes: dict[int, yaml.Node] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, leaving = stack.pop()
-        key = id(node)
-        children = _children(node)
-        if leaving:
-            on_path.discard(key)
-            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
-            continue
-        refs[key] = refs.get(key, 0) + 1
-        if key in sizes:
-            continue
-        if key in on_path:
-            raise _Refused("an alias (*name) refers to the value that contains it", node.start_mark)
-        nodes[key] = node
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in reversed(children))
-    extra = sizes[id(root)] - len(sizes)
-    if extra > MAX_EXPANSION:
-        shared = [nodes[k] for k, n in refs.items() if n > 1 and sizes[k] > MAX_EXPANSION // 10]
-        at = min(shared, key=lambda n: (n.start_mark.line, n.start_mark.column)) if shared else root
-        raise _Refused(f"aliases (*name) expand the document by {extra:,} values; "
-                       f"at most {MAX_EXPANSION:,} are allowed", at.start_mark)
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
 
 
 def _unprintable(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
@@ -212,30 +103,21 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
             raise InputError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; expected UTF-8 text",
                              Location(name, line, col)) from None
     try:
-        loader = _Loader(text, name)  # PyYAML checks for control characters here
+        root, data = safeyaml.load(text)
+    except Refused as exc:
+        raise InputError(exc.message, _loc(name, exc.mark)) from None
     except yaml.reader.ReaderError as exc:
         raise _unprintable(exc, text, name) from None
-    try:
-        root = loader.get_single_node()
-        if root is not None:
-            _check_expansion(root)
-        data = loader.construct_document(root) if root is not None else None
-    except _Refused as exc:
-        raise InputError(exc.message, _loc(name, exc.mark)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
             what = f"{exc.problem.split(' for the tag ')[-1]} tag is not allowed; expected plain YAML values"
         raise InputError(f"YAML syntax: {what}", _loc(name, mark)) from None
-    except yaml.reader.ReaderError as exc:
-        raise _unprintable(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML: {' '.join(str(exc).split())}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
-    finally:
-        loader.dispose()
     return Source(path=path, name=name, data=data, root=root)
 
 
@@ -307,6 +189,8 @@ def dotted(keys: Sequence[Any]) -> str:
 
 
 def _message(err: dict[str, Any], keys: list[Any], allowed: list[str]) -> str:
+    import difflib  # only a spec with an error needs it
+
     typ = err["type"]
     value = err.get("input")
     if typ == "extra_forbidden":
@@ -345,6 +229,8 @@ def _message(err: dict[str, Any], keys: list[Any], allowed: list[str]) -> str:
 def _allowed_keys(model: type[BaseModel], keys: Sequence[Any]) -> list[str]:
     """Field names valid at the mapping that holds the last key (for did-you-mean)."""
     from typing import get_args
+
+    from pydantic import BaseModel
 
     def has_key(cls: Any, key: Any) -> bool:
         fields = getattr(cls, "model_fields", {})

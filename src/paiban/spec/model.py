@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
-from paiban.spec.base import Model
+from paiban.spec.base import Model, empty_dict, empty_list
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
@@ -25,7 +25,7 @@ class Document(Model):
     byline: str | None = Field(None, description="Authors as printed, e.g. '□ 王丑龙 刘娟娟 朱建国'.")
     author: str | None = Field(None, description="Author metadata of the PDF (defaults to the byline).")
     subject: str | None = Field(None, description="Subject metadata of the PDF.")
-    keywords: list[str] = Field(default_factory=list, description="Keywords metadata of the PDF.")
+    keywords: list[str] = Field(default_factory=empty_list, description="Keywords metadata of the PDF.")
     language: str = Field("zh-CN", description="BCP 47 language tag of the text.")
     date: str | None = Field(None, description="Issue date, available to headers as {date}.")
 
@@ -284,12 +284,14 @@ Block = Annotated[
 
 
 class Spec(Model):
+    # The factories of page and charts are lambdas, not the classes: pydantic inspects a
+    # factory's signature, and a model class's signature is built from all its fields.
     document: Document
     output: str | None = Field(None, description="Where the PDF goes, relative to report.yaml "
                                                  "(default build/<spec name>.pdf).")
-    page: Page = Field(default_factory=Page)
+    page: Page = Field(default_factory=lambda: Page())
     fonts: Fonts
-    styles: dict[str, Style] = Field(default_factory=dict, description="Text styles by name; see the README.")
-    charts: ChartTheme = Field(default_factory=ChartTheme, description="The charts' theme.")
-    data: dict[str, TableSpec] = Field(default_factory=dict, description="Named data tables: a CSV/JSON file or inline rows.")
+    styles: dict[str, Style] = Field(default_factory=empty_dict, description="Text styles by name; see the README.")
+    charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
+    data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
