@@ -1,4 +1,4 @@
-"""Shared fixtures: the repo's default report built once per test session."""
+"""Shared fixtures: the repo's default report built once per test session, the bundled faces."""
 
 from __future__ import annotations
 
@@ -28,3 +28,32 @@ def default_pdf(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr
     assert_valid_pdf(out)
     return out
+
+
+# The bundled faces, loaded (and registered with ReportLab) once per session.
+@pytest.fixture(scope="session")
+def serif():
+    from paiban.fonts import load_face
+
+    return load_face(FONTS / "NotoSerifSC-Regular.ttf")
+
+
+@pytest.fixture(scope="session")
+def serif_bold():
+    from paiban.fonts import load_face
+
+    return load_face(FONTS / "NotoSerifSC-Bold.ttf")
+
+
+@pytest.fixture(scope="session")
+def sans():
+    from paiban.fonts import load_face
+
+    return load_face(FONTS / "NotoSansSC-Regular.ttf")
+
+
+@pytest.fixture(scope="session")
+def kai():
+    from paiban.fonts import load_face
+
+    return load_face(FONTS / "LXGWWenKai-Regular.ttf")

@@ -11,24 +11,12 @@ import pytest
 from paiban.cjk import CJKLayoutWarning, break_lines, parse_markup, place_line, prepare
 from paiban.cjk.chars import Cls
 from paiban.cjk.items import STRETCH_CHAR, STRETCH_NONE, STRETCH_SPACE
-from paiban.fonts import load_face
 
-FONTS = Path(__file__).resolve().parents[1] / "fonts"
 ARTICLE = Path(__file__).resolve().parent / "data" / "article_paragraphs.txt"
 
 NO_START = set("、，。．：；？！）》」』】〕〗〉”’…—%‰℃")
 NO_END = set("（《「『【〔〖〈“‘")
 EPS = 1e-6
-
-
-@pytest.fixture(scope="module")
-def serif():
-    return load_face(FONTS / "NotoSerifSC-Regular.ttf")
-
-
-@pytest.fixture(scope="module")
-def kai():
-    return load_face(FONTS / "LXGWWenKai-Regular.ttf")
 
 
 def article_paragraphs() -> list[str]:

@@ -13,28 +13,15 @@ import sys
 from pathlib import Path
 
 import pymupdf
-import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfgen.canvas import Canvas
 
-from paiban.fonts import load_face
 from paiban.layout.codes import SubsetCodes, subset_codes
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.layout.rlimport import LazyPattern
 
 ROOT = Path(__file__).resolve().parents[1]
-FONTS = ROOT / "fonts"
-
-
-@pytest.fixture(scope="module")
-def serif():
-    return load_face(FONTS / "NotoSerifSC-Regular.ttf")
-
-
-@pytest.fixture(scope="module")
-def sans():
-    return load_face(FONTS / "NotoSansSC-Regular.ttf")
 
 
 def _han(face, count: int, start: int = 0x4E00) -> list[str]:

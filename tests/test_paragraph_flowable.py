@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pymupdf as fitz
 import pytest
@@ -15,28 +14,11 @@ from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplat
 
 from paiban.cjk import CJKLayoutWarning, MarkupError
 from paiban.cjk.markup import plain_text
-from paiban.fonts import load_face
 from paiban.layout.paragraph import CJKParagraph, ParaStyle, baseline_offset
 
-FONTS = Path(__file__).resolve().parents[1] / "fonts"
 TEXT = ("坚守初心，践行使命。盂县县委常委会以《关于在全县“不忘初心、牢记使命”主题教育中上下联动抓整治整改的"
         "工作方案》为基础，坚持目标导向、问题导向、效果导向，专题研究“1+4”主题教育方案，成立了14个巡回指导组，"
         "实行周碰头、月小结、专题汇报、定期分析研判等制度，建立起横向到边、纵向到底的指导体系。")
-
-
-@pytest.fixture(scope="module")
-def serif():
-    return load_face(FONTS / "NotoSerifSC-Regular.ttf")
-
-
-@pytest.fixture(scope="module")
-def serif_bold():
-    return load_face(FONTS / "NotoSerifSC-Bold.ttf")
-
-
-@pytest.fixture(scope="module")
-def kai():
-    return load_face(FONTS / "LXGWWenKai-Regular.ttf")
 
 
 @pytest.fixture(scope="module")
