@@ -111,7 +111,7 @@ def test_a_run_longer_than_the_line_breaks_anywhere_with_a_warning(serif):
     notes: list[str] = []
     with pytest.warns(CJKLayoutWarning, match="longer than the line"):
         lines = break_lines(prep, 10.0, diagnostics=notes)
-    assert notes and run in notes[0]
+    assert notes and f"“{run[:20]}…” (offset 3)" in notes[0]  # named by its start, not quoted whole
     assert "".join(texts(prep, lines)) == prep.text
     for ln in lines[:-1]:
         assert place_line(prep, ln, 10.0).width == pytest.approx(10.0, abs=EPS)  # never overflows

@@ -290,6 +290,8 @@ def _open_chunk(p: Prepared, brk: list[float | None], a: int, b: int, M: float, 
             for g in range(x, y):
                 brk[g] = EMERGENCY_PENALTY
             piece = "".join(chars[x:y + 1])
+            if len(piece) > 24:  # enough to find it in the source; a whole run can be pages long
+                piece = piece[:20] + "…"
             notes.append(f"“{piece}” (offset {p.source[x]}) is longer than the line "
                          f"({M:.1f} em); it is broken where no rule allows a break")
         x = y + 1
