@@ -263,3 +263,42 @@ def test_default_briefing_with_packed_fonts(default_pdf, tmp_path):
     for page in packed:
         for _, ext, kind, name, *_ in page.get_fonts():
             assert kind == "Type0" and ext == "ttf" and re.match(r"[A-Z]{6}\+", name)
+
+
+
+def test_a_remembered_font_program_gives_the_same_pdf_and_a_bad_one_is_ignored(serif, registry, tmp_path,
+                                                                               monkeypatch):
+    """The compressed program kept by ProgramCache is reused for the same glyphs: the PDF is byte
+    for byte what compressing anew gives; a damaged cache file is passed over, never embedded."""
+    from paiban import pdffonts
+    from paiban.pdffonts import ProgramCache
+
+    lines = [article_text()[i:i + 40] for i in range(0, 1200, 40)]
+    folder = tmp_path / "programs"
+
+    def build() -> bytes:
+        return draw(PackedTTFont.adopt(serif, programs=ProgramCache(folder, FONTS / "NotoSerifSC-Regular.ttf")),
+                    lines)
+
+    plain = draw(PackedTTFont.adopt(serif), lines)
+    assert build() == plain  # the first build writes the program and keeps it
+    (kept,) = folder.glob("*.bin")
+
+    real = pdffonts.font_program
+    with monkeypatch.context() as m:
+        def not_again(*args):
+            raise AssertionError("the program was built again")
+        m.setattr(pdffonts, "font_program", not_again)
+        assert build() == plain  # …the next takes it from the file
+
+    kept.write_bytes(kept.read_bytes()[:-1000])  # torn: the header whole, the stream cut short
+    built = []
+    monkeypatch.setattr(pdffonts, "font_program", lambda *a: built.append(1) or real(*a))
+    assert build() == plain
+    assert built  # rebuilt rather than the torn stream embedded
+    assert build() == plain and len(built) == 1  # and the file made whole again
+    more = draw(PackedTTFont.adopt(serif, programs=ProgramCache(folder, FONTS / "NotoSerifSC-Regular.ttf")),
+                lines + ["另一组字形：鼎鼐"])
+    assert len(list(folder.glob("*.bin"))) == 2 and len(built) == 2  # other glyphs, another file
+    with pymupdf.open(stream=more) as doc:
+        assert "另一组字形：鼎鼐" in doc[0].get_text()

@@ -45,7 +45,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from paiban import fontmetrics
 from paiban.errors import InputError, Location
-from paiban.pdffonts import PackedTTFont
+from paiban.pdffonts import PackedTTFont, ProgramCache
 
 WEIGHTS = ("regular", "bold")
 
@@ -477,11 +477,13 @@ def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int =
     """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there
     (paiban.fontmetrics: a warm build reads each bundled face in about 2 ms, not 30), written
     into the PDF once per face (paiban.pdffonts), not once per 256 glyphs."""
+    # the face's compressed font program, too, is kept for the next build with the same glyphs
+    programs = ProgramCache(cache_dir / "programs", path) if cache_dir is not None else None
     cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= fontmetrics.MIN_BYTES
     if cacheable:
         tt = fontmetrics.load(rl_name, path, cache_dir)
         if tt is not None:
-            return PackedTTFont.adopt(tt)
+            return PackedTTFont.adopt(tt, programs=programs)
     try:
         tt = TTFont(rl_name, str(path), subfontIndex=subfont)
     except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
@@ -490,7 +492,7 @@ def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int =
         # the cached face maps the file instead of holding a copy of it and every table as
         # Python objects: about 30 MB less for the five bundled faces of a first build
         tt = fontmetrics.load(rl_name, path, cache_dir) or tt
-    return PackedTTFont.adopt(tt)
+    return PackedTTFont.adopt(tt, programs=programs)
 
 
 def _names_of(font: Any) -> list[str]:

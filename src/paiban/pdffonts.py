@@ -29,9 +29,16 @@ outlines themselves (≈ 345 KB compressed) are the floor of this route.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import json
+import os
+import secrets
+import zlib
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from struct import pack, unpack
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -73,16 +80,21 @@ class PackedTTFont(TTFont):
         super().__init__(name, filename, validate=validate, subfontIndex=subfontIndex,
                          asciiReadable=asciiReadable, shapable=shapable)
 
+    #: where compressed font programs are remembered between builds (see ProgramCache), if anywhere
+    programs: ProgramCache | None = None
+
     @classmethod
-    def adopt(cls, font: TTFont, *, ascii_readable: bool = False) -> PackedTTFont:
+    def adopt(cls, font: TTFont, *, ascii_readable: bool = False,
+              programs: ProgramCache | None = None) -> PackedTTFont:
         """A `PackedTTFont` with `font`'s name and parsed face (metrics shared, no re-parse);
-        `ascii_readable` as in the class doc."""
+        `ascii_readable` as in the class doc; `programs`: a cache of written font programs."""
         from weakref import WeakKeyDictionary
 
         packed = cls.__new__(cls)
         packed.__dict__.update(font.__dict__)
         packed.state = WeakKeyDictionary()  # per-document subset state is never shared
         packed._asciiReadable = ascii_readable
+        packed.programs = programs
         return packed
 
     def addObjects(self, doc) -> None:
@@ -98,13 +110,27 @@ class PackedTTFont(TTFont):
         # CID = 256·subset + code; every CID maps to the face's glyph for that code's character.
         cid_glyphs = [char_to_glyph.get(u, 0) for subset in subsets for u in _padded(subset, subsets)]
         used = sorted(set(cid_glyphs))
-        program, new_gid = font_program(face, used)
         name = (face.name + face.subfontNameX).decode("pdfdoc")
-        tag = _subset_tag(self.fontName, program)
+        cache = self.programs if doc.compression else None
+        hit = cache.get(self.fontName, used) if cache is not None else None
+        if hit is not None:  # the same glyphs as an earlier build: its compressed program
+            tag, length1, order, packed = hit
+            new_gid = {g: i for i, g in enumerate(order)}
+            font_file = pdfdoc.PDFStream(content=packed, filters=_filters(doc))
+            font_file.dictionary["Length1"] = length1
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
+        else:
+            program, new_gid = font_program(face, used)
+            tag, length1 = _subset_tag(self.fontName, program), len(program)
+            font_file = pdfdoc.PDFStream(content=program, filters=_filters(doc))
+            font_file.dictionary["Length1"] = length1
+            if cache is not None:
+                order = sorted(new_gid, key=new_gid.__getitem__)
+                packed = pdfdoc.PDFZCompress.encode(program)
+                cache.put(self.fontName, used, tag, length1, order, packed)
+                font_file.content = packed  # compressed once: the stream is told so
+                font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
         base = f"{tag}+{name}"
-
-        font_file = pdfdoc.PDFStream(content=program, filters=_filters(doc))
-        font_file.dictionary["Length1"] = len(program)
         flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
         descriptor = pdfdoc.PDFDictionary({
             "Type": "/FontDescriptor",
@@ -153,6 +179,73 @@ class PackedTTFont(TTFont):
             })
             font_dict[internal] = doc.Reference(type0, internal)
         del self.state[doc]
+
+
+
+class ProgramCache:
+    """Compressed font programs remembered between builds, one file per face and glyph set.
+
+    Most of what writing a face costs is compressing its font program (≈ 350 KB of glyph
+    outlines for the default briefing, ≈ 20 ms), and a rebuild usually draws the very same glyphs
+    again. A file holds the compressed program with what the PDF says of it (subset tag, length,
+    glyph order) as a JSON header: no code. Keyed by the face's file (path, size, mtime), its
+    ReportLab name and the glyph ids; the newest `keep` files per folder stay.
+    """
+
+    MAGIC = b"paiban font program 1\n"
+
+    def __init__(self, folder: Path, source: Path, keep: int = 40) -> None:
+        st = source.stat()
+        self.folder, self.keep = folder, keep
+        self.identity = f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{_code_digest()}"
+
+    def _path(self, font_name: str, glyphs: Sequence[int]) -> Path:
+        h = hashlib.sha256(f"{self.identity}\0{font_name}\0{','.join(map(str, glyphs))}".encode())
+        return self.folder / f"{h.hexdigest()[:32]}.bin"
+
+    def get(self, font_name: str, glyphs: Sequence[int]) -> tuple[str, int, list[int], bytes] | None:
+        try:
+            data = self._path(font_name, glyphs).read_bytes()
+            if not data.startswith(self.MAGIC):
+                return None
+            end = data.index(b"\n", len(self.MAGIC))
+            head = json.loads(data[len(self.MAGIC):end])
+            tag, length1, order = str(head["tag"]), int(head["length1"]), [int(g) for g in head["order"]]
+            packed = data[end + 1:]
+            if len(packed) != int(head["size"]) or zlib.crc32(packed) != int(head["crc"]):
+                return None  # torn or altered: compress again
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self._path(font_name, glyphs))  # used: the newest are the ones kept
+        return tag, length1, order, packed
+
+    def put(self, font_name: str, glyphs: Sequence[int], tag: str, length1: int, order: list[int],
+            packed: bytes) -> None:
+        """Keep a program (atomically; a folder that cannot be written is no error)."""
+        head = json.dumps({"tag": tag, "length1": length1, "order": order, "size": len(packed),
+                           "crc": zlib.crc32(packed)}, separators=(",", ":"))
+        target = self._path(font_name, glyphs)
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "xb") as fh:
+                fh.write(self.MAGIC + head.encode("ascii") + b"\n" + packed)
+            os.replace(tmp, target)
+            old = sorted(self.folder.glob("*.bin"), key=lambda f: f.stat().st_mtime_ns)[:-self.keep]
+            for f in old:
+                f.unlink(missing_ok=True)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+        except BaseException:  # an interrupt: no temporary file left behind
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This module's source: a program written by other code is not reused."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def use_packed(font_name: str) -> PackedTTFont:
