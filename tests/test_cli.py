@@ -307,3 +307,25 @@ def test_preview_refuses_bad_options(project: Path, args: list[str], message: st
     assert r.returncode == 2
     assert r.stderr.strip() == message
     assert not (project / "png").exists() or not list((project / "png").iterdir())
+
+
+def test_an_over_long_run_is_a_located_warning_and_an_error_under_strict(project: Path) -> None:
+    """Text the rules cannot set (a run longer than the column) is set anyway, and the editor is
+    told where it is in the spec — like any other warning, not as a Python warning."""
+    spec = project / "report.yaml"
+    run = "https://example.com/" + "a" * 200
+    spec.write_text(SPEC.replace("这是一段正文。", f"这是一段正文，网址{run}。"), encoding="utf-8")
+    out = project / "build" / "report.pdf"
+    r = run_paiban("build", cwd=project)
+    assert r.returncode == 0, r.stderr
+    line = f"report.yaml:12:11: warning: body[1].text: “{'a' * 20}…” (offset"
+    assert [ln for ln in r.stderr.splitlines() if ln.startswith(line)], r.stderr
+    assert "is longer than the line" in r.stderr
+    assert "CJKLayoutWarning" not in r.stderr and "paragraph.py" not in r.stderr
+    assert r.stderr.count("is longer than the line") == 1  # once, however often it was laid out
+    with pymupdf.open(out) as doc:
+        assert run[:40] in "".join(page.get_text() for page in doc).replace("\n", "")
+    out.unlink()
+    r = run_paiban("build", "--strict", cwd=project)
+    assert r.returncode == 2 and "(an error under --strict)" in r.stderr, r.stderr
+    assert not out.exists()

@@ -59,7 +59,7 @@ class Line:
 
 def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None = None,
                 indent: float = 0.0, justify: bool = True, trim_open: bool = False,
-                diagnostics: list[str] | None = None) -> list[Line]:
+                diagnostics: list[str] | None = None, warn: bool = True) -> list[Line]:
     """Break glyphs [start, stop) of `p` into lines `measure` em wide; the first gets `indent`.
 
     `trim_open`: an opening mark that starts a line (not after the first-line indent) is set
@@ -67,7 +67,8 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
 
     `stop` defaults to the paragraph's end; a smaller `stop` (the head of a paragraph split
     across columns) makes every line a justified, non-final line. Problems that force a rule to
-    be broken (a run longer than the line) are appended to `diagnostics` and issued as
+    be broken (a run longer than the line) are appended to `diagnostics` and, unless `warn` is
+    false (the caller reports them itself, with the place in the spec), issued as
     CJKLayoutWarning.
     """
     n = p.n if stop is None else stop
@@ -89,7 +90,7 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
     if breaks is None:  # cannot happen once over-long runs are relaxed; stay safe anyway
         breaks = _greedy(p, brk, cands, measure, start, indent)
         notes.append("no break sequence fits the measure; set greedily")
-    for msg in notes:
+    for msg in notes if warn else ():
         warnings.warn(msg, CJKLayoutWarning, stacklevel=3)
     if diagnostics is not None:
         diagnostics.extend(notes)

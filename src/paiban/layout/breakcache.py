@@ -115,23 +115,23 @@ def remembered(path: Path | None) -> Iterator[BreakCache]:
 
 
 def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, indent: float, justify: bool,
-                    trim_open: bool, diagnostics: list[str]) -> list[Line]:
+                    trim_open: bool, diagnostics: list[str], warn: bool = True) -> list[Line]:
     """`break_lines`, answered from the build's cache when these very glyphs were broken before."""
     cache = _current.get()
     if cache is None:
         return break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
-                           trim_open=trim_open, diagnostics=diagnostics)
+                           trim_open=trim_open, diagnostics=diagnostics, warn=warn)
     key = break_key(p, measure, start, stop, indent, justify, trim_open)
     hit = cache.get(key)
     if hit is not None:
         lines, notes = hit
-        for msg in notes:
+        for msg in notes if warn else ():
             warnings.warn(msg, CJKLayoutWarning, stacklevel=2)  # where break_lines points: the caller
         diagnostics.extend(notes)
         return lines
     notes: list[str] = []
     lines = break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
-                        trim_open=trim_open, diagnostics=notes)
+                        trim_open=trim_open, diagnostics=notes, warn=warn)
     cache.put(key, lines, notes)
     diagnostics.extend(notes)
     return lines

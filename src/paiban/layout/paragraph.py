@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, groupby
 from operator import ne
@@ -126,11 +126,15 @@ class _Layout:
 class CJKParagraph(Flowable):
     """A paragraph of Chinese (and mixed Latin) text with inline markup, set per clreq."""
 
-    def __init__(self, text: str, style: ParaStyle, *, _prep: Prepared | None = None, _start: int = 0,
-                 _stop: int | None = None, _indent: bool = True, _layouts: dict | None = None):
+    def __init__(self, text: str, style: ParaStyle, *, report: Callable[[str], None] | None = None,
+                 _prep: Prepared | None = None, _start: int = 0, _stop: int | None = None, _indent: bool = True,
+                 _layouts: dict | None = None):
+        """`report`: where what could not be set by the rules is told (a build passes one that
+        names the place in the spec); without it, a CJKLayoutWarning is issued."""
         super().__init__()
         self.text = text
         self.style = style
+        self.report = report
         self._prep = _prep if _prep is not None else prepare(parse_markup(text), style.faces, style.bold_faces,
                                                              style.spacing)
         self._start = _start
@@ -145,7 +149,10 @@ class CJKParagraph(Flowable):
         self._layout: _Layout | None = None
         if _prep is None:
             for msg in self._prep.diagnostics:
-                warnings.warn(msg, CJKLayoutWarning, stacklevel=2)
+                if report is not None:
+                    report(msg)
+                else:
+                    warnings.warn(msg, CJKLayoutWarning, stacklevel=2)
 
     # -- information -----------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -183,7 +190,9 @@ class CJKParagraph(Flowable):
             indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
             lines = break_paragraph(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
                                     justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
-                                    diagnostics=notes)
+                                    diagnostics=notes, warn=self.report is None)
+            for msg in notes if self.report is not None else ():
+                self.report(msg)
             align = st.align
             placed = [place_line(self._prep, ln, measure, align) for ln in lines]
             lay = self._layouts[key] = _Layout(width, lines, placed, notes)
@@ -214,10 +223,10 @@ class CJKParagraph(Flowable):
         head_stop = lay.lines[k].start
         head_lay = _Layout(availWidth, lay.lines[:k], lay.placed[:k], lay.notes)
         tail_lay = _Layout(availWidth, lay.lines[k:], lay.placed[k:], [])
-        head = CJKParagraph(self.text, st, _prep=self._prep, _start=self._start, _stop=head_stop,
-                            _indent=self._indent, _layouts={round(availWidth, 4): head_lay})
-        tail = CJKParagraph(self.text, st, _prep=self._prep, _start=head_stop, _stop=self._stop,
-                            _indent=False, _layouts={round(availWidth, 4): tail_lay})
+        head = CJKParagraph(self.text, st, report=self.report, _prep=self._prep, _start=self._start,
+                            _stop=head_stop, _indent=self._indent, _layouts={round(availWidth, 4): head_lay})
+        tail = CJKParagraph(self.text, st, report=self.report, _prep=self._prep, _start=head_stop,
+                            _stop=self._stop, _indent=False, _layouts={round(availWidth, 4): tail_lay})
         head.spaceAfter = 0
         head.keepWithNext = False
         tail.spaceBefore = 0

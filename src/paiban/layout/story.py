@@ -18,11 +18,12 @@ from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
+from paiban.spec.loader import dotted
 from paiban.styles import TextStyle
 
 _REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
-ParagraphFactory = Callable[[str, TextStyle], Flowable]
+ParagraphFactory = Callable[..., Flowable]  # (text, style, report=None): layout.text
 
 
 def paragraphs(text: str) -> list[str]:
@@ -67,7 +68,7 @@ class Story:
 class Composer:
     def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
                  column_width: float, text_width: float):
-        self.loaded, self.assets, self.para = loaded, assets, para
+        self.loaded, self.assets, self._make = loaded, assets, para
         self.diagnostics = diagnostics
         self.column_width, self.text_width = column_width, text_width
         self.styles = assets.styles
@@ -78,6 +79,20 @@ class Composer:
         self.numbers_by_index: dict[int, int] = {}
         self.numbers: dict[str, int] = {}
         self.block_index = 0
+        self.at: tuple = ("document",)  # the spec key the text being set comes from
+        self._told: set[tuple[tuple, str]] = set()
+
+    def para(self, text: str, style: TextStyle) -> Flowable:
+        """A paragraph whose layout problems are told as warnings at the spec key it came from."""
+        return self._make(text, style, self._reporter(self.at))
+
+    def _reporter(self, at: tuple) -> Callable[[str], None]:
+        def report(message: str) -> None:
+            if (at, message) not in self._told:  # once, however often the paragraph is laid out
+                self._told.add((at, message))
+                self.diagnostics.warn(message, self.loaded.where(list(at)), dotted(at))
+
+        return report
 
     def face(self, style: TextStyle):
         return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
@@ -85,7 +100,8 @@ class Composer:
     def headline(self, text: str, style: TextStyle) -> Flowable:
         weight = "bold" if style.bold else "regular"
         faces = self.assets.fonts.chain(style.fallback, weight)
-        return Headline(text, faces, style.size, lambda line: self.para(line, style), self.segmenter)
+        report = self._reporter(self.at)  # lines are set at layout time, after composing
+        return Headline(text, faces, style.size, lambda line: self._make(line, style, report), self.segmenter)
 
     def space(self, pt: float) -> GridSpace:
         return GridSpace(pt / self.pitch, self.pitch)
@@ -102,19 +118,21 @@ class Composer:
     def masthead(self) -> list[Flowable]:
         doc = self.loaded.spec.document
         s = self.styles
-        out: list[Flowable] = tag([self.para(doc.title, s["title"])], ("document", "title"))
+        self.at = ("document", "title")
+        out: list[Flowable] = tag([self.para(doc.title, s["title"])], self.at)
         if doc.subtitle:
-            out += tag([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])],
-                       ("document", "subtitle"))
+            self.at = ("document", "subtitle")
+            out += tag([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
         if doc.byline:
-            out += tag([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])],
-                       ("document", "byline"))
+            self.at = ("document", "byline")
+            out += tag([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
         out += tag([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
         lead = self.lead_across()
         if lead is not None:
             style = s["lead"]
+            self.at = ("body", 0, "lead")
             paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += tag([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], ("body", 0, "lead"))
+            out += tag([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
@@ -149,6 +167,7 @@ class Composer:
             value = getattr(block, kind)
             handler = getattr(self, f"_{kind.rstrip('_')}")
             self.block_index = i
+            self.at = ("body", i, kind)
             flow.extend(tag(handler(value, i, parts), ("body", i, kind)))
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 

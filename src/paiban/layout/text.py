@@ -29,13 +29,14 @@ def para_style(assets: Assets, style: TextStyle) -> ParaStyle:
                      emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent)
 
 
-def make_paragraph_factory(assets: Assets) -> Callable[[str, TextStyle], Flowable]:
+def make_paragraph_factory(assets: Assets) -> Callable[..., Flowable]:
+    """`para(text, style, report=None)`: a paragraph in a text style; `report` as CJKParagraph's."""
     cache: dict[str, ParaStyle] = {}
 
-    def para(text: str, style: TextStyle) -> Flowable:
+    def para(text: str, style: TextStyle, report: Callable[[str], None] | None = None) -> Flowable:
         ps = cache.get(style.name)
         if ps is None:
             ps = cache[style.name] = para_style(assets, style)
-        return CJKParagraph(text, ps)
+        return CJKParagraph(text, ps, report=report)
 
     return para
