@@ -6,11 +6,14 @@ height a whole number of body lines where it sits in a column, for the baseline 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from paiban.fonts import Face
 from paiban.layout.grid import on_grid
+from paiban.layout.textline import TextLine
 
 
 def part_key(number: int) -> str:
@@ -46,9 +49,10 @@ class Bookmark(Flowable):
 class KickerBand(Flowable):
     """A part's kicker: the place name reversed out of a coloured band, as the print page does."""
 
-    def __init__(self, text: str, face: Face, size: float, color: str, band: str, pitch: float):
+    def __init__(self, text: str, faces: Sequence[Face], size: float, color: str, band: str, pitch: float):
         super().__init__()
-        self.text, self.face, self.size = text, face, size
+        self.text, self.face, self.size = text, faces[0], size
+        self.line = TextLine.of(text, faces, size)
         self.color, self.band, self.pitch = color, band, pitch
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -58,7 +62,7 @@ class KickerBand(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        text_w = sum(self.face.advance(ch) for ch in self.text) * self.size
+        text_w = self.line.width
         pad = self.size * 0.6
         band_h = self.size * 1.7
         y0 = (self.height - band_h) / 2
@@ -68,9 +72,8 @@ class KickerBand(Flowable):
         c.setLineWidth(0.6)
         c.line(text_w + 2 * pad, y0, self.width, y0)
         c.setFillColor(HexColor(self.color))
-        c.setFont(self.face.rl_name, self.size)
         baseline = y0 + (band_h - (self.face.ascent + self.face.descent) * self.size) / 2
-        c.drawString(pad, baseline, self.text)
+        self.line.draw(c, pad, baseline)
 
 
 class Rule(Flowable):
@@ -134,28 +137,27 @@ class Contents(Flowable):
     (`DeferredCanvas.later`); the block's height is fixed now: one line per part.
     """
 
-    def __init__(self, entries: list[tuple[str, str]], face: Face, size: float, pitch: float, color: str):
+    def __init__(self, entries: list[tuple[str, str]], faces: Sequence[Face], size: float, pitch: float,
+                 color: str):
         super().__init__()
-        self.entries, self.face, self.size, self.pitch, self.color = entries, face, size, pitch, color
+        self.entries, self.faces, self.size, self.pitch, self.color = entries, faces, size, pitch, color
+        self.face = faces[0]  # page numbers and leaders
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
         self.height = len(self.entries) * self.pitch
         return aw, self.height
 
-    def _text_width(self, text: str) -> float:
-        return sum(self.face.advance(ch) for ch in text) * self.size
-
     def draw(self) -> None:
         c = self.canv
-        c.setFont(self.face.rl_name, self.size)
         c.setFillColor(HexColor(self.color))
         origin = c.absolutePosition(0, 0)
         rows = []
         for i, (title, key) in enumerate(self.entries):
             y = self.height - (i + 1) * self.pitch + (self.pitch - self.size) / 2 + self.size * 0.12
-            c.drawString(0, y, title)
-            rows.append((y, key, self._text_width(title)))
+            line = TextLine.of(title, self.faces, self.size)  # a part title: editors' text
+            line.draw(c, 0, y)
+            rows.append((y, key, line.width))
         width, face, size, color = self.width, self.face, self.size, self.color
 
         def numbers(canvas) -> None:

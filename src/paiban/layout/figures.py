@@ -69,7 +69,6 @@ def contents_flowables(composer: Composer, contents, index: int) -> list[Flowabl
             parts.append((part.title, part_key(len(parts) + 1)))
     head = composer.styles["subhead"]
     style = composer.styles["body"]
-    face = composer.assets.fonts.face(style.font)
     title = composer.para(contents.title, head)
-    box = Contents(parts, face, style.size, composer.pitch, style.color)
+    box = Contents(parts, composer.faces(style), style.size, composer.pitch, style.color)
     return [GridGroup([title, box], composer.grid, name="contents")]

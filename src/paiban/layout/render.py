@@ -14,6 +14,7 @@ from paiban.layout.breakcache import remembered
 from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
 from paiban.layout.story import Composer
 from paiban.layout.text import make_paragraph_factory
+from paiban.layout.textline import TextLine
 from paiban.spec import LoadedSpec
 
 
@@ -200,16 +201,9 @@ class RunningLines:
             self._line(canvas, page.footer, values, st, left, right, y)
 
     def _line(self, canvas: Canvas, line, values: dict, style, left: float, right: float, y: float) -> None:
-        face = self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
-        canvas.setFont(face.rl_name, style.size)
+        faces = self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
         canvas.setFillColor(HexColor(style.color))
-        for text, where in ((line.left, "l"), (line.center, "c"), (line.right, "r")):
-            if not text:
-                continue
-            s = text.format(**values)
-            if where == "l":
-                canvas.drawString(left, y, s)
-            elif where == "c":
-                canvas.drawCentredString((left + right) / 2, y, s)
-            else:
-                canvas.drawRightString(right, y, s)
+        for text, align, x in ((line.left, "left", left), (line.center, "center", (left + right) / 2),
+                               (line.right, "right", right)):
+            if text:
+                TextLine.of(text.format(**values), faces, style.size).draw(canvas, x, y, align)

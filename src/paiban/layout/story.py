@@ -97,6 +97,10 @@ class Composer:
     def face(self, style: TextStyle):
         return self.assets.fonts.face(style.font, "bold" if style.bold else "regular")
 
+    def faces(self, style: TextStyle) -> tuple:
+        """The style's face and its fallbacks, for text drawn as a single line."""
+        return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
+
     def headline(self, text: str, style: TextStyle) -> Flowable:
         weight = "bold" if style.bold else "regular"
         faces = self.assets.fonts.chain(style.fallback, weight)
@@ -210,7 +214,7 @@ class Composer:
         head: list[Flowable] = [Bookmark(part.title, part_key(len(parts)))]
         if part.kicker:
             k = s["kicker"]
-            head.append(KickerBand(part.kicker, self.face(k), k.size, k.color, k.accent, self.grid))
+            head.append(KickerBand(part.kicker, self.faces(k), k.size, k.color, k.accent, self.grid))
         head.append(self.headline(part.title, s["headline"]))
         block = GridGroup(head, self.grid, top=0.35, name=f"part {part.title}")
         _, h = block.wrap(self.column_width, 1e6)
