@@ -31,29 +31,27 @@ def default_pdf(tmp_path_factory) -> Path:
 
 
 # The bundled faces, loaded (and registered with ReportLab) once per session.
-@pytest.fixture(scope="session")
-def serif():
+def _face(file: str):
     from paiban.fonts import load_face
 
-    return load_face(FONTS / "NotoSerifSC-Regular.ttf")
+    return load_face(FONTS / file)
+
+
+@pytest.fixture(scope="session")
+def serif():
+    return _face("NotoSerifSC-Regular.ttf")
 
 
 @pytest.fixture(scope="session")
 def serif_bold():
-    from paiban.fonts import load_face
-
-    return load_face(FONTS / "NotoSerifSC-Bold.ttf")
+    return _face("NotoSerifSC-Bold.ttf")
 
 
 @pytest.fixture(scope="session")
 def sans():
-    from paiban.fonts import load_face
-
-    return load_face(FONTS / "NotoSansSC-Regular.ttf")
+    return _face("NotoSansSC-Regular.ttf")
 
 
 @pytest.fixture(scope="session")
 def kai():
-    from paiban.fonts import load_face
-
-    return load_face(FONTS / "LXGWWenKai-Regular.ttf")
+    return _face("LXGWWenKai-Regular.ttf")
