@@ -102,10 +102,9 @@ class Composer:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        weight = "bold" if style.bold else "regular"
-        faces = self.assets.fonts.chain(style.fallback, weight)
         report = self._reporter(self.at)  # lines are set at layout time, after composing
-        return Headline(text, faces, style.size, lambda line: self._make(line, style, report), self.segmenter)
+        return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
+                        self.segmenter)
 
     def space(self, pt: float) -> GridSpace:
         return GridSpace(pt / self.pitch, self.pitch)
