@@ -209,14 +209,14 @@ def _catch_signals() -> dict | None:
     except ValueError:  # main() called from a thread: leave signals alone
         return None
     _hooks.append(sys.unraisablehook)
-    sys.unraisablehook = _redeliver_interrupts
+    sys.unraisablehook = _keep_swallowed_interrupt
     return saved
 
 
 _hooks: list[Any] = []  # the unraisable hooks main() replaced, to put back
 
 
-def _redeliver_interrupts(info: Any) -> None:
+def _keep_swallowed_interrupt(info: Any) -> None:
     """An interrupt raised while Python runs a weakref callback or a `__del__` (matplotlib has
     many) would be printed as "Exception ignored…" with a traceback, and then lost: the build
     would go on. Keep it instead; the build's next progress step raises it (a chart, a stage)."""
