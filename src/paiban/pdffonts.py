@@ -113,23 +113,20 @@ class PackedTTFont(TTFont):
         name = (face.name + face.subfontNameX).decode("pdfdoc")
         cache = self.programs if doc.compression else None
         hit = cache.get(self.fontName, used) if cache is not None else None
+        packed: bytes | None = None  # the program compressed here or by an earlier build
         if hit is not None:  # the same glyphs as an earlier build: its compressed program
             tag, length1, order, packed = hit
             new_gid = {g: i for i, g in enumerate(order)}
-            font_file = pdfdoc.PDFStream(content=packed, filters=_filters(doc))
-            font_file.dictionary["Length1"] = length1
-            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
         else:
             program, new_gid = font_program(face, used)
             tag, length1 = _subset_tag(self.fontName, program), len(program)
-            font_file = pdfdoc.PDFStream(content=program, filters=_filters(doc))
-            font_file.dictionary["Length1"] = length1
             if cache is not None:
-                order = sorted(new_gid, key=new_gid.__getitem__)
                 packed = pdfdoc.PDFZCompress.encode(program)
-                cache.put(self.fontName, used, tag, length1, order, packed)
-                font_file.content = packed  # compressed once: the stream is told so
-                font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
+                cache.put(self.fontName, used, tag, length1, sorted(new_gid, key=new_gid.__getitem__), packed)
+        font_file = pdfdoc.PDFStream(content=program if packed is None else packed, filters=_filters(doc))
+        font_file.dictionary["Length1"] = length1
+        if packed is not None:  # compressed already: the stream is told so and leaves it as it is
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
         base = f"{tag}+{name}"
         flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
         descriptor = pdfdoc.PDFDictionary({
@@ -204,8 +201,9 @@ class ProgramCache:
         return self.folder / f"{h.hexdigest()[:32]}.bin"
 
     def get(self, font_name: str, glyphs: Sequence[int]) -> tuple[str, int, list[int], bytes] | None:
+        path = self._path(font_name, glyphs)
         try:
-            data = self._path(font_name, glyphs).read_bytes()
+            data = path.read_bytes()
             if not data.startswith(self.MAGIC):
                 return None
             end = data.index(b"\n", len(self.MAGIC))
@@ -217,7 +215,7 @@ class ProgramCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         with contextlib.suppress(OSError):
-            os.utime(self._path(font_name, glyphs))  # used: the newest are the ones kept
+            os.utime(path)  # used: the newest are the ones kept
         return tag, length1, order, packed
 
     def put(self, font_name: str, glyphs: Sequence[int], tag: str, length1: int, order: list[int],

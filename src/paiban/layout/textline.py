@@ -32,9 +32,12 @@ class TextLine:
                      for face, group in groupby(((face_of(ch), ch) for ch in text), key=lambda fc: fc[0]))
         return cls(runs, size)
 
+    def _run_width(self, face: FaceLike, run: str) -> float:
+        return sum(map(face.advance, run)) * self.size
+
     @property
     def width(self) -> float:
-        return sum(face.advance(ch) for face, run in self.runs for ch in run) * self.size
+        return sum(self._run_width(face, run) for face, run in self.runs)
 
     def draw(self, canvas: Canvas, x: float, y: float, align: str = "left") -> None:
         """Draw with its baseline at `y`; `x` is the left end, the centre or the right end of the
@@ -46,4 +49,4 @@ class TextLine:
         for face, run in self.runs:
             canvas.setFont(face.rl_name, self.size)
             canvas.drawString(x, y, run)
-            x += sum(face.advance(ch) for ch in run) * self.size
+            x += self._run_width(face, run)
