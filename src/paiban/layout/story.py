@@ -171,7 +171,7 @@ class Composer:
             handler = getattr(self, f"_{kind.rstrip('_')}")
             self.block_index = i
             self.at = ("body", i, kind)
-            flow.extend(tag(handler(value, i, parts), ("body", i, kind)))
+            flow.extend(tag(handler(value, i, parts), self.at))
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
