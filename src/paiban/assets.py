@@ -14,10 +14,9 @@ from typing import Any
 
 import yaml
 
-from paiban.errors import Diagnostics, InputError, Location, Problem
+from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
 from paiban.fonts import FaceSource, FontBook, find_installed
 from paiban.spec import LoadedSpec
-from paiban.spec.loader import dotted
 from paiban.styles import TextStyle, resolve_styles
 
 
@@ -328,7 +327,7 @@ def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextSt
             tried.setdefault(ch, {})[what] = None
     problems: list[Problem] = []
     for ch, places in found.items():
-        places = sorted(set(places), key=_loc_key)
+        places = sorted(set(places), key=Location.order)
         msg = (f"no font has {ch!r} (U+{ord(ch):04X}); tried {'; '.join(tried[ch])}; "
                f"written at {_places(places)}")
         if loaded.spec.fonts.missing == "warn":
@@ -336,14 +335,8 @@ def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextSt
         else:
             problems.append(Problem(msg, places[0]))
     if problems:
-        problems.sort(key=lambda p: _loc_key(p.location))
+        problems.sort(key=lambda p: Location.order(p.location))
         raise InputError(problems[0].message, problems[0].location, problems=problems)
-
-
-def _loc_key(loc: Location | None) -> tuple:
-    if loc is None:
-        return ("", 0, 0)
-    return (str(loc.file), loc.line or 0, loc.column or 0)
 
 
 def _places(places: list[Location]) -> str:

@@ -7,17 +7,13 @@ ReportLab writes to a temporary file beside the target, renamed over it only whe
 
 from __future__ import annotations
 
-import os
-import signal
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from paiban.errors import BuildError, Diagnostics, InputError
+from paiban.store import write_atomically
 
 Progress = Callable[[str], None]
 
@@ -40,54 +36,6 @@ def output_path(loaded, override: str | Path | None) -> Path:
     if loaded.spec.output:
         return loaded.base_dir / loaded.spec.output
     return loaded.base_dir / "build" / f"{loaded.source.path.stem}.pdf"
-
-
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` and move tmp over `target` only if it succeeded, whatever happens.
-
-    Ctrl-C or SIGTERM (which the CLI turns into an exception) may arrive at any bytecode: the
-    temp file is created and remembered, and removed, with those signals held, so no moment
-    exists in which it is on disk but forgotten.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp: Path | None = None
-    try:
-        with signals_held():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            tmp = Path(tmp_name)
-        write(tmp)
-        os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
-    finally:
-        if tmp is not None:
-            with signals_held():
-                tmp.unlink(missing_ok=True)
-
-
-def _mode_for(target: Path) -> int:
-    """The permissions the file would have had if written directly: the old file's, else
-    rw for all less the umask (mkstemp's temp file is private, 0600)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-@contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for a few statements that must not be cut in half; they are
-    delivered (and raise) right after. A no-op where the platform or thread cannot do it."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def build(spec_path: str | Path = "report.yaml", output: str | Path | None = None, *, strict: bool = False,

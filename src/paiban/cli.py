@@ -402,12 +402,12 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    from paiban.build import write_atomically
     from paiban.errors import BuildError
+    from paiban.store import write_atomically
 
     target = Path(args.output)
     try:
-        write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_atomically(target, text)
     except OSError as exc:
         raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
     console.out(f"wrote {target}")

@@ -6,8 +6,10 @@ exits with the error's status: 2 for bad input, 1 for a build that failed on goo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,23 @@ class Location:
         if self.column is None:
             return f"{name}:{self.line}"
         return f"{name}:{self.line}:{self.column}"
+
+    @staticmethod
+    def order(loc: Location | None) -> tuple[str, int, int]:
+        """Sort key: file order, places without a line first (and no place before any)."""
+        if loc is None:
+            return ("", 0, 0)
+        return (str(loc.file), loc.line or 0, loc.column or 0)
+
+
+def dotted(keys: Sequence[Any]) -> str:
+    """["body", 3, "figure", "y"] → "body[3].figure.y", the key path as messages print it
+    (a key that is not printable is quoted, so a message stays one line)."""
+    out = ""
+    for k in keys:
+        name = str(k) if str(k).isprintable() else repr(str(k))
+        out += f"[{k}]" if isinstance(k, int) else (f".{name}" if out else name)
+    return out
 
 
 @dataclass

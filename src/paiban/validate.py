@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paiban.errors import Diagnostics, InputError, Problem
+from paiban.errors import Diagnostics, InputError, Location, Problem
 
 
 @dataclass
@@ -28,11 +28,7 @@ class Validation:
     @property
     def problems(self) -> list[Problem]:
         """Errors and warnings in file order (problems without a line first)."""
-        def key(p: Problem) -> tuple:
-            loc = p.location
-            return (str(loc.file) if loc else "", loc.line or 0 if loc else 0, loc.column or 0 if loc else 0)
-
-        return sorted([*self.errors, *self.warnings], key=key)
+        return sorted([*self.errors, *self.warnings], key=lambda p: Location.order(p.location))
 
 
 def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outside: bool = False) -> Validation:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paiban.charts.tables import Table, Where, dotted, load_table
+from paiban.charts.tables import Table, Where, load_table
 from paiban.charts.values import Value, parse_flag, parse_value
-from paiban.errors import InputError
+from paiban.errors import InputError, dotted
 from paiban.spec.charts import FigureBlock
 
 NEEDS_EVERY_VALUE = ("bar", "hbar", "pie", "donut")

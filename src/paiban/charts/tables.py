@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paiban.errors import InputError, Location
+from paiban.errors import InputError, Location, dotted
 from paiban.spec.charts import TableSpec
 
 # The spec stage's `where(keys) -> Location` (keys as in ["data", "education", "file"]).
@@ -25,14 +25,6 @@ Where = Callable[[Sequence[Any]], "Location | None"]
 
 MAX_DATA_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 10000
-
-
-def dotted(keys: Sequence[Any]) -> str:
-    """["body", 3, "figure", "y"] → "body[3].figure.y" (as the spec stage prints key paths)."""
-    out = ""
-    for k in keys:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out
 
 
 def no_where(keys: Sequence[Any]) -> Location | None:  # noqa: ARG001 - the Where protocol

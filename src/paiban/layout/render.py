@@ -76,7 +76,7 @@ _KINDS = {"title": "the title", "subtitle": "the subtitle", "byline": "the bylin
 
 def _too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_w: float, frame_h: float,
              ) -> InputError:
-    from paiban.spec.loader import dotted
+    from paiban.errors import dotted
 
     what = f"text in style '{keys[1]}'" if keys[0] == "styles" else _KINDS.get(str(keys[-1]), "this block")
     size = f"{height:.0f}pt tall" + (f" and {width:.0f}pt wide" if width > frame_w + 0.5 else "")
@@ -121,7 +121,7 @@ def located(loaded: LoadedSpec, exc: InputError) -> InputError:
     keys = _flowable_keys(exc) if exc.location is None else None
     if keys is None:
         return exc
-    from paiban.spec.loader import dotted
+    from paiban.errors import dotted
 
     return InputError(exc.problem.message, loaded.where(list(keys)), exc.problem.path or dotted(keys))
 

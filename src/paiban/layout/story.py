@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
-from paiban.errors import Diagnostics, InputError
+from paiban.errors import Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec import LoadedSpec
-from paiban.spec.loader import dotted
 from paiban.styles import TextStyle
 
 _REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")

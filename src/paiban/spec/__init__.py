@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paiban.errors import InputError, Location, Problem
-from paiban.spec.loader import Source, dotted, problems_from, read_yaml
+from paiban.errors import InputError, Location, Problem, dotted
+from paiban.spec.loader import Source, problems_from, read_yaml
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from paiban.errors import InputError, Location, Problem
+from paiban.errors import InputError, Location, Problem, dotted
 from paiban.spec import safeyaml
 from paiban.spec.safeyaml import MAX_DEPTH, Refused
 
@@ -179,13 +179,6 @@ _MARKERS = ("constrained-", "function-", "lax-or-strict", "json-or-python", "nul
 _TAGS = {"lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents",
          "break", "str", "int", "float", "bool", "list", "dict"}
 
-
-def dotted(keys: Sequence[Any]) -> str:
-    out = ""
-    for k in keys:
-        name = str(k) if str(k).isprintable() else repr(str(k))  # one-line messages, whatever the key
-        out += f"[{k}]" if isinstance(k, int) else (f".{name}" if out else name)
-    return out
 
 
 def _message(err: dict[str, Any], keys: list[Any], allowed: list[str]) -> str:

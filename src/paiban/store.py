@@ -1,0 +1,162 @@
+"""Files paiban writes: one way to write them atomically, one key for "made by this code", one
+small JSON cache.
+
+Every file paiban writes (the PDF, converted fonts and their metrics, compressed font programs,
+charts, remembered line breaks and word segmentation) goes through `write_atomically`, so a
+reader sees the old file or the new one, never half of one, and an interrupt or a full disk
+leaves no temporary file behind. The policy is the same everywhere:
+
+- outputs the editor asked for (`write_atomically`): an OSError is raised, the caller reports it;
+- caches (`save_cache`, `JsonCache.save`): an OSError is no error at all (the next build makes
+  the cache again) and the write is reported as not done.
+
+Temporary files are named before they exist (`.NAME.RANDOM.tmp` beside the target): Ctrl-C or
+SIGTERM between creating a file and learning its name (as with mkstemp) would leave it behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import secrets
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+TEMP_SUFFIX = ".tmp"
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for a few statements that must not be cut in half; they are
+    delivered (and raise) right after. A no-op where the platform or thread cannot do it."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def temp_name(target: Path) -> Path:
+    """The temporary file a write of `target` goes through: hidden, beside it, random."""
+    return target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+
+
+def _new_file_mode(target: Path) -> int:
+    """The permissions the file would have had if written directly: the old file's, else
+    rw for all less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomically(target: Path, content: bytes | str | Callable[[Path], None], *,
+                     mode: int | None = None) -> None:
+    """Write `content` (bytes, text as UTF-8, or a function that writes the file at the path it is
+    given) to `target` via a temporary file moved over it only when complete.
+
+    `mode`: the new file's permissions; by default the old file's, else the umask's.
+    Raises OSError; whatever happens, no temporary file is left.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_name(target)
+    created = False
+    try:
+        with signals_held():
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            created = True
+        if callable(content):
+            os.close(fd)
+            content(tmp)
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(tmp, _new_file_mode(target) if mode is None else mode)
+        os.replace(tmp, target)
+        created = False
+    finally:
+        if created:
+            with signals_held():
+                tmp.unlink(missing_ok=True)
+
+
+def save_cache(target: Path, content: bytes | str) -> bool:
+    """Write a cache file (readable by the project's other users, 0644); False when the folder
+    cannot be written, which is never an error: the next build makes the cache again."""
+    try:
+        write_atomically(target, content, mode=0o644)
+    except OSError:
+        return False
+    return True
+
+
+class JsonCache(Generic[T]):
+    """A small JSON file that remembers work between builds.
+
+    `check` turns what was read into the cache's value, or None when it is not what this code
+    writes (hand-edited, torn, from another version): such a file is ignored and made again.
+    """
+
+    def __init__(self, path: Path | None, check: Callable[[Any], T | None], empty: Callable[[], T]):
+        self.path = path
+        self._check = check
+        self._empty = empty
+
+    def load(self) -> T:
+        if self.path is None:
+            return self._empty()
+        try:
+            raw = json.loads(self.path.read_bytes())
+            value = self._check(raw)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+            value = None
+        return self._empty() if value is None else value
+
+    def save(self, value: Any, **dumps: Any) -> bool:
+        if self.path is None:
+            return False
+        try:
+            text = json.dumps(value, **dumps)
+        except (TypeError, ValueError):
+            return False
+        return save_cache(self.path, text)
+
+
+def code_digest(*sources: ModuleType | Path, salt: bytes = b"") -> str:
+    """A digest of source files (modules or paths, in the order given), for cache keys: what a
+    cache holds was made by this code, and an edit of it is a new key. A source that cannot be
+    read gives a key never seen again (nothing is reused)."""
+    files = tuple(Path(s.__file__ or "") if isinstance(s, ModuleType) else Path(s) for s in sources)
+    return _digest_files(files, salt)
+
+
+@functools.cache
+def _digest_files(files: tuple[Path, ...], salt: bytes) -> str:
+    h = hashlib.sha256(salt)
+    for path in files:
+        h.update(path.name.encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(secrets.token_bytes(16))
+    return h.hexdigest()
+
+
+def package_sources(folder: Path, *, exclude: Iterable[str] = ()) -> tuple[Path, ...]:
+    """The .py files of a package folder, sorted, for `code_digest`."""
+    skip = set(exclude)
+    return tuple(p for p in sorted(folder.glob("*.py")) if p.name not in skip)
