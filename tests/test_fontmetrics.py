@@ -1,4 +1,4 @@
-"""ReportLab's parse of a face, kept between builds (paiban.fontmetrics).
+"""ReportLab's parse of a face, kept between builds (paiban.pdf.metrics).
 
 A warm build reads each bundled face from the cache instead of letting ReportLab parse it. What
 ReportLab gets must be exactly what its own parse gives: every attribute it reads, and the PDF
@@ -21,9 +21,9 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.conftest import FONTS
 from tests.test_fonts_maker import COMMON, build_ttf, save
 
-from paiban import fontmetrics
-from paiban.fontmetrics import CachedFace, Pairs, cache_path, comparable
 from paiban.fonts import _rl_font, _write_atomically
+from paiban.pdf import metrics as fontmetrics
+from paiban.pdf.metrics import CachedFace, Pairs, cache_path, comparable
 
 FACES = sorted(FONTS.glob("*.ttf"))
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont as FTFont
 
-from paiban import fontmetrics
 from paiban.cjk.chars import COMPRESSIBLE
 from paiban.fonts import BASE_CHARS, Face, _rl_font, load_face
+from paiban.pdf import metrics as fontmetrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = sorted((ROOT / "fonts").glob("*.ttf"))

@@ -17,9 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfgen.canvas import Canvas
 
-from paiban.layout.codes import SubsetCodes, subset_codes
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.layout.rlimport import LazyPattern
+from paiban.pdf.codes import SubsetCodes, subset_codes
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from tests.support.pdfcheck import assert_valid_pdf
 
-from paiban.pdffonts import PackedTTFont, cid_widths, use_packed
+from paiban.pdf.embed import PackedTTFont, cid_widths, use_packed
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "fonts"
@@ -233,7 +233,7 @@ DRIVER = """
 import sys
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from paiban.pdffonts import PackedTTFont
+from paiban.pdf.embed import PackedTTFont
 
 register = pdfmetrics.registerFont  # every face paiban registers goes in packed
 pdfmetrics.registerFont = lambda f: register(PackedTTFont.adopt(f) if type(f) is TTFont else f)
@@ -270,8 +270,8 @@ def test_a_remembered_font_program_gives_the_same_pdf_and_a_bad_one_is_ignored(s
                                                                                monkeypatch):
     """The compressed program kept by ProgramCache is reused for the same glyphs: the PDF is byte
     for byte what compressing anew gives; a damaged cache file is passed over, never embedded."""
-    from paiban import pdffonts
-    from paiban.pdffonts import ProgramCache
+    from paiban.pdf import embed as pdffonts
+    from paiban.pdf.embed import ProgramCache
 
     lines = [article_text()[i:i + 40] for i in range(0, 1200, 40)]
     folder = tmp_path / "programs"

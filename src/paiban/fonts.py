@@ -43,9 +43,9 @@ import paiban.lazy_pil  # noqa: F401 - before ReportLab is first imported: see p
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from paiban import fontmetrics
 from paiban.errors import InputError, Location
-from paiban.pdffonts import PackedTTFont, ProgramCache
+from paiban.pdf import metrics as fontmetrics
+from paiban.pdf.embed import PackedTTFont, ProgramCache
 
 WEIGHTS = ("regular", "bold")
 
@@ -475,8 +475,8 @@ def _same_data(a: Any, b: Any) -> bool:
 def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int = 0,
              shown: str | None = None, cache_dir: Path | None = None) -> TTFont:
     """ReportLab's parse of a TrueType font; for a big file, from the metrics cache when there
-    (paiban.fontmetrics: a warm build reads each bundled face in about 2 ms, not 30), written
-    into the PDF once per face (paiban.pdffonts), not once per 256 glyphs."""
+    (paiban.pdf.metrics: a warm build reads each bundled face in about 2 ms, not 30), written
+    into the PDF once per face (paiban.pdf.embed), not once per 256 glyphs."""
     # the face's compressed font program, too, is kept for the next build with the same glyphs
     programs = ProgramCache(cache_dir / "programs", path) if cache_dir is not None else None
     cacheable = cache_dir is not None and subfont == 0 and path.stat().st_size >= fontmetrics.MIN_BYTES

@@ -29,7 +29,7 @@ from paiban.cjk.justify import Placed, place_line
 from paiban.cjk.linebreak import CJKLayoutWarning, Line
 from paiban.cjk.markup import parse_markup
 from paiban.layout.breakcache import break_paragraph
-from paiban.layout.codes import subset_codes
+from paiban.pdf.codes import subset_codes
 
 ALIGNS = ("justify", "left", "center", "right")
 EMPHASES = ("dots", "bold", "color")

@@ -381,7 +381,7 @@ def comparable(tt: TTFont) -> tuple[Any, Any]:
     names += [k for k in _LAZY if k not in names]
     face = [(k, typed(getattr(tt.face, k))) for k in sorted(names)]
     face.append(("_pdfScale", typed(tt.face._pdfScale(1234))))
-    # (`programs`: where paiban.pdffonts keeps written font programs, not something ReportLab reads)
+    # (`programs`: where paiban.pdf.embed keeps written font programs, not something ReportLab reads)
     font = [(k, typed(v)) for k, v in sorted(vars(tt).items())
             if k not in ("face", "encoding", "state", "programs")]
     return face, font
