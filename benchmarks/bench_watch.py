@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from paiban.watch import Outcome, Watcher  # noqa: E402
+from paiban.cli.watch import Outcome, Watcher  # noqa: E402
 
 
 def copy_project(to: Path) -> Path:

@@ -10,7 +10,7 @@ import time
 
 from rich.console import Console
 
-from paiban.progress import BuildProgress
+from paiban.cli.progress import BuildProgress
 
 
 def terminal() -> tuple[Console, io.StringIO]:

@@ -23,7 +23,7 @@ from paiban.errors import PaibanError, Problem
 
 if TYPE_CHECKING:
     from paiban.build import BuildResult
-    from paiban.excerpt import Sources
+    from paiban.cli.excerpt import Sources
 
 
 class Console:
@@ -67,7 +67,7 @@ class Console:
 
     def diagnostic(self, p: Problem, sources: Sources) -> None:
         """A problem in the compiler form (validate, watch): severity, the source line, a caret."""
-        from paiban.excerpt import headline, quote
+        from paiban.cli.excerpt import headline, quote
 
         if p.severity == "warning" and self.quiet:
             return
@@ -93,7 +93,7 @@ class Console:
         """The build's progress callback: `… stage` lines under -v, a live display on a terminal."""
         view = None
         if self._rich is not None and not self.quiet:
-            from paiban.progress import BuildProgress
+            from paiban.cli.progress import BuildProgress
 
             view = BuildProgress(self._rich)
 
@@ -306,7 +306,7 @@ def build_summary(result: BuildResult) -> str:
 
 def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     """Every problem in the compiler form; exit 0 when valid (warnings allowed), 2 when not."""
-    from paiban.excerpt import Sources, summary
+    from paiban.cli.excerpt import Sources, summary
     from paiban.validate import validate
 
     result = validate(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
@@ -322,9 +322,9 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_watch(args: argparse.Namespace, console: Console) -> int:
     """Build, then rebuild on every save until Ctrl-C; a broken spec keeps the last good PDF."""
-    from paiban.excerpt import Sources
+    from paiban.cli.excerpt import Sources
+    from paiban.cli.watch import Outcome, Watcher
     from paiban.spec.loader import display_name
-    from paiban.watch import Outcome, Watcher
 
     sources = Sources()
     shown_warnings: list[str] = []
@@ -367,7 +367,7 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Build (with --set overrides), then render the chosen pages to PNG files."""
     from paiban.build import build
-    from paiban.preview import check_dpi, page_ranges, render_pages
+    from paiban.cli.preview import check_dpi, page_ranges, render_pages
 
     check_dpi(args.dpi)
     page_ranges(args.pages)  # the syntax: a typo fails before the build
@@ -385,7 +385,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
-    from paiban.scaffold import init_project
+    from paiban.cli.scaffold import init_project
 
     done = init_project(args.dir)
     fonts = sum(1 for p in done.written if p.parent.name == "fonts" and p.suffix == ".ttf")
