@@ -31,6 +31,7 @@ from tests.test_fonts_maker import (
     save_collection,
 )
 
+from paiban.cjk.face import face_for
 from paiban.errors import InputError
 from paiban.fonts import (
     BASE_CHARS,
@@ -38,7 +39,6 @@ from paiban.fonts import (
     FontBook,
     derive,
     draw_placeholder,
-    face_for,
     find_installed,
     load_face,
     sniff,

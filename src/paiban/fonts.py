@@ -43,6 +43,7 @@ import paiban.lazy_pil  # noqa: F401 - before ReportLab is first imported: see p
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from paiban.cjk.face import face_for
 from paiban.errors import InputError, Location
 from paiban.pdf import metrics as fontmetrics
 from paiban.pdf.embed import PackedTTFont, ProgramCache
@@ -304,14 +305,6 @@ class Face:
         if pen.bounds is None:
             return None
         return pen.bounds[0] / upem, pen.bounds[2] / upem
-
-
-def face_for(ch: str, chain: Sequence[Face]) -> Face | None:
-    """The first face of a fallback chain that has `ch`; None: draw a placeholder (no face has it)."""
-    for face in chain:
-        if face.has(ch):
-            return face
-    return None
 
 
 def placeholder_text(ch: str) -> str:
