@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.conftest import FONTS
 from tests.test_fonts_maker import COMMON, build_ttf, save
 
-from paiban.fonts import _rl_font, _write_atomically
+from paiban.fonts import _rl_font
 from paiban.pdf import metrics as fontmetrics
 from paiban.pdf.metrics import CachedFace, Pairs, cache_path, comparable
 
@@ -37,7 +37,7 @@ def cached(path: Path, cache_dir: Path, name: str) -> TTFont:
 @pytest.mark.parametrize("path", FACES, ids=[p.stem for p in FACES])
 def test_a_cached_face_is_what_reportlab_parses(path: Path, tmp_path: Path) -> None:
     parsed = TTFont("pb-parsed", str(path))
-    assert fontmetrics.store(parsed, path, tmp_path, _write_atomically)
+    assert fontmetrics.store(parsed, path, tmp_path)
     back = cached(path, tmp_path, "pb-parsed")
     assert isinstance(back.face, CachedFace) and isinstance(back.face._ttf_data, mmap.mmap)
     assert "glyphToChar" not in vars(back.face)  # made only if ReportLab's shaping asks for it
@@ -77,7 +77,7 @@ def test_a_face_whose_em_is_not_1000_units_comes_back_with_float_widths(tmp_path
     path = save(font, tmp_path / "em2048.ttf")
     parsed = TTFont("pb-em-parsed", str(path))
     assert {type(w) for w in parsed.face.charWidths.values()} == {float}
-    assert fontmetrics.store(parsed, path, tmp_path, _write_atomically)
+    assert fontmetrics.store(parsed, path, tmp_path)
     back = cached(path, tmp_path, "pb-em-cached")
     assert comparable(back)[0] == comparable(parsed)[0]
     assert back.face.hmetrics[-1] == parsed.face.hmetrics[-1]
@@ -88,7 +88,7 @@ def test_a_face_whose_em_is_not_1000_units_comes_back_with_float_widths(tmp_path
 def test_hmetrics_pairs_index_like_the_list(tmp_path: Path) -> None:
     path = FONTS / "NotoSansSC-Regular.ttf"
     parsed = TTFont("pb-pairs", str(path)).face.hmetrics
-    fontmetrics.store(TTFont("pb-pairs", str(path)), path, tmp_path, _write_atomically)
+    fontmetrics.store(TTFont("pb-pairs", str(path)), path, tmp_path)
     pairs = cached(path, tmp_path, "pb-pairs").face.hmetrics
     assert isinstance(pairs, Pairs) and len(pairs) == len(parsed)
     n = len(parsed)

@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
 import struct
 import subprocess
@@ -47,6 +46,7 @@ from paiban.cjk.face import face_for
 from paiban.errors import InputError, Location
 from paiban.pdf import metrics as fontmetrics
 from paiban.pdf.embed import PackedTTFont, ProgramCache
+from paiban.store import file_digest, save_cache, write_atomically
 
 WEIGHTS = ("regular", "bold")
 
@@ -481,7 +481,7 @@ def _rl_font(rl_name: str, path: Path, where: Location | None, *, subfont: int =
         tt = TTFont(rl_name, str(path), subfontIndex=subfont)
     except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
         raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
-    if cacheable and fontmetrics.store(tt, path, cache_dir, _write_atomically):
+    if cacheable and fontmetrics.store(tt, path, cache_dir):
         # the cached face maps the file instead of holding a copy of it and every table as
         # Python objects: about 30 MB less for the five bundled faces of a first build
         tt = fontmetrics.load(rl_name, path, cache_dir) or tt
@@ -556,47 +556,6 @@ def _usable_dir(cache_dir: Path | None) -> Path:
     raise InputError(f"no writable folder for converted fonts (tried {cache_dir} and {default_cache_dir()})")
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    # Named before it exists, so that Ctrl-C or SIGTERM at any moment can remove it (with
-    # mkstemp, an interrupt between creating the file and learning its name left it behind).
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # readable by the project's other users, whatever the umask
-        os.replace(tmp, target)
-    except FileExistsError:  # another writer's file under the same random name: not ours to remove
-        raise
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def file_hash(path: Path, cache_dir: Path) -> str:
-    """SHA-256 of a font file, remembered by (size, mtime) so a 25 MB collection is read once."""
-    memo_path = cache_dir / "sources.json"
-    st = path.stat()
-    try:
-        memo = json.loads(memo_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        memo = {}
-    entry = memo.get(str(path))
-    if isinstance(entry, list) and entry[:2] == [st.st_size, st.st_mtime_ns]:
-        return str(entry[2])
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    digest = h.hexdigest()
-    memo[str(path)] = [st.st_size, st.st_mtime_ns, digest]
-    try:
-        _write_atomically(memo_path, json.dumps(memo, ensure_ascii=False, indent=0).encode("utf-8"))
-    except OSError:
-        pass
-    return digest
-
-
 def _variation_axes(path: Path, index: int) -> dict[str, tuple[float, float, float]]:
     from fontTools.ttLib import TTFont as FTFont
 
@@ -627,7 +586,7 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
         wght: float | None = float(min(max(want, lo), hi))
     else:
         wght = None
-    digest = file_hash(path, folder)
+    digest = file_digest(path, folder)  # remembered in folder/sources.json
     stem = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")[:40] or "font"
     prefix = f"{stem}-{digest[:12]}-{index}-{'d' if wght is None else f'w{wght:g}'}-"
     wanted = "" if chars is None else "".join(sorted(chars))
@@ -639,7 +598,8 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
         target, meta = _cached_superset(folder, prefix, chars) or (target, None)
     if meta is None:
         meta = _convert(path, index, wght, chars, target, where)
-        _write_atomically(target.with_suffix(".json"), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        # without its .json the file is not reused: the next build converts the face again
+        save_cache(target.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
         _prune(folder, prefix)
     else:
         try:
@@ -764,7 +724,9 @@ def _convert(path: Path, index: int, wght: float | None, chars: frozenset[str] |
                          where) from None
     finally:
         src.close()
-    _write_atomically(target, data)
+    # Not a cache write that may fail quietly: this build reads the face from `target`. (The
+    # folder was found writable by _usable_dir; a full disk now is an error of the build.)
+    write_atomically(target, data, mode=0o644)
     return {"version": DERIVE_VERSION, "source": str(path), "index": index, "instance": wght,
             "outlines": outlines, "glyphs": glyph_count, "all": chars is None,
             "chars": "" if chars is None else "".join(sorted(chars))}
