@@ -15,7 +15,10 @@ from typing import Any
 import yaml
 
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
-from paiban.fonts import FaceSource, FontBook, find_installed
+from paiban.fonts.book import FontBook
+from paiban.fonts.face import FaceSource
+from paiban.fonts.installed import find_installed
+from paiban.fonts.sniff import sniff
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle, resolve_styles
 
@@ -80,8 +83,6 @@ def _face_source(loaded: LoadedSpec, face: Any, keys: list[Any], weight: str, at
 
 def _variable_bold(regular: FaceSource) -> FaceSource | None:
     """The bold instance of a variable regular face, when its wght axis reaches bold."""
-    from paiban.fonts import sniff
-
     try:
         info = sniff(regular.path)
         if regular.index >= info.faces or "fvar" not in info.tables[regular.index]:

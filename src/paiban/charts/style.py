@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from paiban.cjk.face import face_for_text
 from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.errors import InputError
-from paiban.fonts import Face, FontBook
+from paiban.fonts.book import FontBook
+from paiban.fonts.face import Face
 from paiban.spec.charts import ChartTheme
 
 

@@ -1,7 +1,7 @@
 """What the text engine needs to know about a font face, and which face of a fallback chain
 draws a character.
 
-`paiban.fonts.Face` satisfies this protocol; the engine depends only on these members so it
+`paiban.fonts.face.Face` satisfies this protocol; the engine depends only on these members so it
 can be tested and reasoned about without the font registry.
 
 Fallback is one rule wherever text is set (paragraphs, single lines, headlines, chart labels,

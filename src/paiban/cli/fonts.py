@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from paiban.assets import chart_families, font_book, style_in_families, text_uses
-from paiban.fonts import WEIGHTS, FontBook, drawn
+from paiban.fonts.book import FontBook, drawn
+from paiban.fonts.face import WEIGHTS
 from paiban.spec import LoadedSpec
 from paiban.styles import resolve_styles
 

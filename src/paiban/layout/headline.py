@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable
 
 from paiban.cjk.chars import CLOSING, NON_STARTERS, OPENING, STOPS
 from paiban.cjk.face import face_for
-from paiban.fonts import Face
+from paiban.fonts.face import Face
 
 _NO_START = CLOSING | STOPS | NON_STARTERS
 _CACHE_FILE = "segments.json"
