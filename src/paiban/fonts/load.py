@@ -50,7 +50,7 @@ def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str
     """Load a font face and register it with ReportLab (once per file, face, instance, characters).
 
     Any TrueType/OpenType file or collection works. A face that is not a single static
-    TrueType-outline font is derived (see the module doc) holding `chars` (None: every
+    TrueType-outline font is derived (see paiban.fonts.convert) holding `chars` (None: every
     character of the font), cached in `cache_dir`. `name` picks a face of a collection by its
     name; `instance` is the wght of a variable font's instance (default 400, 700 for bold).
     """
