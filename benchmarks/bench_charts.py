@@ -35,7 +35,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 import yaml
 from paiban.charts import load_tables, prepare_charts
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
 root, figures, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 spec = yaml.safe_load((root / "report.figures.yaml").read_text("utf-8"))

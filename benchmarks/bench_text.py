@@ -34,7 +34,7 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph  # noqa: E402
 
 from paiban.cjk import break_lines, parse_markup, place_line, plain_text, prepare  # noqa: E402
-from paiban.fonts import load_face  # noqa: E402
+from paiban.fonts.load import load_face  # noqa: E402
 from paiban.layout.paragraph import CJKParagraph, ParaStyle  # noqa: E402
 
 ARTICLE = ROOT / "tests" / "data" / "article_paragraphs.txt"

@@ -32,7 +32,7 @@ def default_pdf(tmp_path_factory) -> Path:
 
 # The bundled faces, loaded (and registered with ReportLab) once per session.
 def _face(file: str):
-    from paiban.fonts import load_face
+    from paiban.fonts.load import load_face
 
     return load_face(FONTS / file)
 

@@ -14,7 +14,7 @@ import pytest
 
 from paiban.charts import load_tables, prepare_charts
 from paiban.charts.proof import write_proof
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +120,7 @@ SCRIPT = r"""
 import json, sys
 from pathlib import Path
 from paiban.charts import load_tables, prepare_charts
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
 tmp, fonts = Path(sys.argv[1]), Path(sys.argv[2])
 book = FontBook({"hei": {"regular": (fonts / "NotoSansSC-Regular.ttf", 0), "bold": (fonts / "NotoSansSC-Bold.ttf", 0)}})

@@ -13,7 +13,7 @@ import pytest
 from paiban.charts import load_tables, prepare_charts
 from paiban.charts.proof import write_proof
 from paiban.charts.svg import strings
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"

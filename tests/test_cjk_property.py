@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.cjk import CJKLayoutWarning
-from paiban.fonts import load_face
+from paiban.fonts.load import load_face
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"

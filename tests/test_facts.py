@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from paiban.charts.proof import write_proof
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.layout.facts import FactsBox, value_text
 from paiban.spec.charts import ChartTheme, FactItem, FactsBlock
 

@@ -21,15 +21,15 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.conftest import FONTS
 from tests.test_fonts_maker import COMMON, build_ttf, save
 
-from paiban.fonts import _rl_font, _write_atomically
-from paiban.pdf import metrics as fontmetrics
+from paiban.fonts.load import reportlab_font
+from paiban.pdf import metrics
 from paiban.pdf.metrics import CachedFace, Pairs, cache_path, comparable
 
 FACES = sorted(FONTS.glob("*.ttf"))
 
 
 def cached(path: Path, cache_dir: Path, name: str) -> TTFont:
-    tt = fontmetrics.load(name, path, cache_dir)
+    tt = metrics.load(name, path, cache_dir)
     assert tt is not None, f"no usable cache file for {path.name}"
     return tt
 
@@ -37,7 +37,7 @@ def cached(path: Path, cache_dir: Path, name: str) -> TTFont:
 @pytest.mark.parametrize("path", FACES, ids=[p.stem for p in FACES])
 def test_a_cached_face_is_what_reportlab_parses(path: Path, tmp_path: Path) -> None:
     parsed = TTFont("pb-parsed", str(path))
-    assert fontmetrics.store(parsed, path, tmp_path, _write_atomically)
+    assert metrics.store(parsed, path, tmp_path)
     back = cached(path, tmp_path, "pb-parsed")
     assert isinstance(back.face, CachedFace) and isinstance(back.face._ttf_data, mmap.mmap)
     assert "glyphToChar" not in vars(back.face)  # made only if ReportLab's shaping asks for it
@@ -50,9 +50,9 @@ def test_a_cached_face_is_what_reportlab_parses(path: Path, tmp_path: Path) -> N
 
 def test_the_pdf_is_the_same_byte_for_byte(tmp_path: Path) -> None:
     big = FONTS / "LXGWWenKai-Regular.ttf"  # its glyphToChar is not the inverse of its cmap
-    parsed = _rl_font("pb-test-parsed", big, None, cache_dir=tmp_path)  # parses, stores the cache
+    parsed = reportlab_font("pb-test-parsed", big, None, cache_dir=tmp_path)  # parses, stores the cache
     assert cache_path(big, tmp_path).is_file()
-    again = _rl_font("pb-test-cached", big, None, cache_dir=tmp_path)
+    again = reportlab_font("pb-test-cached", big, None, cache_dir=tmp_path)
     assert isinstance(again.face, CachedFace) and again.fontName == "pb-test-cached"
     text = "楷体：盂县党建，ABC 123。“引号”"
     assert pdf_of(parsed, text, tmp_path) == pdf_of(again, text, tmp_path)  # subset, widths, text
@@ -77,7 +77,7 @@ def test_a_face_whose_em_is_not_1000_units_comes_back_with_float_widths(tmp_path
     path = save(font, tmp_path / "em2048.ttf")
     parsed = TTFont("pb-em-parsed", str(path))
     assert {type(w) for w in parsed.face.charWidths.values()} == {float}
-    assert fontmetrics.store(parsed, path, tmp_path, _write_atomically)
+    assert metrics.store(parsed, path, tmp_path)
     back = cached(path, tmp_path, "pb-em-cached")
     assert comparable(back)[0] == comparable(parsed)[0]
     assert back.face.hmetrics[-1] == parsed.face.hmetrics[-1]
@@ -88,7 +88,7 @@ def test_a_face_whose_em_is_not_1000_units_comes_back_with_float_widths(tmp_path
 def test_hmetrics_pairs_index_like_the_list(tmp_path: Path) -> None:
     path = FONTS / "NotoSansSC-Regular.ttf"
     parsed = TTFont("pb-pairs", str(path)).face.hmetrics
-    fontmetrics.store(TTFont("pb-pairs", str(path)), path, tmp_path, _write_atomically)
+    metrics.store(TTFont("pb-pairs", str(path)), path, tmp_path)
     pairs = cached(path, tmp_path, "pb-pairs").face.hmetrics
     assert isinstance(pairs, Pairs) and len(pairs) == len(parsed)
     n = len(parsed)
@@ -103,13 +103,13 @@ def test_hmetrics_pairs_index_like_the_list(tmp_path: Path) -> None:
 
 def test_a_damaged_or_foreign_cache_file_is_parsed_again(tmp_path: Path) -> None:
     path = FONTS / "NotoSerifSC-Bold.ttf"
-    parsed = _rl_font("pb-damaged", path, None, cache_dir=tmp_path)
+    parsed = reportlab_font("pb-damaged", path, None, cache_dir=tmp_path)
     stored = cache_path(path, tmp_path)
     good = stored.read_bytes()
     for bad in (b"", good[:100], good[:-4], good + b"\0\0\0\0", b"PBRLM1\n" + good[7:]):
         stored.write_bytes(bad)
-        assert fontmetrics.load("pb-damaged", path, tmp_path) is None
-        again = _rl_font("pb-damaged-again", path, None, cache_dir=tmp_path)
+        assert metrics.load("pb-damaged", path, tmp_path) is None
+        again = reportlab_font("pb-damaged-again", path, None, cache_dir=tmp_path)
         assert comparable(again)[0] == comparable(parsed)[0]
 
 
@@ -129,9 +129,9 @@ def test_a_crafted_cache_file_never_runs(tmp_path: Path) -> None:
     stored = cache_path(path, tmp_path)
     stored.parent.mkdir(parents=True)
     payload = pickle.dumps(_Trap(trap))
-    for data in (payload, fontmetrics.MAGIC + payload):
+    for data in (payload, metrics.MAGIC + payload):
         stored.write_bytes(data)
-        tt = _rl_font("pb-crafted", path, None, cache_dir=tmp_path)
+        tt = reportlab_font("pb-crafted", path, None, cache_dir=tmp_path)
         assert not trap.exists()
         assert tt.face.charWidths == TTFont("pb-crafted", str(path)).face.charWidths
 
@@ -145,9 +145,9 @@ def test_old_cache_files_of_a_font_are_pruned(tmp_path: Path) -> None:
     for i, p in enumerate([*old, other]):
         p.write_bytes(b"PBRLM1\n")
         os.utime(p, ns=(10**18 + i, 10**18 + i))
-    _rl_font("pb-prune", path, None, cache_dir=tmp_path)
+    reportlab_font("pb-prune", path, None, cache_dir=tmp_path)
     kept = sorted(p.name for p in folder.glob("NotoSerifSC-Regular-*.bin") if p != other)
     assert cache_path(path, tmp_path).name in kept
-    assert len(kept) == fontmetrics.KEEP_PER_NAME
-    assert [p.name for p in old[-(fontmetrics.KEEP_PER_NAME - 1):]] == [k for k in kept if k in {p.name for p in old}]
+    assert len(kept) == metrics.KEEP_PER_NAME
+    assert [p.name for p in old[-(metrics.KEEP_PER_NAME - 1):]] == [k for k in kept if k in {p.name for p in old}]
     assert other.exists()

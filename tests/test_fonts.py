@@ -31,18 +31,15 @@ from tests.test_fonts_maker import (
     save_collection,
 )
 
+from paiban.cjk.face import face_for
 from paiban.errors import InputError
-from paiban.fonts import (
-    BASE_CHARS,
-    FaceSource,
-    FontBook,
-    derive,
-    draw_placeholder,
-    face_for,
-    find_installed,
-    load_face,
-    sniff,
-)
+from paiban.fonts.book import FontBook
+from paiban.fonts.convert import BASE_CHARS, derive
+from paiban.fonts.face import FaceSource
+from paiban.fonts.installed import find_installed
+from paiban.fonts.load import load_face
+from paiban.fonts.placeholder import draw_placeholder
+from paiban.fonts.sniff import sniff
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +220,7 @@ def _paragraph_pdf(fonts: FontBook, text: str, path: Path, *, bold: bool = False
 
 def ps_name(font: str) -> str:
     """A PDF font's PostScript name without the -2, -3 … paiban adds when another test of this
-    process registered a different font file under the same name (see fonts._own_face_name)."""
+    process registered a different font file under the same name (see paiban.fonts.load._own_face_name)."""
     return re.sub(r"-\d+$", "", font)
 
 

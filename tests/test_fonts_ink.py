@@ -14,8 +14,10 @@ import pytest
 from fontTools.ttLib import TTFont as FTFont
 
 from paiban.cjk.chars import COMPRESSIBLE
-from paiban.fonts import BASE_CHARS, Face, _rl_font, load_face
-from paiban.pdf import metrics as fontmetrics
+from paiban.fonts.convert import BASE_CHARS
+from paiban.fonts.face import Face
+from paiban.fonts.load import load_face, reportlab_font
+from paiban.pdf import metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = sorted((ROOT / "fonts").glob("*.ttf"))
@@ -51,7 +53,7 @@ def test_ink_matches_fonttools_bounds(path: Path, tmp_path: Path) -> None:
 def _from_metrics_cache(path: Path, cache_dir: Path) -> Face:
     """A face built from the metrics cache file, as a later build in a new process gets it."""
     path = path.resolve()
-    _rl_font("pb-ink-test", path, None, cache_dir=cache_dir)  # parses, and stores the metrics
-    tt = fontmetrics.load("pb-ink-test", path, cache_dir)
+    reportlab_font("pb-ink-test", path, None, cache_dir=cache_dir)  # parses, and stores the metrics
+    tt = metrics.load("pb-ink-test", path, cache_dir)
     assert tt is not None, "metrics cache not written"
     return Face(path=path, rl_name="pb-ink-test", _tt=tt)

@@ -14,7 +14,7 @@ import pytest
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from paiban.cjk import CJKLayoutWarning
-from paiban.fonts import load_face
+from paiban.fonts.load import load_face
 from paiban.layout.breakcache import FILE_NAME, BreakCache, break_key, remembered
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 SCRIPT = r"""
 import sys
-import paiban.fonts  # imports ReportLab, whose lib.utils does `from PIL import Image`
+import paiban.fonts.load  # imports ReportLab, whose lib.utils does `from PIL import Image`
 from reportlab.lib import utils
 assert "PIL.ImageMode" not in sys.modules, "Pillow was loaded by importing ReportLab"
 assert utils.haveImages
@@ -54,7 +54,7 @@ def test_an_image_still_loads_pillow_and_draws(tmp_path: Path) -> None:
 
 THREADS = r"""
 import sys, threading
-import paiban.fonts  # noqa: F401
+import paiban.fonts.load  # noqa: F401
 from reportlab.lib import utils
 assert "PIL.ImageMode" not in sys.modules
 start, errors, seen = threading.Barrier(8), [], []

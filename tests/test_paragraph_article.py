@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from paiban.cjk.markup import plain_text
-from paiban.fonts import load_face
+from paiban.fonts.load import load_face
 from paiban.layout.paragraph import CJKParagraph, KeepWithFirstLines, ParaStyle
 
 ROOT = Path(__file__).resolve().parents[1]

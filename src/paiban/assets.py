@@ -15,7 +15,10 @@ from typing import Any
 import yaml
 
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
-from paiban.fonts import FaceSource, FontBook, find_installed
+from paiban.fonts.book import FontBook
+from paiban.fonts.face import FaceSource
+from paiban.fonts.installed import find_installed
+from paiban.fonts.sniff import sniff
 from paiban.spec import LoadedSpec
 from paiban.styles import TextStyle, resolve_styles
 
@@ -80,8 +83,6 @@ def _face_source(loaded: LoadedSpec, face: Any, keys: list[Any], weight: str, at
 
 def _variable_bold(regular: FaceSource) -> FaceSource | None:
     """The bold instance of a variable regular face, when its wght axis reaches bold."""
-    from paiban.fonts import sniff
-
     try:
         info = sniff(regular.path)
         if regular.index >= info.faces or "fvar" not in info.tables[regular.index]:
@@ -295,7 +296,9 @@ def locate(loaded: LoadedSpec, use: TextUse, ch: str) -> list[Location]:
     return [loaded.where(list(use.keys))]
 
 
-def _chart_chain(loaded: LoadedSpec, families: list[str]) -> tuple[str, ...]:
+def chart_families(loaded: LoadedSpec, families: list[str]) -> tuple[str, ...]:
+    """The families chart text is set in, in fallback order: the charts' font and fallback that
+    the document defines, else its first family."""
     theme = loaded.spec.charts
     chain = tuple(dict.fromkeys(f for f in [theme.font, *theme.fallback] if f in families))
     return chain or tuple(families[:1])
@@ -313,7 +316,7 @@ def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextSt
     uses = list(text_uses(loaded)) if uses is None else uses
     _note_lookups(loaded, fonts, diagnostics)
     _check_bold(loaded, fonts, styles, uses, diagnostics)
-    chart_chain = _chart_chain(loaded, fonts.families)
+    chart_chain = chart_families(loaded, fonts.families)
     found: dict[str, list[Location]] = {}
     tried: dict[str, dict[str, None]] = {}
     for use in uses:
@@ -398,31 +401,6 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
         diagnostics.warn(f"{who} asks for bold, but font family '{fam}' has no bold face; {how}", at)
 
 
-def fonts_report(loaded: LoadedSpec) -> list[str]:
-    """`paiban fonts`: each family and face, its file, glyphs, and the document's characters it lacks."""
-    from paiban.fonts import describe
-
-    fonts = font_book(loaded)
-    families = {f: None for f in fonts.families}
-    styles = {n: _available(s, families) for n, s in resolve_styles(loaded.spec).items()}
-    chart_chain = _chart_chain(loaded, fonts.families)
-    usage: dict[tuple[str, str], str] = {}
-    styles_of: dict[str, list[str]] = {}
-    for use in text_uses(loaded):
-        if use.style is None:
-            family, bold, name = chart_chain[0], False, "charts"
-        else:
-            style = styles.get(use.style) or styles["body"]
-            family, bold, name = style.font, style.bold or use.bold, use.style
-        weight = "bold" if bold and fonts.has_weight(family, "bold") else "regular"
-        usage[(family, weight)] = usage.get((family, weight), "") + use.text
-        if name not in styles_of.setdefault(family, []):
-            styles_of[family].append(name)
-    chars = len({ch for text in usage.values() for ch in text if not ch.isspace()})
-    head = f"{loaded.source.name}: {len(fonts.families)} font families, {chars:,} distinct characters in the text"
-    return [head, *describe(fonts, usage, styles_of, loaded.base_dir)]
-
-
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
     families, where = font_families(loaded)
@@ -434,7 +412,7 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
             if fam not in families and name in loaded.spec.styles:
                 raise InputError(f"unknown font family {fam!r}", loaded.where(["styles", name]), f"styles.{name}")
     # Built-in styles may name families the editor's fonts: lacks; fall back to what exists.
-    styles = {n: _available(s, families) for n, s in styles.items()}
+    styles = {n: style_in_families(s, families) for n, s in styles.items()}
     check_coverage(loaded, fonts, styles, diagnostics, uses)
     assets = Assets(fonts=fonts, styles=styles)
     prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
@@ -470,7 +448,9 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
     assets.charts_drawn, assets.charts_cached = list(result.drawn), list(result.cached)
 
 
-def _available(style: TextStyle, families: dict) -> TextStyle:
+def style_in_families(style: TextStyle, families: dict) -> TextStyle:
+    """The style with only the families the document defines in its chain (its first family, when
+    it names none of them): built-in styles may name families the editor's fonts: lacks."""
     from dataclasses import replace
 
     chain = tuple(f for f in style.fallback if f in families) or (next(iter(families)),)

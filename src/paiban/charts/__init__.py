@@ -32,7 +32,7 @@ from paiban.charts.figdata import ChartData, figure_table, resolve
 from paiban.charts.style import ChartStyle, resolve_style
 from paiban.charts.tables import Table, Where, load_table, load_tables, no_where
 from paiban.errors import BuildError, InputError, Problem, dotted
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock
 
 __all__ = [

@@ -31,6 +31,7 @@ from typing import Any
 from paiban.charts.style import ChartStyle
 from paiban.charts.tables import Table
 from paiban.spec.charts import ChartTheme, FigureBlock
+from paiban.store import file_digest
 
 CACHE_FORMAT = 1
 NOT_DRAWN = frozenset({"caption", "placement", "source", "width"})  # figure keys charts do not draw
@@ -57,7 +58,7 @@ def chart_key(fig: FigureBlock, table: Table, theme: ChartTheme, style: ChartSty
         "figure": _digest(fig.model_dump(mode="json", exclude=set(NOT_DRAWN))),
         "data": table.digest(),
         "theme": _digest(theme.model_dump(mode="json", exclude=set(FACTS_ONLY))),
-        "fonts": _digest([(f.rl_name, f.index, file_digest(str(f.path), memo_dir)) for f in style.faces]),
+        "fonts": _digest([(f.rl_name, f.index, file_digest(f.path, memo_dir)) for f in style.faces]),
         "size": _digest([round(width, 3), round(pitch, 3) if pitch else None]),
         "code": code_digest(),
         "versions": _digest(versions()),
@@ -68,38 +69,6 @@ def chart_key(fig: FigureBlock, table: Table, theme: ChartTheme, style: ChartSty
 def _digest(obj: Any) -> str:
     payload = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-_file_digests: dict[tuple[str, int, int], str] = {}
-
-
-def file_digest(path: str, memo_dir: Path | None = None) -> str:
-    """sha256 of a file's content, memoised per process by (path, size, mtime).
-
-    With `memo_dir` also across builds, in the font cache's sources.json (paiban.fonts.file_hash,
-    same key and digest): hashing the chart faces' 4 MB files was 2% of every warm build.
-    """
-    st = os.stat(path)
-    memo = (path, st.st_size, st.st_mtime_ns)
-    digest = _file_digests.get(memo)
-    if digest is None:
-        if memo_dir is not None and _usable(memo_dir):
-            from paiban.fonts import file_hash
-
-            digest = file_hash(Path(path), memo_dir)
-        else:
-            with open(path, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
-        _file_digests[memo] = digest
-    return digest
-
-
-def _usable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return True
 
 
 @cache

@@ -23,7 +23,7 @@ from paiban.charts.figdata import ChartData
 from paiban.charts.geometry import Point, blend, hatch_segments, rect_polygon
 from paiban.charts.style import ChartStyle
 from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
-from paiban.fonts import Face
+from paiban.fonts.face import Face
 from paiban.spec.charts import FigureBlock
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the bottom-left

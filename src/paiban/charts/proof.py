@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 
-from paiban.fonts import Face
+from paiban.fonts.face import Face
 
 
 class _Label(Flowable):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paiban.cjk.face import face_for_text
 from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.errors import InputError
-from paiban.fonts import Face, FontBook
+from paiban.fonts.book import FontBook
+from paiban.fonts.face import Face
 from paiban.spec.charts import ChartTheme
 
 
@@ -50,14 +52,11 @@ class ChartStyle:
     def face_for(self, text: str, bold: bool = False) -> Face:
         """The chart face if it has every character of `text`, else the first fallback that does."""
         main = self.bold if bold else self.regular
-        chars = [ch for ch in text if not ch.isspace()]
-        if all(main.has(ch) for ch in chars):
-            return main
-        for face in self.fallbacks:
-            if all(face.has(ch) for ch in chars):
-                return face
-        missing = sorted({ch for ch in chars if not main.has(ch)})
-        raise InputError(f"no chart font has {', '.join(repr(c) for c in missing)} in label {text!r}")
+        face = face_for_text(text, (main, *self.fallbacks))
+        if face is None:
+            missing = sorted({ch for ch in text if not ch.isspace() and not main.has(ch)})
+            raise InputError(f"no chart font has {', '.join(repr(c) for c in missing)} in label {text!r}")
+        return face
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of `text` in points, in the face it will be drawn with, including the

@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Group, String
 
-from paiban.fonts import Face
+from paiban.fonts.face import Face
 
 
 class FaceMap:

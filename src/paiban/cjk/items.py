@@ -42,7 +42,7 @@ from paiban.cjk.chars import (
     char_class,
     is_cjk,
 )
-from paiban.cjk.face import FaceLike
+from paiban.cjk.face import FaceLike, face_for
 from paiban.cjk.markup import Run
 
 # Stretch classes of a gap.
@@ -161,11 +161,7 @@ def _chain_cache(chain: tuple[FaceLike, ...]) -> dict[str, tuple]:
 
 
 def _measure(cache: dict[str, tuple], chain: tuple[FaceLike, ...], ch: str) -> tuple:
-    face = None
-    for f in chain:
-        if f.has(ch):
-            face = f
-            break
+    face = face_for(ch, chain)
     missing = face is None
     if face is None:
         # no face has it: an em-wide placeholder box is drawn instead (see layout.paragraph)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from paiban._fonts import FACES, LICENCES, bundled_fonts_dir
 from paiban.errors import BuildError, InputError, Location
+from paiban.fonts.bundled import FACES, LICENCES, bundled_fonts_dir
 
 TEMPLATE = "templates/init"
 # template file → file in the new project

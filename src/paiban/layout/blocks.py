@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
-from paiban.fonts import Face
+from paiban.fonts.face import Face
 from paiban.layout.grid import on_grid
 from paiban.layout.textline import TextLine
 

@@ -19,7 +19,7 @@ from paiban.charts.style import ChartStyle, resolve_style
 from paiban.charts.text import wrap
 from paiban.charts.values import PREFIXES, SUFFIXES
 from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
-from paiban.fonts import FontBook
+from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FactItem, FactsBlock
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from paiban.cjk.chars import CLOSING, NON_STARTERS, OPENING, STOPS
-from paiban.fonts import Face
+from paiban.cjk.face import face_for
+from paiban.fonts.face import Face
 
 _NO_START = CLOSING | STOPS | NON_STARTERS
 _CACHE_FILE = "segments.json"
@@ -213,8 +214,8 @@ class Headline(Flowable):
     def _measure(self, s: str) -> float:
         total = 0.0
         for ch in s:
-            face = next((f for f in self.faces if f.has(ch)), self.faces[0])
-            total += face.advance(ch)
+            face = face_for(ch, self.faces)
+            total += (self.faces[0] if face is None else face).advance(ch)
         return total * self.size
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:

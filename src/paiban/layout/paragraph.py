@@ -505,7 +505,7 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
 
 def _draw_placeholders(canv, placeholders: list[tuple[str, float, float, FaceLike]], size: float) -> None:
     """A visible box (with the code point) for each character no face of the style has."""
-    from paiban.fonts import draw_placeholder
+    from paiban.fonts.placeholder import draw_placeholder
 
     for ch, x, y, face in placeholders:
         draw_placeholder(canv, ch, x, y, size, face)

@@ -14,7 +14,7 @@ from itertools import groupby
 
 from reportlab.pdfgen.canvas import Canvas
 
-from paiban.cjk.face import FaceLike
+from paiban.cjk.face import FaceLike, face_for
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class TextLine:
     def of(cls, text: str, faces: Sequence[FaceLike], size: float) -> TextLine:
         """`text` in the first of `faces` that has each character (the first face if none has)."""
         def face_of(ch: str) -> FaceLike:
-            return next((f for f in faces if f.has(ch)), faces[0])
+            face = face_for(ch, faces)
+            return faces[0] if face is None else face
 
         runs = tuple((face, "".join(ch for _, ch in group))
                      for face, group in groupby(((face_of(ch), ch) for ch in text), key=lambda fc: fc[0]))

@@ -40,6 +40,8 @@ from typing import Any, overload
 
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
+from paiban.store import save_cache
+
 MIN_BYTES = 512 * 1024  # smaller files are parsed: too quick to be worth a cache file
 KEEP_PER_NAME = 4  # cache files kept per font file name (see _prune)
 FORMAT = "2"
@@ -146,10 +148,10 @@ def load(rl_name: str, path: Path, cache_dir: Path) -> TTFont | None:
         return None
 
 
-def store(tt: TTFont, path: Path, cache_dir: Path, write: Any) -> bool:
+def store(tt: TTFont, path: Path, cache_dir: Path) -> bool:
     """Keep ReportLab's parse of `path` for later builds, if it reads back exactly as parsed.
 
-    `write(target, data)` writes a file atomically. Returns whether a cache file was written.
+    Returns whether a cache file was written (a folder that cannot be written is no error).
     """
     data = encode(tt)
     if data is None:
@@ -159,9 +161,9 @@ def store(tt: TTFont, path: Path, cache_dir: Path, write: Any) -> bool:
         if back is None or comparable(back) != comparable(tt):
             return False
         target = cache_path(path, cache_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write(target, data)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return False
+    if not save_cache(target, data):
         return False
     _prune(target)
     return True

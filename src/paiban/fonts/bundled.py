@@ -29,8 +29,8 @@ def candidates() -> list[Path]:
     found: list[Path] = []
     if os.environ.get(ENV):
         found.append(Path(os.environ[ENV]))
-    # A source checkout: src/paiban/_fonts.py → <repo>/fonts
-    found.append(Path(__file__).resolve().parents[2] / "fonts")
+    # A source checkout: src/paiban/fonts/bundled.py → <repo>/fonts
+    found.append(Path(__file__).resolve().parents[3] / "fonts")
     # A wheel install: data files land under the scheme's data path (venv, --user, system).
     try:
         from importlib.metadata import PackageNotFoundError, distribution
