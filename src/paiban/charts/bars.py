@@ -7,8 +7,8 @@ approximate values hatched and labelled with the article's own hedge (1000余).
 
 from __future__ import annotations
 
-from paiban.charts.draw import Box, Layout, Painter
 from paiban.charts.figdata import ChartData
+from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.parts import (
     Labels,
     axis_label_width,
