@@ -128,11 +128,11 @@ NO_END_CLASSES = frozenset((Cls.OPEN, Cls.MIDDOT))
 
 
 def no_break_before(ch: str) -> bool:
-    """May a line not start with `ch`? True for closing, stop and other non-starting marks and
-    middle dots."""
+    """True when no line may start with `ch` (no break before it): closing marks, stops, other
+    non-starters, middle dots."""
     return char_class(ch) in NO_START_CLASSES
 
 
 def no_break_after(ch: str) -> bool:
-    """May a line not end with `ch`? True for opening marks and name-separating dots."""
+    """True when no line may end with `ch` (no break after it): opening marks, middle dots."""
     return char_class(ch) in NO_END_CLASSES
