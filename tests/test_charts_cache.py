@@ -166,6 +166,19 @@ def test_concurrent_builds_leave_a_valid_cache(tmp_path):
     assert after["cached"] == ["edu", "crop"] and after["modules"] == []
 
 
+def test_a_chart_cache_that_cannot_be_written_is_a_build_error(tmp_path):
+    """figures/ holds what the editor sees of each chart: unlike a silent cache, failing to write
+    it stops the build, with the folder and the system's reason."""
+    from paiban.errors import BuildError
+
+    project(tmp_path)
+    (tmp_path / "figures").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(BuildError) as e:
+        prepare(tmp_path)
+    assert str(e.value) == f"cannot write the chart cache in {tmp_path / 'figures'}: File exists"
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_a_label_no_font_can_draw_is_an_error_naming_the_figure(tmp_path):
     from paiban.errors import InputError, Location
 
