@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from tests.support.proof import write_proof
 
 from paiban.charts import load_tables, prepare_charts
-from paiban.charts.proof import write_proof
 from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
 
@@ -164,6 +164,19 @@ def test_concurrent_builds_leave_a_valid_cache(tmp_path):
     assert not list((tmp_path / "figures").glob("*.tmp")), "temporary files left behind"
     after = result_of(run_script(tmp_path))
     assert after["cached"] == ["edu", "crop"] and after["modules"] == []
+
+
+def test_a_chart_cache_that_cannot_be_written_is_a_build_error(tmp_path):
+    """figures/ holds what the editor sees of each chart: unlike a silent cache, failing to write
+    it stops the build, with the folder and the system's reason."""
+    from paiban.errors import BuildError
+
+    project(tmp_path)
+    (tmp_path / "figures").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(BuildError) as e:
+        prepare(tmp_path)
+    assert str(e.value) == f"cannot write the chart cache in {tmp_path / 'figures'}: File exists"
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_a_label_no_font_can_draw_is_an_error_naming_the_figure(tmp_path):

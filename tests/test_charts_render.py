@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from tests.support.proof import write_proof
 
 from paiban.charts import load_tables, prepare_charts
-from paiban.charts.proof import write_proof
 from paiban.charts.svg import strings
 from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec

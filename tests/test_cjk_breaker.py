@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from paiban.charts.text import tokens
 from paiban.cjk import CJKLayoutWarning, break_lines, parse_markup, place_line, prepare
-from paiban.cjk.chars import Cls
+from paiban.cjk.chars import Cls, no_break_after, no_break_before
 from paiban.cjk.items import STRETCH_CHAR, STRETCH_NONE, STRETCH_SPACE
+from paiban.layout import headline
 
 ARTICLE = Path(__file__).resolve().parent / "data" / "article_paragraphs.txt"
 
@@ -56,6 +58,23 @@ def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(face_nam
             assert t[0] not in NO_START, (m, got)
         for t in got:
             assert t[-1] not in NO_END, (m, got)
+
+
+def test_middle_dots_and_small_kana_never_start_a_line_nor_middle_dots_end_one(serif):
+    """The one prohibition table (cjk.chars) covers the katakana middle dot ・ and the small kana,
+    which lie in the kana block but are not Han-like for line breaking (clreq, jlreq)."""
+    assert all(no_break_before(ch) and no_break_after(ch) for ch in "·・")
+    assert all(no_break_before(ch) and not no_break_after(ch) for ch in "ーっ々")
+    text = "安娜・卡列尼娜与列夫·托尔斯泰，安娜・卡列尼娜与列夫·托尔斯泰，あっちのエーテル。"
+    for m in measures(3.0, 12.0, 0.25):
+        prep, lines, _ = layout(text, serif, m)
+        got = texts(prep, lines)
+        for t in got[1:]:
+            assert t[0] not in "·・っー", (m, got)
+        for t in got[:-1]:
+            assert t[-1] not in "·・", (m, got)
+    assert headline.break_points("列夫·托尔斯泰", ["列夫", "·", "托尔斯泰"]) == []
+    assert tokens("列夫·托尔斯泰（俄）") == ["列", "夫·托", "尔", "斯", "泰", "（俄）"]
 
 
 def test_dashes_and_ellipses_are_never_split_and_never_start_a_line(serif):

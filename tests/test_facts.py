@@ -7,8 +7,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 from pydantic import ValidationError
+from tests.support.proof import write_proof
 
-from paiban.charts.proof import write_proof
 from paiban.fonts.book import FontBook
 from paiban.layout.facts import FactsBox, value_text
 from paiban.spec.charts import ChartTheme, FactItem, FactsBlock

@@ -5,7 +5,8 @@ located one-line message (exit 2) — never a traceback, never an endless loop, 
 PDF. Most examples run the load and prepare stages in-process (milliseconds each); fewer run
 the whole build through the command line's `main()`. CI runs the counts in EXAMPLES[...][0],
 derandomized so that a red run repeats; `pytest -m slow` runs ten times as many, randomized.
-Bugs these found are kept as plain regression tests in test_reliability.py.
+Bugs these found are kept as plain regression tests in test_reliability.py, or as cases in
+tests/cases/bad_spec/ when they are a spec refused with one message.
 """
 
 from __future__ import annotations

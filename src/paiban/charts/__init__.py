@@ -119,7 +119,7 @@ def prepare_charts(figures: Iterable[FigureItem], tables: Mapping[str, Table], t
       so that errors point at the block's line through `where`.
     widths: the frame width in points for width: column and width: page (or one number for both).
     pitch: the body's line pitch; a chart's height is rounded up to a multiple of it.
-    force: redraw everything (e.g. `paiban charts --force`).
+    force: redraw everything (`paiban build --force-charts`).
     progress: called with one line per chart drawn ("drew C01 (data) in 0.08 s").
     """
     figures_dir = Path(figures_dir)
@@ -174,7 +174,7 @@ def _prepare_one(job: FigureJob, theme: ChartTheme, style: ChartStyle, figures_d
 
     svg = cache.stamp_svg(render_svg(job.data, fig, style, width, pitch), key)
     drawing = svg_to_drawing(svg, style.faces, style.regular, style.bold, width)
-    cache.write_atomic(svg_path, svg)
+    cache.save_svg(svg_path, svg)
     cache.save_drawing(pkl_path, key, drawing)
     cache.write_key(key_path, key)
     return ChartOut(fig.id, fig, drawing, drawing.width, drawing.height, svg_path, True, reason, source,

@@ -7,8 +7,9 @@ approximate values hatched and labelled with the article's own hedge (1000余).
 
 from __future__ import annotations
 
-from paiban.charts.draw import Box, Layout, Painter
 from paiban.charts.figdata import ChartData
+from paiban.charts.geometry import luminance
+from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.parts import (
     Labels,
     axis_label_width,
@@ -198,8 +199,6 @@ def layout_bar(data: ChartData, fig: FigureBlock, style: ChartStyle, width: floa
 
 def _stack(p: Painter, data: ChartData, i: int, cx: float, bw: float, Y, labels: bool) -> None:  # noqa: ANN001
     """One stacked column, bottom-up; a segment's value is written inside when it fits."""
-    from paiban.charts.geometry import luminance
-
     style = p.style
     ls = style.label_size
     base = 0.0

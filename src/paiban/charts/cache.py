@@ -1,7 +1,8 @@
 """The chart cache in figures/: redraw a chart only when something it shows or is drawn with changed.
 
-Per chart id three files, each written atomically (temp file in the same folder, then
-os.replace) so concurrent builds never leave a half-written file:
+Per chart id three files, each written atomically (`paiban.store.write_atomically`) so concurrent
+builds never leave a half-written file; a file that cannot be written is an OSError, which the
+build reports (charts are outputs the editor sees in figures/, not a silent cache):
 
 - `<id>.svg` — the drawing (a comment inside records its key), useful on its own;
 - `<id>.pkl` — the parsed ReportLab Drawing with its key, so a warm build skips svglib too;
@@ -18,16 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
-import secrets
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from paiban import store
 from paiban.charts.style import ChartStyle
 from paiban.charts.tables import Table
 from paiban.spec.charts import ChartTheme, FigureBlock
@@ -74,14 +74,7 @@ def _digest(obj: Any) -> str:
 @cache
 def code_digest() -> str:
     """The drawing code's own source: editing how a chart is drawn must redraw it."""
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(here.glob("*.py")):
-        if path.name == "proof.py":  # not part of drawing
-            continue
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    return store.code_digest(*store.package_sources(Path(__file__).parent))
 
 
 @cache
@@ -113,26 +106,12 @@ def _dist_version(name: str) -> str:
 # ------------------------------------------------------------------ files
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder and os.replace: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Named before it exists: Ctrl-C or SIGTERM between creating the file and learning its name
-    # (as with mkstemp) would leave it behind; this way the handler below can always remove it.
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        os.fchmod(fd, 0o644)  # as readable as any output, whatever the umask
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except FileExistsError:  # another writer's file under the same random name: not ours to remove
-        raise
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+CACHE_MODE = 0o644  # as readable as any output, whatever the umask
+
+
+def save_svg(path: Path, svg: bytes) -> None:
+    """Write `<id>.svg` (raises OSError)."""
+    store.write_atomically(path, svg, mode=CACHE_MODE)
 
 
 def paths(figures_dir: Path, chart_id: str) -> tuple[Path, Path, Path]:
@@ -148,7 +127,8 @@ def read_key(path: Path) -> dict[str, Any] | None:
 
 
 def write_key(path: Path, key: Key) -> None:
-    write_atomic(path, json.dumps({"key": key.value, "parts": key.parts}, indent=1).encode("utf-8"))
+    store.write_atomically(path, json.dumps({"key": key.value, "parts": key.parts}, indent=1).encode("utf-8"),
+                           mode=CACHE_MODE)
 
 
 _SAFE_BUILTINS = frozenset({"object", "set", "frozenset", "list", "dict", "tuple", "bytes", "bytearray",
@@ -186,7 +166,8 @@ def load_drawing(path: Path, key: Key) -> Any | None:
 
 
 def save_drawing(path: Path, key: Key, drawing: Any) -> None:
-    write_atomic(path, pickle.dumps({"key": key.value, "drawing": drawing}, protocol=pickle.HIGHEST_PROTOCOL))
+    store.write_atomically(path, pickle.dumps({"key": key.value, "drawing": drawing}, protocol=pickle.HIGHEST_PROTOCOL),
+                           mode=CACHE_MODE)
 
 
 def stamp_svg(svg: bytes, key: Key) -> bytes:

@@ -6,8 +6,8 @@ of each line is, next to its name, and names are nudged apart so they never over
 
 from __future__ import annotations
 
-from paiban.charts.draw import Box, Layout, Painter
 from paiban.charts.figdata import ChartData
+from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.parts import axis_label_width, nice_ticks, tick_text, value_labels
 from paiban.charts.style import ChartStyle
 from paiban.charts.text import wrap

@@ -8,9 +8,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from paiban.charts.draw import Painter
 from paiban.charts.figdata import ChartData
 from paiban.charts.geometry import blend
+from paiban.charts.painter import Painter
 from paiban.charts.style import ChartStyle
 from paiban.charts.values import format_number
 

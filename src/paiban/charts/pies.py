@@ -8,8 +8,8 @@ number the text never stated.
 
 from __future__ import annotations
 
-from paiban.charts.draw import Box, Layout, Painter
 from paiban.charts.figdata import ChartData
+from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.parts import slice_colors, value_labels
 from paiban.charts.style import ChartStyle
 from paiban.charts.text import wrap

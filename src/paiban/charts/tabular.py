@@ -6,8 +6,8 @@ vertical rules; text columns left-aligned, number columns right-aligned so digit
 
 from __future__ import annotations
 
-from paiban.charts.draw import Box, Layout, Painter
 from paiban.charts.figdata import ChartData
+from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.style import ChartStyle
 from paiban.charts.text import wrap
 from paiban.spec.charts import FigureBlock

@@ -1,8 +1,8 @@
 """Measuring and breaking the short labels of charts and facts boxes.
 
 Labels are a few words, so a greedy breaker is enough; what matters is not to break inside a
-number ("2307.02", "10,200") and not to start a line with closing punctuation or end one with
-opening punctuation (clreq's line-start/line-end prohibitions, in brief).
+number ("2307.02", "10,200") and not to start or end a line where clreq forbids it (the
+prohibition table of paiban.cjk.chars).
 """
 
 from __future__ import annotations
@@ -11,32 +11,23 @@ import re
 from collections.abc import Sequence
 
 from paiban.charts.style import ChartStyle
+from paiban.cjk.chars import no_break_after, no_break_before
 
 _TOKEN = re.compile(r"[A-Za-z0-9.,%＋+\-/·:']+|\s+|.", re.S)
-_CLOSE = set("，。、；：？！）》」』”’〉】…—~～%％")
-_OPEN = set("（《「『“‘〈【")
 
 
 def tokens(text: str) -> list[str]:
-    """Breakable units: Latin/digit runs stay whole, closing punctuation sticks to what precedes
-    it and opening punctuation to what follows (clreq's line-start/line-end rules, in brief)."""
-    raw = _TOKEN.findall(text)
+    """Breakable units: Latin/digit runs stay whole, and no unit starts where a line may not
+    (a closing mark, a stop, a middle dot sticks to what precedes it) nor follows one that may
+    not end a line (an opening mark sticks to what follows it): cjk.chars' prohibition table."""
     out: list[str] = []
-    carry = ""
-    for t in raw:
-        if t in _OPEN:
-            carry += t
-            continue
-        if out and t and t[0] in _CLOSE and not carry:
+    for t in _TOKEN.findall(text):
+        if out and (no_break_before(t[0]) or no_break_after(out[-1][-1])):
             out[-1] += t
-            continue
-        out.append(carry + t)
-        carry = ""
-    if carry:
-        if out:
-            out[-1] += carry
         else:
-            out.append(carry)
+            out.append(t)
+    if len(out) > 1 and all(map(no_break_after, out[-1])):  # a label ending in an opening mark
+        out[-2:] = [out[-2] + out[-1]]
     return out
 
 

@@ -72,8 +72,8 @@ def is_han(ch: str) -> bool:
 @lru_cache(maxsize=4096)
 def char_class(ch: str) -> Cls:
     """The breaking class of `ch` (cached: the article has about 1,100 distinct characters)."""
-    if is_han(ch):
-        return Cls.HAN
+    # The marks first: small kana, the prolonged sound mark, the iteration marks (々 ゝ ヽ) and the
+    # katakana middle dot ・ lie in Han/kana ranges but are non-starters or middle dots.
     if ch in OPENING:
         return Cls.OPEN
     if ch in CLOSING:
@@ -84,6 +84,8 @@ def char_class(ch: str) -> Cls:
         return Cls.NS
     if ch in MIDDOTS:
         return Cls.MIDDOT
+    if is_han(ch):
+        return Cls.HAN
     if ch == "\u3000":
         return Cls.IDSPACE
     if ch in SIGNS:
@@ -118,11 +120,19 @@ def is_cjk(ch: str) -> bool:
     return False
 
 
+#: The line-start and line-end prohibitions (clreq §3.1.7), the one table every line breaker uses
+#: (paragraphs, headlines, chart and facts labels): a line never starts with a closing mark, a
+#: stop, another non-starter or a middle dot, and never ends with an opening mark or a middle dot.
+NO_START_CLASSES = frozenset((Cls.CLOSE, Cls.STOP, Cls.NS, Cls.MIDDOT))
+NO_END_CLASSES = frozenset((Cls.OPEN, Cls.MIDDOT))
+
+
 def no_break_before(ch: str) -> bool:
-    """May a line start with `ch`? False for closing, stop and other non-starting marks."""
-    return char_class(ch) in (Cls.CLOSE, Cls.STOP, Cls.NS, Cls.MIDDOT)
+    """True when no line may start with `ch` (no break before it): closing marks, stops, other
+    non-starters, middle dots."""
+    return char_class(ch) in NO_START_CLASSES
 
 
 def no_break_after(ch: str) -> bool:
-    """May a line end with `ch`? False for opening marks and name-separating dots."""
-    return char_class(ch) in (Cls.OPEN, Cls.MIDDOT)
+    """True when no line may end with `ch` (no break after it): opening marks, middle dots."""
+    return char_class(ch) in NO_END_CLASSES

@@ -33,6 +33,8 @@ from paiban.cjk.chars import (
     COMPRESSIBLE,
     CONNECTORS,
     DASHES,
+    NO_END_CLASSES,
+    NO_START_CLASSES,
     QUOTES_CLOSE,
     QUOTES_OPEN,
     SIGNS,
@@ -200,8 +202,6 @@ def _blanks(ch: str, box: float, ink: tuple[float, float] | None, off: float, sc
 _CLS: dict[str, Cls] = {}
 _CJK: dict[str, bool] = {}
 _TOKEN_START = frozenset((Cls.LATIN, Cls.SIGN))
-_NO_START = frozenset((Cls.CLOSE, Cls.STOP, Cls.NS, Cls.MIDDOT))
-_NO_END = frozenset((Cls.OPEN, Cls.MIDDOT))
 _SPECIAL_SPACE = re.compile(r"[\s\u00ad\u200b-\u200d\u2060\ufeff]")
 _HAN = Cls.HAN
 
@@ -336,7 +336,7 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
     todo = list(compress(count(), map(or_, map(or_, cls, cls[1:]), space_before[1:])))
     if zw_before:
         todo = sorted(set(todo) | {j - 1 for j in zw_before if j > 0})
-    no_start, no_end = _NO_START, _NO_END
+    no_start, no_end = NO_START_CLASSES, NO_END_CLASSES
     for i in todo:
         j = i + 1
         ka = cls[i]
@@ -473,7 +473,7 @@ def _break_penalty(chars: list[str], cls: list[Cls], cjk: list[bool], token: lis
                    zw: bool, nbsp: bool, url_breaks: dict[int, float]) -> float | None:
     """May a line break between glyph i and i+1? None when prohibited, else the penalty."""
     ka, kb = cls[i], cls[i + 1]
-    if kb in (Cls.CLOSE, Cls.STOP, Cls.NS, Cls.MIDDOT) or ka in (Cls.OPEN, Cls.MIDDOT):
+    if kb in NO_START_CLASSES or ka in NO_END_CLASSES:
         return None
     if nbsp:
         return None

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from paiban.cjk.chars import CLOSING, NON_STARTERS, OPENING, STOPS
+from paiban.cjk.chars import no_break_after, no_break_before
 from paiban.cjk.face import face_for
 from paiban.fonts.face import Face
 
-_NO_START = CLOSING | STOPS | NON_STARTERS
 _CACHE_FILE = "segments.json"
 
 
@@ -141,12 +140,12 @@ def _jieba_cut(text: str) -> list[str]:
 
 
 def break_points(text: str, words: Sequence[str]) -> list[int]:
-    """Offsets where a line may end: between words, never before a closing mark or after an
-    opening one (clreq)."""
+    """Offsets where a line may end: between words, never where the prohibition table forbids
+    (before a closing mark or a middle dot, after an opening one: clreq)."""
     points, at = [], 0
     for w in words[:-1]:
         at += len(w)
-        if text[at] in _NO_START or text[at - 1] in OPENING:
+        if no_break_before(text[at]) or no_break_after(text[at - 1]):
             continue
         points.append(at)
     return points

@@ -1,8 +1,8 @@
-"""A proof sheet: every chart of a spec on plain pages, at its real width, with its id.
+"""A proof sheet for tests: charts or facts boxes on plain pages, at their real width, each under
+a label, in a PDF the test reads back.
 
-For an editor checking a month's new numbers without building the whole briefing, and for the
-tests, which read the PDF back. Uses the chart face as the canvas' initial font, so the PDF names
-no font but the document's own (ReportLab otherwise starts every page in Helvetica).
+Uses the chart face as the canvas' initial font, so the PDF names no font but the document's own
+(ReportLab otherwise starts every page in Helvetica).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, P
 from paiban.fonts.face import Face
 
 
-class _Label(Flowable):
+class Label(Flowable):
     """One line of text in a given face (the chart id over each chart)."""
 
     def __init__(self, text: str, face: Face, size: float = 7.0):
@@ -43,6 +43,6 @@ def write_proof(path: str | Path, items: Sequence[tuple[str, Flowable]], face: F
     doc.addPageTemplates([PageTemplate(frames=[frame])])
     story: list[Flowable] = []
     for label, flowable in items:
-        story.append(KeepTogether([_Label(label, face), flowable, Spacer(0, 14)]))
+        story.append(KeepTogether([Label(label, face), flowable, Spacer(0, 14)]))
     doc.build(story)
     return path
