@@ -244,8 +244,8 @@ def _sparse_shifts(p: Prepared, pl: Placed, size: float, tc: float, special: lis
     previous glyph's advance plus Tc leaves them at; nothing else needs a shift.
     """
     s, e = pl.line.start, pl.line.end
-    gaps, corr = pl.gaps, p.corr
-    adj = {0: (pl.x[0] + p.xoff[s]) * size}
+    gaps, corr = pl.gaps, p.gap_correction
+    adj = {0: (pl.x[0] + p.origin_offset[s]) * size}
     for g in special[bisect_left(special, s):bisect_left(special, e - 1)]:
         d = size * (gaps[g - s] + corr[g]) - tc
         if d > 0.0005 or d < -0.0005:
@@ -262,8 +262,8 @@ def _all_shifts(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[in
                 space_adv: dict[int, float], lost) -> tuple[dict[int, float], set[int]]:
     """Shifts for every glyph of a line (letter-spaced lines, lines with placeholders)."""
     s, e = pl.line.start, pl.line.end
-    corr = p.corr
-    delta = [(pl.x[0] + p.xoff[s]) * size, *(size * (g + c) - tc for g, c in zip(pl.gaps, corr[s:e - 1],
+    corr = p.gap_correction
+    delta = [(pl.x[0] + p.origin_offset[s]) * size, *(size * (g + c) - tc for g, c in zip(pl.gaps, corr[s:e - 1],
                                                                               strict=True))]
     spaces = set()
     for k in spaced[bisect_left(spaced, s):bisect_left(spaced, e - 1)]:
@@ -271,7 +271,7 @@ def _all_shifts(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[in
         spaces.add(k - s)
     for k in lost:
         if k + 1 < e:  # not drawn: the next glyph moves over its box
-            delta[k - s + 1] += delta[k - s] + p.font_adv[k] * size + tc
+            delta[k - s + 1] += delta[k - s] + p.font_advance[k] * size + tc
             delta[k - s] = 0.0
     return dict(enumerate(delta)), spaces
 
@@ -332,9 +332,9 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
     top = height - baseline_offset(st)
     first, end = placed[0].line.start, placed[-1].line.end
     colors = _run_colors(p, st)
-    face_of, chars, missing, xoff, hscale = p.face, p.chars, p.missing, p.xoff, p.hscale
-    special, spaced = p.special, p.spaced
-    scaled = [k for k in p.scaled if first <= k < end]
+    face_of, chars, missing, xoff, hscale = p.face, p.chars, p.missing, p.origin_offset, p.horizontal_scale
+    special, spaced = p.special_gaps, p.spaced_gaps
+    scaled = [k for k in p.scaled_glyphs if first <= k < end]
     lost = [k for k in range(first, end) if missing[k]] if any(missing[first:end]) else []
     placeholders: list[tuple[str, float, float, FaceLike]] = []
     scaled_at: dict[int, tuple[float, float]] = {}
@@ -357,9 +357,9 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
             for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e)]:
                 scaled_at[k - first] = ((pl.x[k - s] + xoff[k]) * size, hscale[k])
         lines.append(GlyphLine(y, s - first, e - first, tc, adj, spaces))
+    fonts = [(f.rl_name, len(list(group))) for f, group in groupby(face_of[first:end])]  # faces: by identity
     write_text(canv, TextObject(
-        size=size, chars=chars[first:end], fonts=[(f.rl_name, len(list(group))) for f, group in groupby(face_of[first:end])],
-        run=p.run[first:end], colors=colors, lines=lines, stroke=_strokes(p, st, first, end), scaled=scaled_at,
+        size=size, chars=chars[first:end], fonts=fonts, run=p.run[first:end], colors=colors, lines=lines, stroke=_strokes(p, st, first, end), scaled=scaled_at,
         hidden=[k - first for k in lost], dots=_dot_positions(p, placed, st, top, colors), dot_radius=0.065 * size))
     if placeholders:
         _draw_placeholders(canv, placeholders, size)
@@ -392,8 +392,8 @@ def _dot_positions(p: Prepared, placed: Sequence[Placed], st: ParaStyle, top: fl
         y = top - li * st.leading
         for k in range(pl.line.start, pl.line.end):
             ri = p.run[k]
-            if p.runs[ri].emph and p.cls[k] == 0:
-                out.append(((pl.x[k - pl.line.start] + p.adv[k] / 2) * size, y - drop, run_rgb[ri]))
+            if p.runs[ri].emph and p.classes[k] == 0:
+                out.append(((pl.x[k - pl.line.start] + p.box_width[k] / 2) * size, y - drop, run_rgb[ri]))
     return out
 
 
@@ -405,7 +405,7 @@ def _line_links(p: Prepared, pl: Placed, size: float, y: float) -> list[tuple[st
     for k in range(s, e):
         url = p.runs[p.run[k]].link
         x0 = pl.x[k - s] * size
-        x1 = x0 + p.adv[k] * size
+        x1 = x0 + p.box_width[k] * size
         if cur is not None and url == cur[0]:
             cur = (cur[0], cur[1], x1)
             continue
