@@ -7,8 +7,8 @@ briefing that is 11 font files for 5 faces, and most of their weight beyond the 
 is repeated overhead.
 
 `PackedTTFont` keeps everything ReportLab does while drawing — `splitString` still hands out
-(subset, one-byte codes) pairs, code 32 is still the space in every subset (our paragraph
-flowable and PDF word spacing `Tw` rely on both), and `stringWidth` is ReportLab's — and changes
+(subset, one-byte codes) pairs, code 32 is still the space in every subset (the text-object
+writer `paiban.pdf.text` and PDF word spacing `Tw` rely on both), and `stringWidth` is ReportLab's — and changes
 only what is written at save time (`addObjects`):
 
 * one `CIDFontType2` per face, with one font program holding every glyph the document used
