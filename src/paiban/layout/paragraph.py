@@ -307,14 +307,19 @@ def _strokes(p: Prepared, st: ParaStyle, first: int, end: int) -> list[float] | 
         return None
     real_bold = set(map(id, st.bold_faces))
     size = st.size
-    out = []
-    for f, b in zip(face_of, bold, strict=True):
+    out: list[float] = []
+    k = 0
+    for (_, b), group in groupby(zip(map(id, face_of), bold, strict=True)):  # one face and weight each
+        f = face_of[k]
+        m = len(list(group))
         if getattr(f, "fake_bold", False):
-            out.append(f.stroke_width(size))
+            w = f.stroke_width(size)
         elif b and id(f) not in real_bold:
-            out.append(size / 30)
+            w = size / 30
         else:
-            out.append(0.0)
+            w = 0.0
+        out += [w] * m
+        k += m
     return out
 
 

@@ -19,14 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import ne
+from typing import NamedTuple
 
 from paiban.pdf.codes import subset_codes
 
 RGB = tuple[float, float, float]
 
 
-@dataclass(frozen=True)
-class GlyphLine:
+class GlyphLine(NamedTuple):
     """One line of a text object: glyphs [start, end) on the baseline at `y` (pt).
 
     `shifts[q]`: how far (pt) glyph q of the line (q = index − start) sits right of where the
