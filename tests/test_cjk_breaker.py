@@ -150,7 +150,7 @@ def test_every_line_but_the_last_fills_the_measure(serif, measure):
 
 def _gaps(prep, pl):
     s, e = pl.line.start, pl.line.end
-    return [(k, pl.x[k + 1 - s] - pl.x[k - s] - prep.adv[k]) for k in range(s, e - 1)]
+    return [(k, pl.x[k + 1 - s] - pl.x[k - s] - prep.box_width[k]) for k in range(s, e - 1)]
 
 
 def test_slack_goes_to_han_latin_gaps_first_then_evenly_between_characters(serif):
@@ -159,13 +159,13 @@ def test_slack_goes_to_han_latin_gaps_first_then_evenly_between_characters(serif
         prep, lines, placed = layout(para, serif, 16.3, indent=2.0)
         for pl in placed[:-1]:
             gaps = _gaps(prep, pl)
-            char_gaps = [g for k, g in gaps if prep.gclass[k] == STRETCH_CHAR and prep.gshrink[k] == 0]
-            space_gaps = [g for k, g in gaps if prep.gclass[k] == STRETCH_SPACE]
+            char_gaps = [g for k, g in gaps if prep.gap_class[k] == STRETCH_CHAR and prep.gap_shrink[k] == 0]
+            space_gaps = [g for k, g in gaps if prep.gap_class[k] == STRETCH_SPACE]
             if pl.char_space > 0:
                 # digits inside a number, letters inside a word and a compressed pair of marks
                 # keep their natural gap when the line stretches
-                tight = [(k, g) for k, g in gaps if prep.gclass[k] == STRETCH_NONE]
-                assert all(abs(g - prep.gw[k]) < EPS for k, g in tight)
+                tight = [(k, g) for k, g in gaps if prep.gap_class[k] == STRETCH_NONE]
+                assert all(abs(g - prep.gap_width[k]) < EPS for k, g in tight)
                 assert all(abs(g) < EPS for k, g in tight if prep.token[k] >= 0 and prep.token[k] == prep.token[k + 1])
             if char_gaps and max(char_gaps) > EPS:
                 # character gaps only stretch once the Han–Latin gaps took their eighth of an em
@@ -211,13 +211,13 @@ def test_two_adjacent_marks_occupy_at_most_one_and_a_half_em(face_name, pair, re
     pl = placed[0]
     i = prep.chars.index(pair[0])
     j = i + 1
-    span = pl.x[j] + prep.adv[j] - pl.x[i]
+    span = pl.x[j] + prep.box_width[j] - pl.x[i]
     assert span <= 1.5 + EPS
     # and the ink of the two marks does not collide
     ink_i = prep.face[i].ink(prep.chars[i])
     ink_j = prep.face[j].ink(prep.chars[j])
-    right_i = pl.x[i] + prep.xoff[i] + ink_i[1] * prep.hscale[i]
-    left_j = pl.x[j] + prep.xoff[j] + ink_j[0] * prep.hscale[j]
+    right_i = pl.x[i] + prep.origin_offset[i] + ink_i[1] * prep.horizontal_scale[i]
+    left_j = pl.x[j] + prep.origin_offset[j] + ink_j[0] * prep.horizontal_scale[j]
     assert right_i <= left_j + 0.02
 
 
@@ -235,7 +235,7 @@ def test_a_mark_at_the_line_end_hangs_its_blank_half_when_that_makes_the_line_fi
 def test_compression_side_is_read_from_the_glyph_outline(serif, kai):
     for face in (serif, kai):
         prep = prepare(parse_markup("他说“好”，（对）《书》。"), [face])
-        side = {c: (prep.lblank[i], prep.rblank[i], prep.adv[i]) for i, c in enumerate(prep.chars)}
+        side = {c: (prep.left_blank[i], prep.right_blank[i], prep.box_width[i]) for i, c in enumerate(prep.chars)}
         for opening in "“（《":
             lb, rb, adv = side[opening]
             assert adv == pytest.approx(1.0) and lb >= 0.4 and rb == 0, (face.path.name, opening, side[opening])
@@ -248,26 +248,26 @@ def test_compression_side_is_read_from_the_glyph_outline(serif, kai):
     assert kai.advance("“") < 0.5
     i = prep.chars.index("“")
     ink = kai.ink("“")
-    assert prep.xoff[i] + ink[0] >= 0.5 - EPS
+    assert prep.origin_offset[i] + ink[0] >= 0.5 - EPS
     j = prep.chars.index("”")
-    assert prep.xoff[j] + kai.ink("”")[1] <= 0.5 + EPS
+    assert prep.origin_offset[j] + kai.ink("”")[1] <= 0.5 + EPS
 
 
 def test_a_dash_pair_is_drawn_as_one_unbroken_rule(serif):
     prep = prepare(parse_markup("品牌——元吉"), [serif])
     i = prep.chars.index("—")
     ink = serif.ink("—")
-    first_right = prep.xoff[i] + ink[1] * prep.hscale[i]
-    second_left = prep.adv[i] + prep.gw[i] + prep.xoff[i + 1] + ink[0] * prep.hscale[i + 1]
+    first_right = prep.origin_offset[i] + ink[1] * prep.horizontal_scale[i]
+    second_left = prep.box_width[i] + prep.gap_width[i] + prep.origin_offset[i + 1] + ink[0] * prep.horizontal_scale[i + 1]
     assert second_left <= first_right + EPS  # the two dashes touch
-    assert prep.adv[i] == prep.adv[i + 1] == pytest.approx(1.0)
+    assert prep.box_width[i] == prep.box_width[i + 1] == pytest.approx(1.0)
 
 
 # -- Han–Latin spacing -------------------------------------------------------------------------
 
 def test_quarter_em_between_han_and_latin_not_beside_punctuation(serif):
     prep = prepare(parse_markup("实现了918个组织共11,407名党员，研究“1+4”方案，GDP增长。"), [serif])
-    gaps = {(prep.chars[i], prep.chars[i + 1]): prep.gw[i] for i in range(prep.n - 1)}
+    gaps = {(prep.chars[i], prep.chars[i + 1]): prep.gap_width[i] for i in range(prep.n - 1)}
     assert gaps[("了", "9")] == pytest.approx(0.25)
     assert gaps[("8", "个")] == pytest.approx(0.25)
     assert gaps[("7", "名")] == pytest.approx(0.25)
@@ -280,8 +280,8 @@ def test_an_existing_space_becomes_the_han_latin_gap(serif):
     spaced = prepare(parse_markup("总投资 1560 万元"), [serif])
     joined = prepare(parse_markup("总投资1560万元"), [serif])
     assert spaced.chars == joined.chars
-    assert spaced.gw == joined.gw
-    assert spaced.gshrink == joined.gshrink
+    assert spaced.gap_width == joined.gap_width
+    assert spaced.gap_shrink == joined.gap_shrink
 
 
 def test_no_han_latin_gap_at_a_line_edge(serif):
@@ -292,11 +292,11 @@ def test_no_han_latin_gap_at_a_line_edge(serif):
         for pl in placed:
             s, e = pl.line.start, pl.line.end
             assert pl.x[0] == pytest.approx(0.0)  # nothing before the first glyph
-            if prep.cls[s] == Cls.LATIN:
+            if prep.classes[s] == Cls.LATIN:
                 found += 1
             if not pl.line.last:
                 # the last glyph's box (less any hanging blank) ends exactly at the measure
-                assert pl.x[-1] + prep.adv[e - 1] - pl.end_hang == pytest.approx(m, abs=EPS)
+                assert pl.x[-1] + prep.box_width[e - 1] - pl.end_hang == pytest.approx(m, abs=EPS)
     assert found > 0
 
 
@@ -346,7 +346,7 @@ def test_opening_marks_at_line_start_may_hang_their_blank_half(serif):
         for ln in half:
             pl = place_line(prep, ln, m)
             if prep.chars[ln.start] in "“（《" and ln.start:
-                assert ln.trim == pytest.approx(prep.lblank[ln.start]) and ln.trim > 0.4
+                assert ln.trim == pytest.approx(prep.left_blank[ln.start]) and ln.trim > 0.4
                 ink_left = pl.x[0] + serif.ink(prep.chars[ln.start])[0]
                 assert 0 <= ink_left < 0.2  # the ink starts (nearly) flush with the line
             if not ln.last:

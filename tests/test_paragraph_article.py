@@ -21,7 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from paiban.cjk.markup import plain_text
 from paiban.fonts.load import load_face
-from paiban.layout.paragraph import CJKParagraph, KeepWithFirstLines, ParaStyle
+from paiban.layout.paragraph import CJKParagraph, ParaStyle
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "tests" / "data" / "article_paragraphs.txt"
@@ -62,7 +62,7 @@ def set_article(columns: int) -> tuple[bytes, list[tuple[float, float]]]:
         if b.startswith("## "):
             heads.append(CJKParagraph(b[3:], head))
         elif heads:
-            story.append(KeepWithFirstLines([*heads, CJKParagraph(b, body)]))
+            story += [*heads, CJKParagraph(b, body)]  # headings keep with next (ReportLab groups them)
             heads = []
         else:
             story.append(CJKParagraph(b, body))

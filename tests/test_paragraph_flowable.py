@@ -295,29 +295,6 @@ def test_plain_text_of_markup_is_what_is_drawn(body, serif):
     assert squash(pdf[0].get_text()) == plain_text(text)
 
 
-def test_headings_stay_with_the_first_lines_not_the_whole_paragraph(body, serif, serif_bold):
-    from paiban.layout.paragraph import KeepWithFirstLines
-
-    head = ParaStyle(faces=(serif_bold,), size=12, leading=32, first_indent=0, align="left", keep_with_next=True)
-    filler = CJKParagraph("占位文字。" * 17, body)
-    h_fill = filler.wrap(150, 1000)[1]
-    # room for the heading and three lines: the heading stays, with the paragraph's start under it
-    story = [filler, KeepWithFirstLines([CJKParagraph("小标题", head), CJKParagraph(TEXT, body)])]
-    pdf = build(story, _frames_two(h_fill + 32 + 3 * 16 + 4), serif, pagesize=(360, 400))
-    rows = baselines(pdf[0])
-    heading = next(r for r in rows if r["text"] == "小标题")
-    assert heading["x0"] < 175
-    under = [r for r in rows if r["x0"] < 175 and r["y"] > heading["y"]]
-    assert len(under) == 3
-    assert squash(pdf[0].get_text()) == squash("占位文字。" * 17 + "小标题" + TEXT)
-    # room for the heading and one line only: both move on together
-    filler = CJKParagraph("占位文字。" * 17, body)
-    story = [filler, KeepWithFirstLines([CJKParagraph("小标题", head), CJKParagraph(TEXT, body)])]
-    pdf = build(story, _frames_two(h_fill + 32 + 16 + 4), serif, pagesize=(360, 400))
-    heading = next(r for r in baselines(pdf[0]) if r["text"] == "小标题")
-    assert heading["x0"] >= 175
-
-
 def test_emphasis_may_be_bold(serif, serif_bold):
     style = ParaStyle(faces=(serif,), bold_faces=(serif_bold,), size=9.5, leading=16, emphasis="bold")
     pdf = build([CJKParagraph("正文*着重*正文", style)], [(20, 20, 150, 360)], serif)

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from tests.support.pdfcheck import assert_valid_pdf
 
-from paiban.pdf.embed import PackedTTFont, cid_widths, use_packed
+from paiban.pdf.embed import PackedTTFont, cid_widths
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "fonts"
@@ -192,16 +192,6 @@ def test_characters_beyond_the_bmp_extract(tmp_path, registry, serif):
 def test_the_same_document_gives_the_same_bytes(registry, serif):
     lines = [article_text()[:400]]
     assert draw(PackedTTFont.adopt(serif), lines) == draw(PackedTTFont.adopt(serif), lines)
-
-
-def test_use_packed_swaps_a_registered_font(tmp_path, registry, kai):
-    stock = TTFont("PdffontsSwap", str(FONTS / "LXGWWenKai-Regular.ttf"))
-    register(stock)
-    packed = use_packed("PdffontsSwap")
-    assert isinstance(packed, PackedTTFont) and packed.face is stock.face
-    assert pdfmetrics.getFont("PdffontsSwap") is packed and use_packed("PdffontsSwap") is packed
-    doc = pymupdf.open(write(tmp_path, "swap.pdf", draw(packed, ["楷体 Kai"])))
-    assert len(type0_fonts(doc)) == 1 and doc[0].get_text().strip() == "楷体 Kai"
 
 
 def _expand(default: float, array) -> dict[int, float]:

@@ -82,63 +82,66 @@ class Spacing:
 
 @dataclass
 class Prepared:
-    """A paragraph measured for breaking. Index i of the gap arrays is the gap after glyph i."""
+    """A paragraph measured for breaking. All lengths in em; index i of the gap arrays is the gap
+    after glyph i; index i of a prefix sum covers glyphs (and gaps) 0 … i−1, so a line's total
+    is a difference of two entries."""
 
     chars: list[str]
     run: list[int]  # index into `runs` for each glyph
     runs: list[Run]
     face: list[FaceLike]
     bold: list[bool]  # drawn with a bold face (or fake bold when the style has none)
-    adv: list[float]  # box width
-    font_adv: list[float]  # what the PDF viewer advances after the glyph (face advance × hscale)
-    xoff: list[float]  # where the glyph's origin sits inside its box
-    hscale: list[float]  # horizontal scale (dash pairs drawn as one rule)
+    box_width: list[float]  # width of the glyph's box on the line
+    font_advance: list[float]  # what the PDF viewer advances after the glyph (face advance × scale)
+    origin_offset: list[float]  # where the glyph's origin sits inside its box
+    horizontal_scale: list[float]  # 1 but for dash pairs, drawn as one rule
     missing: list[bool]  # no face has the character: a placeholder box is drawn
-    lblank: list[float]  # compressible blank on the left of the box
-    rblank: list[float]  # … on the right (the part that may hang at a line end)
-    cls: list[Cls]
+    left_blank: list[float]  # compressible blank on the left of the box
+    right_blank: list[float]  # … on the right (the part that may hang at a line end)
+    classes: list[Cls]  # each glyph's character class
     source: list[int]  # offset of the glyph in the plain text
-    gw: list[float]  # natural gap width (negative: compressed punctuation pair)
-    gshrink: list[float]  # how much the gap may shrink inside a line
-    gclass: list[int]  # STRETCH_*
-    gspace: list[bool]  # the source had white space here (drawn as a space character)
-    brk: list[float | None]  # penalty for breaking at the gap; None: prohibited
+    gap_width: list[float]  # natural gap width (negative: compressed punctuation pair)
+    gap_shrink: list[float]  # how much the gap may shrink inside a line
+    gap_class: list[int]  # the gap's stretch class, STRETCH_*
+    gap_typed_space: list[bool]  # the source had white space here (drawn as a space character)
+    break_penalty: list[float | None]  # penalty for breaking at the gap; None: prohibited
     token: list[int]  # id of the Latin word / number a glyph belongs to, -1 if none
     text: str  # plain text (markup removed), for messages
     # for the PDF writer: what to add to a gap's width to get the distance from where the PDF
     # viewer leaves the text position after glyph i to glyph i+1's origin (box vs. font advance)
-    corr: list[float] = field(default_factory=list)
-    scaled: list[int] = field(default_factory=list)  # glyphs drawn with horizontal scaling
-    spaced: list[int] = field(default_factory=list)  # glyphs followed by a typed space
+    gap_correction: list[float] = field(default_factory=list)
+    scaled_glyphs: list[int] = field(default_factory=list)  # glyphs drawn with horizontal scaling
+    spaced_gaps: list[int] = field(default_factory=list)  # gaps where a space was typed (gap_typed_space)
     # gaps whose width in a justified line can differ from the even inter-character stretch
-    special: list[int] = field(default_factory=list)
+    special_gaps: list[int] = field(default_factory=list)
     diagnostics: list[str] = field(default_factory=list)
-    # prefix sums, filled by _prefix()
-    pw: list[float] = field(default_factory=list)
-    ps: list[float] = field(default_factory=list)
-    pa: list[int] = field(default_factory=list)
-    pb: list[int] = field(default_factory=list)
-    pc: list[int] = field(default_factory=list)
+    # prefix sums for the line breaker, filled by _sums()
+    prefix_width: list[float] = field(default_factory=list)  # box widths plus natural gap widths
+    prefix_shrink: list[float] = field(default_factory=list)  # how much the gaps may shrink
+    prefix_space_gaps: list[int] = field(default_factory=list)  # gaps of class STRETCH_SPACE
+    prefix_char_gaps: list[int] = field(default_factory=list)  # gaps of class STRETCH_CHAR
+    prefix_content_chars: list[int] = field(default_factory=list)  # glyphs that are not punctuation
 
     @property
     def n(self) -> int:
         return len(self.chars)
 
-    def _prefix(self) -> None:
-        self.pw = list(accumulate(map(add, self.adv, self.gw), initial=0.0))
-        self.ps = list(accumulate(self.gshrink, initial=0.0))
-        self.pa = list(accumulate(map(eq, self.gclass, repeat(STRETCH_SPACE)), initial=0))
-        self.pb = list(accumulate(map(eq, self.gclass, repeat(STRETCH_CHAR)), initial=0))
-        self.pc = list(accumulate(map(_CONTENT.__contains__, self.cls), initial=0))
-        xo = self.xoff
-        self.corr = [*map(add, map(sub, self.adv, self.font_adv), map(sub, xo[1:], xo)), 0.0]
-        self.scaled = [i for i, h in enumerate(self.hscale) if h != 1.0]
-        self.spaced = list(compress(count(), self.gspace))
+    def _sums(self) -> None:
+        self.prefix_width = list(accumulate(map(add, self.box_width, self.gap_width), initial=0.0))
+        self.prefix_shrink = list(accumulate(self.gap_shrink, initial=0.0))
+        self.prefix_space_gaps = list(accumulate(map(eq, self.gap_class, repeat(STRETCH_SPACE)), initial=0))
+        self.prefix_char_gaps = list(accumulate(map(eq, self.gap_class, repeat(STRETCH_CHAR)), initial=0))
+        self.prefix_content_chars = list(accumulate(map(_CONTENT.__contains__, self.classes), initial=0))
+        xo = self.origin_offset
+        self.gap_correction = [*map(add, map(sub, self.box_width, self.font_advance), map(sub, xo[1:], xo)),
+                               0.0]
+        self.scaled_glyphs = [i for i, h in enumerate(self.horizontal_scale) if h != 1.0]
+        self.spaced_gaps = list(compress(count(), self.gap_typed_space))
         # a gap is plain when it is an inter-character gap of natural width zero that cannot
-        # shrink and needs no box/advance correction: everything else is special (corr has one
+        # shrink and needs no box/advance correction: everything else is special (gap_correction has one
         # entry even for an empty paragraph, hence no strict zip)
-        self.special = list(compress(count(), map(_PLAIN_GAP.__ne__, zip(self.gclass, self.gw, self.gshrink,
-                                                                         self.corr, strict=False))))
+        self.special_gaps = list(compress(count(), map(_PLAIN_GAP.__ne__, zip(
+            self.gap_class, self.gap_width, self.gap_shrink, self.gap_correction, strict=False))))
 
     def line_text(self, start: int, end: int) -> str:
         return "".join(self.chars[start:end])
@@ -396,11 +399,12 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
         gclass[n - 1] = STRETCH_NONE
         brk[n - 1] = 0.0  # the paragraph's end
 
-    p = Prepared(chars=chars, run=run_of, runs=list(runs), face=face_of, bold=bold_of, adv=adv,
-                 font_adv=font_adv, xoff=xoff, hscale=hscale, missing=miss, lblank=lblank, rblank=rblank, cls=cls,
-                 source=source, gw=gw, gshrink=gshrink, gclass=gclass, gspace=gspace, brk=brk,
+    p = Prepared(chars=chars, run=run_of, runs=list(runs), face=face_of, bold=bold_of, box_width=adv,
+                 font_advance=font_adv, origin_offset=xoff, horizontal_scale=hscale, missing=miss,
+                 left_blank=lblank, right_blank=rblank, classes=cls, source=source, gap_width=gw,
+                 gap_shrink=gshrink, gap_class=gclass, gap_typed_space=gspace, break_penalty=brk,
                  token=token, text=text, diagnostics=diagnostics)
-    p._prefix()
+    p._sums()
     return p
 
 

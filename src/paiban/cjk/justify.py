@@ -34,7 +34,7 @@ class Placed:
     offset: float  # alignment shift already included in x (centre/right)
     char_space: float = 0.0  # the stretch every gap between characters got (em): most gaps' width
     gaps: tuple[float, ...] = ()  # the width each gap between the line's glyphs got (em)
-    # every gap that is not "special" (see Prepared.special) got exactly `char_space` more than
+    # every gap that is not "special" (see Prepared.special_gaps) got exactly `char_space` more than
     # its natural width: false when a line had to be letter-spaced
     uniform: bool = True
 
@@ -42,8 +42,8 @@ class Placed:
 def place_line(p: Prepared, line: Line, measure: float, align: str = "justify") -> Placed:
     s, e = line.start, line.end
     b = e - 1
-    gw, gclass, gshrink = p.gw, p.gclass, p.gshrink
-    natural = p.pw[e] - p.gw[b] - p.pw[s] + line.indent - line.trim
+    gw, gclass, gshrink = p.gap_width, p.gap_class, p.gap_shrink
+    natural = p.prefix_width[e] - p.gap_width[b] - p.prefix_width[s] + line.indent - line.trim
     d = measure - natural
     gaps = list(gw[s:b])
     end_hang = 0.0
@@ -52,16 +52,16 @@ def place_line(p: Prepared, line: Line, measure: float, align: str = "justify") 
     uniform = True
     if d < 0:
         need = -d
-        end_hang = min(need, p.rblank[b])
+        end_hang = min(need, p.right_blank[b])
         rest = need - end_hang
-        total = p.ps[b] - p.ps[s]
+        total = p.prefix_shrink[b] - p.prefix_shrink[s]
         if rest > 0 and total > 0:
             f = min(1.0, rest / total)
             for k in range(len(gaps)):
                 gaps[k] -= gshrink[s + k] * f
     elif align == "justify" and not line.last and d > 0:
-        na = p.pa[b] - p.pa[s]
-        nb = p.pb[b] - p.pb[s]
+        na = p.prefix_space_gaps[b] - p.prefix_space_gaps[s]
+        nb = p.prefix_char_gaps[b] - p.prefix_char_gaps[s]
         if na and (d <= na * SPACE_STRETCH_FIRST or not nb):
             each_a, each_b = d / na, 0.0
         elif nb:
@@ -84,7 +84,7 @@ def place_line(p: Prepared, line: Line, measure: float, align: str = "justify") 
         offset = d
     elif d > 0 and align == "center":
         offset = d / 2
-    adv = p.adv
+    adv = p.box_width
     x = offset + line.indent - line.trim
     xs = []
     for k in range(s, e):

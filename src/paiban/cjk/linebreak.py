@@ -98,7 +98,7 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
     s = start
     for b in breaks:
         ind = indent if s == start else 0.0
-        trim = p.lblank[s] if trim_open and not ind else 0.0
+        trim = p.left_blank[s] if trim_open and not ind else 0.0
         lines.append(Line(s, b + 1, ind, para_end and b == n - 1, trim))
         s = b + 1
     return lines
@@ -113,14 +113,15 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
     are found by bisection (lines too loose to be acceptable are never looked at) and scanned
     backwards until the line gets too long to shrink into the measure.
     """
-    pw, ps, pa, pb, pc, gw, rb = p.pw, p.ps, p.pa, p.pb, p.pc, p.gw, p.rblank
+    pw, ps, gw, rb = p.prefix_width, p.prefix_shrink, p.gap_width, p.right_blank
+    pa, pb, pc = p.prefix_space_gaps, p.prefix_char_gaps, p.prefix_content_chars
     n = cands[-1] + 1
     m = len(cands)
     inf = float("inf")
     # Index 0 stands for the paragraph's start, index j+1 for the line after cands[j].
     starts = [start, *(c + 1 for c in cands[:-1])]
     if trim_open:
-        lb = p.lblank
+        lb = p.left_blank
         spw = [pw[s] + lb[s] for s in starts]
         if indent:
             spw[0] -= lb[start]
@@ -231,7 +232,7 @@ def _greedy(p: Prepared, brk: list[float | None], cands: list[int], M: float, st
         chosen = None
         while ci < len(cands):
             b = cands[ci]
-            w = p.pw[b + 1] - p.gw[b] - p.pw[s] + ind - (p.ps[b] - p.ps[s]) - p.rblank[b]
+            w = _min_width(p, s, b, ind)
             if w > M + EPS and chosen is not None:
                 break
             chosen = ci
@@ -253,11 +254,11 @@ def _relax_overlong(p: Prepared, M: float, start: int, n: int, indent: float,
     First after / . - _ ? & = (as in a URL); a piece still longer than the line then breaks
     anywhere rather than overflow the column, with a warning.
     """
-    brk = p.brk
+    brk = p.break_penalty
     cands = list(compress(range(start, n - 1), map(is_not, brk[start:n - 1], repeat(None))))
     cands.append(n - 1)
     # the narrowest each unbreakable run [a, b] can be set (all in one pass: usually none is too long)
-    pw, gw, ps, rb = p.pw, p.gw, p.ps, p.rblank
+    pw, gw, ps, rb = p.prefix_width, p.gap_width, p.prefix_shrink, p.right_blank
     starts = [start, *(b + 1 for b in cands[:-1])]
     widths = [pw[b + 1] - gw[b] - pw[a] - (ps[b] - ps[a]) - rb[b] for a, b in zip(starts, cands, strict=True)]
     widths[0] += indent
@@ -271,7 +272,9 @@ def _relax_overlong(p: Prepared, M: float, start: int, n: int, indent: float,
 
 
 def _min_width(p: Prepared, a: int, b: int, indent: float) -> float:
-    return p.pw[b + 1] - p.gw[b] - p.pw[a] + indent - (p.ps[b] - p.ps[a]) - p.rblank[b]
+    """Glyphs [a, b] set as tightly as they may be (every gap shrunk, the end's blank hung)."""
+    pw, ps = p.prefix_width, p.prefix_shrink
+    return pw[b + 1] - p.gap_width[b] - pw[a] + indent - (ps[b] - ps[a]) - p.right_blank[b]
 
 
 def _open_chunk(p: Prepared, brk: list[float | None], a: int, b: int, M: float, indent: float,

@@ -134,7 +134,7 @@ class Contents(Flowable):
     """A table of contents: part titles with dotted leaders to their page numbers.
 
     Page numbers are only known once the layout is done, so they are drawn then
-    (`DeferredCanvas.later`); the block's height is fixed now: one line per part.
+    (`paiban.pdf.canvas.DeferredCanvas.later`); the block's height is fixed now: one line per part.
     """
 
     def __init__(self, entries: list[tuple[str, str]], faces: Sequence[Face], size: float, pitch: float,

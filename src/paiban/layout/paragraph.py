@@ -2,9 +2,9 @@
 
 ReportLab keeps doing what it is good at — pages, frames, KeepTogether, keepWithNext — while
 the line breaking, justification, punctuation compression and Han–Latin spacing come from
-`paiban.cjk`. Drawing writes one text object per paragraph: one `Tm` per line and TJ arrays
-whose numbers place every glyph exactly, so the PDF stays small, draws fast, and its text
-extracts in reading order, character for character.
+`paiban.cjk`. Drawing works out where every glyph goes (in pt: each line's baseline and
+character spacing, the shifts of glyphs that do not sit where the previous one's advance left
+them) and hands that to `paiban.pdf.text`, which writes one text object per paragraph.
 
 Baseline grid: a paragraph is exactly `lines × leading` tall, and each line's baseline sits
 `baseline_offset(style)` below the top of its line box — the ideographic em box centred in
@@ -15,11 +15,10 @@ spaces that are multiples of the leading) therefore keep every baseline on one g
 from __future__ import annotations
 
 import warnings
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count, groupby
-from operator import ne
+from itertools import groupby
 
 from reportlab.platypus import Flowable
 
@@ -29,7 +28,7 @@ from paiban.cjk.justify import Placed, place_line
 from paiban.cjk.linebreak import CJKLayoutWarning, Line
 from paiban.cjk.markup import parse_markup
 from paiban.layout.breakcache import break_paragraph
-from paiban.pdf.codes import subset_codes
+from paiban.pdf.text import GlyphLine, TextObject, add_links, write_text
 
 ALIGNS = ("justify", "left", "center", "right")
 EMPHASES = ("dots", "bold", "color")
@@ -108,11 +107,6 @@ def _rgb(color: str) -> tuple[float, float, float]:
     if len(c) != 6:
         raise ValueError(f"colour {color!r} is not #rrggbb")
     return int(c[0:2], 16) / 255, int(c[2:4], 16) / 255, int(c[4:6], 16) / 255
-
-
-def _num(v: float) -> str:
-    s = f"{v:.3f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
 
 
 @dataclass
@@ -241,30 +235,17 @@ class CJKParagraph(Flowable):
         _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
 
 
-def _hex_piece(hx: str, i: int, j: int, spaces: set[int]) -> str:
-    """Glyphs [i, j) of a line as a PDF hex string body, with a space (code 32, which ReportLab
-    keeps as the space in every subset) after each glyph whose position is in `spaces`."""
-    if not any(i <= x < j for x in spaces):
-        return hx[2 * i:2 * j]
-    out = []
-    for n in range(i, j):
-        out.append(hx[2 * n:2 * n + 2])
-        if n in spaces:
-            out.append("20")
-    return "".join(out)
-
-
-def _sparse_numbers(p: Prepared, pl: Placed, size: float, tc: float, special: list[int],
-                    spaced: list[int], space_adv: dict[int, float]) -> tuple[dict[int, float], set[int]]:
-    """TJ numbers (pt) by line position, for a line whose ordinary gaps all equal Tc.
+def _sparse_shifts(p: Prepared, pl: Placed, size: float, tc: float, special: list[int],
+                   spaced: list[int], space_adv: dict[int, float]) -> tuple[dict[int, float], set[int]]:
+    """Glyph shifts (pt) by line position, for a line whose ordinary gaps all equal Tc.
 
     Only the first glyph and the glyphs after a special gap (Han–Latin gaps, word spaces,
     compressed or hanging punctuation, box/advance differences) can be off the position the
-    previous glyph's advance plus Tc leaves them at; nothing else needs a number.
+    previous glyph's advance plus Tc leaves them at; nothing else needs a shift.
     """
     s, e = pl.line.start, pl.line.end
-    gaps, corr = pl.gaps, p.corr
-    adj = {0: (pl.x[0] + p.xoff[s]) * size}
+    gaps, corr = pl.gaps, p.gap_correction
+    adj = {0: (pl.x[0] + p.origin_offset[s]) * size}
     for g in special[bisect_left(special, s):bisect_left(special, e - 1)]:
         d = size * (gaps[g - s] + corr[g]) - tc
         if d > 0.0005 or d < -0.0005:
@@ -277,12 +258,12 @@ def _sparse_numbers(p: Prepared, pl: Placed, size: float, tc: float, special: li
     return adj, spaces
 
 
-def _all_numbers(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[int],
-                 space_adv: dict[int, float], lost) -> tuple[dict[int, float], set[int]]:
-    """TJ numbers for every glyph of a line (letter-spaced lines, lines with placeholders)."""
+def _all_shifts(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[int],
+                space_adv: dict[int, float], lost) -> tuple[dict[int, float], set[int]]:
+    """Shifts for every glyph of a line (letter-spaced lines, lines with placeholders)."""
     s, e = pl.line.start, pl.line.end
-    corr = p.corr
-    delta = [(pl.x[0] + p.xoff[s]) * size, *(size * (g + c) - tc for g, c in zip(pl.gaps, corr[s:e - 1],
+    corr = p.gap_correction
+    delta = [(pl.x[0] + p.origin_offset[s]) * size, *(size * (g + c) - tc for g, c in zip(pl.gaps, corr[s:e - 1],
                                                                               strict=True))]
     spaces = set()
     for k in spaced[bisect_left(spaced, s):bisect_left(spaced, e - 1)]:
@@ -290,7 +271,7 @@ def _all_numbers(p: Prepared, pl: Placed, size: float, tc: float, spaced: list[i
         spaces.add(k - s)
     for k in lost:
         if k + 1 < e:  # not drawn: the next glyph moves over its box
-            delta[k - s + 1] += delta[k - s] + p.font_adv[k] * size + tc
+            delta[k - s + 1] += delta[k - s] + p.font_advance[k] * size + tc
             delta[k - s] = 0.0
     return dict(enumerate(delta)), spaces
 
@@ -303,26 +284,9 @@ def _space(p: Prepared, k: int, size: float, cache: dict[int, float]) -> float:
     return sp
 
 
-def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float) -> None:
-    """Emit the paragraph as one PDF text object (plus emphasis dots and link annotations).
-
-    One `Tm` per line; within a line, TJ arrays whose numbers move a glyph only where it does
-    not sit where the previous glyph's advance plus the line's character spacing (`Tc`) put
-    it — in a justified Chinese line that is mostly at Han–Latin gaps and compressed marks.
-    """
-    if not placed:
-        return
-    doc = canv._doc
-    size = st.size
-    leading = st.leading
-    top = height - baseline_offset(st)
-    real_bold = set(map(id, st.bold_faces))
-    first, end = placed[0].line.start, placed[-1].line.end
-
-    # Fill/stroke colour operator per run; equal colours share one string object.
-    colours: dict[tuple[float, float, float], str] = {}
-    run_rgb = []
-    run_op = []
+def _run_colors(p: Prepared, st: ParaStyle) -> list[tuple[float, float, float]]:
+    """The colour of each run: the style's, a link's, the run's own, emphasis by colour."""
+    out = []
     for r in p.runs:
         rgb = _rgb(st.color)
         if r.link is not None:
@@ -331,176 +295,85 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
             rgb = _rgb(r.color)
         if r.emph and st.emphasis == "color":
             rgb = _rgb(st.emphasis_color)
-        op = colours.get(rgb)
-        if op is None:
-            c = " ".join(_num(v) for v in rgb)
-            op = colours[rgb] = f"{c} rg {c} RG"
-        run_rgb.append(rgb)
-        run_op.append(op)
+        out.append(rgb)
+    return out
 
-    # Font resource name and one-byte code of every glyph (see layout.codes): where the face or
-    # its subset changes, the font resource changes.
-    chars, run_of, face_of, bold = p.chars, p.run, p.face, p.bold
-    size_s = _num(size)
-    tf_ops: dict[str, str] = {}  # resource name → its Tf operator, one string object each: `is` compares
-    piece_at: list[int] = []  # glyph index where each run of one font resource starts
-    tf_at: dict[int, str] = {}  # … → the Tf operator of that resource
-    codes: list[int] = []
-    fake_face = False
-    k = first
-    for f, group in groupby(face_of[first:end]):  # faces compare by identity
-        m = k + len(list(group))
-        enc = subset_codes(doc, f.rl_name)
-        got = enc.codes(chars[k:m])
-        codes += got
-        subsets = [c >> 8 for c in got]
-        # resource names asked in the order the text is drawn: the first numbers the font
-        ops = {}
-        for sub in dict.fromkeys(subsets):
-            name = enc.name(sub)
-            ops[sub] = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
-        at = [0, *compress(count(1), map(ne, subsets[1:], subsets))]
-        starts = [k + i for i in at]
-        piece_at += starts
-        tf_at.update(zip(starts, map(ops.__getitem__, map(subsets.__getitem__, at)), strict=True))
-        fake_face = fake_face or getattr(f, "fake_bold", False)
-        k = m
-    code_of = bytes(map((255).__and__, codes))
 
-    # Text render mode: "" (fill) or the fill+stroke operators of fake bold, for a face marked
-    # fake_bold or bold text the style has no bold face for.
-    modes: dict[float, str] = {}
-
-    def mode(k: int) -> str:
+def _strokes(p: Prepared, st: ParaStyle, first: int, end: int) -> list[float] | None:
+    """Fake-bold stroke width of each glyph in [first, end) (0: filled only), for a face marked
+    fake_bold or bold text the style has no bold face for; None when nothing is stroked."""
+    face_of, bold = p.face[first:end], p.bold[first:end]
+    if not (any(getattr(f, "fake_bold", False) for f, _ in groupby(face_of)) or any(bold)):
+        return None
+    real_bold = set(map(id, st.bold_faces))
+    size = st.size
+    out: list[float] = []
+    k = 0
+    for (_, b), group in groupby(zip(map(id, face_of), bold, strict=True)):  # one face and weight each
         f = face_of[k]
-        if not (getattr(f, "fake_bold", False) or (bold[k] and id(f) not in real_bold)):
-            return ""
-        w = f.stroke_width(size) if getattr(f, "fake_bold", False) else size / 30
-        op = modes.get(w)
-        if op is None:
-            op = modes[w] = f"2 Tr {_num(w)} w"
-        return op
+        m = len(list(group))
+        if getattr(f, "fake_bold", False):
+            w = f.stroke_width(size)
+        elif b and id(f) not in real_bold:
+            w = size / 30
+        else:
+            w = 0.0
+        out += [w] * m
+        k += m
+    return out
 
-    needs_mode = fake_face or any(bold[first:end])
-    missing = p.missing
-    placeholders: list[tuple[str, float, float, FaceLike]] = []
 
-    xoff, hscale = p.xoff, p.hscale
-    special = p.special
-    # A new TJ array starts where the font resource or the run (colour, render mode) changes,
-    # and around a glyph drawn with horizontal scaling (a dash of a —— pair).
-    run_at = [first + i for i in compress(count(1), map(ne, run_of[first + 1:end], run_of[first:end - 1]))]
-    scaled = [k for k in p.scaled if first <= k < end]
-    cut_at = sorted({*piece_at[1:], *run_at, *scaled, *(k + 1 for k in scaled)})
-    spaced = p.spaced
+def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float) -> None:
+    """Hand the placed lines to the PDF text-object writer (where each glyph goes, in pt), then
+    draw the boxes of characters no face has and the link annotations.
+
+    A line's character spacing (`Tc`) carries the even inter-character stretch of a justified
+    line, so only the glyphs after special gaps get a shift of their own.
+    """
+    if not placed:
+        return
+    size = st.size
+    leading = st.leading
+    top = height - baseline_offset(st)
+    first, end = placed[0].line.start, placed[-1].line.end
+    colors = _run_colors(p, st)
+    face_of, chars, missing, xoff, hscale = p.face, p.chars, p.missing, p.origin_offset, p.horizontal_scale
+    special, spaced = p.special_gaps, p.spaced_gaps
+    scaled = [k for k in p.scaled_glyphs if first <= k < end]
     lost = [k for k in range(first, end) if missing[k]] if any(missing[first:end]) else []
-    if lost:  # a character no face has is a segment of its own, drawn as a placeholder box
-        cut_at = sorted({*cut_at, *lost, *(k + 1 for k in lost)})
+    placeholders: list[tuple[str, float, float, FaceLike]] = []
+    scaled_at: dict[int, tuple[float, float]] = {}
     space_adv: dict[int, float] = {}
-    out = ["q", "BT"]
-    cur_tf = cur_col = None
-    cur_fake = ""
-    cur_tc = 0.0
-    k1000 = 1000.0 / size
-    hx = code_of.hex()  # two hex digits per glyph: pieces are plain slices
-    scaled_set = set(scaled)
+    lines = []
     for li, pl in enumerate(placed):
         s, e = pl.line.start, pl.line.end
         y = top - li * leading
-        y_s = f"{y:.3f}"
-        out.append(f"1 0 0 1 0 {y_s} Tm")
-        # Character spacing carries the even inter-character stretch of a justified line, so
-        # most glyphs need no position number of their own.
         tc = round(pl.char_space * size, 3)
-        if tc != cur_tc:
-            out.append(f"{tc:.3f} Tc")
-            cur_tc = tc
         line_lost = lost[bisect_left(lost, s):bisect_left(lost, e)] if lost else ()
         if pl.uniform and not line_lost:
-            adj, spaces = _sparse_numbers(p, pl, size, tc, special, spaced, space_adv)
+            adj, spaces = _sparse_shifts(p, pl, size, tc, special, spaced, space_adv)
         else:
-            adj, spaces = _all_numbers(p, pl, size, tc, spaced, space_adv, line_lost)
+            adj, spaces = _all_shifts(p, pl, size, tc, spaced, space_adv, line_lost)
             for k in line_lost:
                 placeholders.append((chars[k], pl.x[k - s] * size, y, face_of[k]))
         if scaled:
             for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e - 1)]:
                 adj[k - s + 1] = adj.get(k - s + 1, 0.0) + tc * (1 - hscale[k])  # Tz scaled its Tc too
-        keys = sorted(adj)
-        nk = len(keys)
-        ki = 0
-        # glyph q of the line (q = k - s) is hx[h0 + 2q : h0 + 2q + 2]
-        h0 = 2 * (s - first)
-        if spaces:
-            hxl = hx[h0:h0 + 2 * (e - s)]
-        bounds = cut_at[bisect_left(cut_at, s + 1):bisect_left(cut_at, e)]
-        bounds.append(e)
-        k = s
-        for b in bounds:
-            a, k = k - s, b  # the segment: glyphs [s + a, b); k moves on to the next one's start
-            g = s + a
-            if line_lost:
-                if b - g == 1 and g in line_lost:
-                    continue
-                tf = tf_at[piece_at[bisect_right(piece_at, g) - 1]]
-            else:
-                tf = tf_at.get(g, cur_tf)  # a segment not starting a resource continues the last one
-            if tf is not cur_tf:
-                cur_tf = tf
-                out.append(tf)
-            col = run_op[run_of[g]]
-            if col is not cur_col:
-                cur_col = col
-                out.append(col)
-            if needs_mode:
-                fake = mode(g)
-                if fake is not cur_fake:
-                    cur_fake = fake
-                    out.append(fake or "0 Tr")
-            qb = b - s
-            while ki < nk and keys[ki] < a:
-                ki += 1  # numbers of a glyph not drawn in a TJ array (placeholder, scaled dash)
-            if g in scaled_set:
-                origin = (pl.x[a] + xoff[g]) * size
-                piece = _hex_piece(hxl, a, a + 1, spaces) if spaces else hx[h0 + 2 * a:h0 + 2 * a + 2]
-                out.append(f"{_num(hscale[g] * 100)} Tz 1 0 0 1 {origin:.3f} {y_s} Tm <{piece}> Tj 100 Tz")
-                continue
-            if ki == nk or keys[ki] >= qb:
-                # no glyph inside needs a number: one text piece
-                if spaces:
-                    out.append("[<" + _hex_piece(hxl, a, qb, spaces) + ">] TJ")
-                else:
-                    out.append("[<" + hx[h0 + 2 * a:h0 + 2 * qb] + ">] TJ")
-                continue
-            # the TJ array: text pieces between the glyphs that need a number of their own
-            items = []
-            q0 = a
-            while ki < nk and keys[ki] < qb:
-                q = keys[ki]
-                ki += 1
-                if q > q0:
-                    items.append("<" + (_hex_piece(hxl, q0, q, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * q]) + ">")
-                d = adj[q]
-                if d > 0.0005 or d < -0.0005:
-                    items.append(f"{-d * k1000:.2f}")
-                q0 = q
-            items.append("<" + (_hex_piece(hxl, q0, qb, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * qb]) + ">")
-            out.append("[" + " ".join(items) + "] TJ")
-    out.append("ET")
-    if cur_tc:
-        out.append("0 Tc")
-    if cur_fake:
-        out.append("0 Tr")
-    dots = _dot_positions(p, placed, st, top, run_rgb)
-    if dots:
-        out.append(_dots(dots, size))
-    out.append("Q")
-    canv.addLiteral("\n".join(out))
+            for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e)]:
+                scaled_at[k - first] = ((pl.x[k - s] + xoff[k]) * size, hscale[k])
+        lines.append(GlyphLine(y, s - first, e - first, tc, adj, spaces))
+    fonts = [(f.rl_name, len(list(group))) for f, group in groupby(face_of[first:end])]  # faces: by identity
+    write_text(canv, TextObject(
+        size=size, chars=chars[first:end], fonts=fonts, run=p.run[first:end], colors=colors, lines=lines, stroke=_strokes(p, st, first, end), scaled=scaled_at,
+        hidden=[k - first for k in lost], dots=_dot_positions(p, placed, st, top, colors), dot_radius=0.065 * size))
     if placeholders:
         _draw_placeholders(canv, placeholders, size)
     if any(r.link is not None for r in p.runs):
+        links = []
         for li, pl in enumerate(placed):
             for url, x0, x1, yb in _line_links(p, pl, size, top - li * leading):
-                canv.linkURL(url, (x0, yb - 0.2 * size, x1, yb + 0.9 * size), relative=1, thickness=0)
+                links.append((url, (x0, yb - 0.2 * size, x1, yb + 0.9 * size)))
+        add_links(canv, links)
 
 
 def _draw_placeholders(canv, placeholders: list[tuple[str, float, float, FaceLike]], size: float) -> None:
@@ -513,17 +386,19 @@ def _draw_placeholders(canv, placeholders: list[tuple[str, float, float, FaceLik
 
 def _dot_positions(p: Prepared, placed: Sequence[Placed], st: ParaStyle, top: float,
                    run_rgb: list[tuple[float, float, float]]) -> list[tuple[float, float, tuple[float, float, float]]]:
-    """Where the 着重号 go: under each emphasised Han character (never under punctuation)."""
+    """Where the 着重号 go: centred under each emphasised Han character (never under
+    punctuation), below the ideographic em box (−0.12 em) with a clear gap."""
     if st.emphasis != "dots" or not any(r.emph for r in p.runs):
         return []
     out = []
     size = st.size
+    drop = 0.3 * size
     for li, pl in enumerate(placed):
         y = top - li * st.leading
         for k in range(pl.line.start, pl.line.end):
             ri = p.run[k]
-            if p.runs[ri].emph and p.cls[k] == 0:
-                out.append(((pl.x[k - pl.line.start] + p.adv[k] / 2) * size, y, run_rgb[ri]))
+            if p.runs[ri].emph and p.classes[k] == 0:
+                out.append(((pl.x[k - pl.line.start] + p.box_width[k] / 2) * size, y - drop, run_rgb[ri]))
     return out
 
 
@@ -535,7 +410,7 @@ def _line_links(p: Prepared, pl: Placed, size: float, y: float) -> list[tuple[st
     for k in range(s, e):
         url = p.runs[p.run[k]].link
         x0 = pl.x[k - s] * size
-        x1 = x0 + p.adv[k] * size
+        x1 = x0 + p.box_width[k] * size
         if cur is not None and url == cur[0]:
             cur = (cur[0], cur[1], x1)
             continue
@@ -546,88 +421,3 @@ def _line_links(p: Prepared, pl: Placed, size: float, y: float) -> list[tuple[st
         out.append((cur[0], cur[1], cur[2], y))
     return out
 
-
-def _dots(dots: list[tuple[float, float, tuple[float, float, float]]], size: float) -> str:
-    """着重号: a small filled circle under the centre of each emphasised Han character."""
-    r = 0.065 * size
-    k = 0.5523 * r
-    drop = 0.3 * size  # below the ideographic em box (−0.12 em) with a clear gap
-    ops = []
-    cur = None
-    for x, y, rgb in dots:
-        if rgb != cur:
-            ops.append(" ".join(_num(v) for v in rgb) + " rg")
-            cur = rgb
-        cy = y - drop
-        ops.append(
-            f"{_num(x + r)} {_num(cy)} m "
-            f"{_num(x + r)} {_num(cy + k)} {_num(x + k)} {_num(cy + r)} {_num(x)} {_num(cy + r)} c "
-            f"{_num(x - k)} {_num(cy + r)} {_num(x - r)} {_num(cy + k)} {_num(x - r)} {_num(cy)} c "
-            f"{_num(x - r)} {_num(cy - k)} {_num(x - k)} {_num(cy - r)} {_num(x)} {_num(cy - r)} c "
-            f"{_num(x + k)} {_num(cy - r)} {_num(x + r)} {_num(cy - k)} {_num(x + r)} {_num(cy)} c f"
-        )
-    return "\n".join(ops)
-
-
-class KeepWithFirstLines(Flowable):
-    """Keep headings in the same column as the first lines of the paragraph after them.
-
-    ReportLab's keepWithNext wraps a heading and its *whole* next paragraph in KeepTogether,
-    which moves both to the next column whenever the paragraph does not fit entirely — leaving
-    a hole under the previous text. A compositor only needs the heading plus a couple of lines
-    together: this flowable asks for exactly that, then lets the paragraph split as usual
-    (with its own widow and orphan control).
-
-    `content` is the headings followed by the paragraph; the headings' own keepWithNext is
-    cleared so that ReportLab does not group them again when this flowable splits.
-    """
-
-    def __init__(self, content: Sequence[Flowable], lines: int = 2):
-        super().__init__()
-        if len(content) < 2:
-            raise ValueError("KeepWithFirstLines needs at least a heading and a paragraph")
-        self._content = list(content)
-        for f in self._content[:-1]:
-            f.keepWithNext = False
-        self.lines = lines
-        self.width = self.height = 0.0
-
-    def _stack(self, aW: float) -> list[tuple[Flowable, float, float]]:
-        """(flowable, its height, space above it) for each element."""
-        out = []
-        for i, f in enumerate(self._content):
-            _, h = f.wrap(aW, 1e9)
-            space = 0.0 if i == 0 else self._content[i - 1].getSpaceAfter() + f.getSpaceBefore()
-            out.append((f, h, space))
-        return out
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = availWidth
-        self.height = sum(h + space for _, h, space in self._stack(availWidth))
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        stack = self._stack(availWidth)
-        body, body_h, body_space = stack[-1]
-        if isinstance(body, CJKParagraph):
-            n = len(body.lines(availWidth))
-            first = min(n, max(self.lines, body.style.orphans)) * body.style.leading
-        else:
-            first = body_h
-        need = sum(h + space for _, h, space in stack[:-1]) + body_space + first
-        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
-        if need > availHeight + 1e-6 and not at_top:
-            return []
-        return list(self._content)
-
-    def getSpaceBefore(self) -> float:
-        return self._content[0].getSpaceBefore()
-
-    def getSpaceAfter(self) -> float:
-        return self._content[-1].getSpaceAfter()
-
-    def draw(self) -> None:
-        y = self.height
-        for f, h, space in self._stack(self.width):
-            y -= space + h
-            f.drawOn(self.canv, 0, y)

@@ -2,11 +2,11 @@
 
 ReportLab embeds a TrueType font as subsets of up to 256 glyphs; `TTFont.splitString` gives
 each new character the next code of the current subset, in the order characters are first
-drawn, and walks every character in Python each time it is called. The paragraph drawer
-knows its glyphs and faces already, so it asks ReportLab only about characters it has not
-seen in this document — in their order of first appearance, so every character gets exactly
-the code (and every font the resource name) it would have got from drawing the text through
-ReportLab — and reads every other code from a dictionary.
+drawn, and walks every character in Python each time it is called. The text-object writer
+(`paiban.pdf.text`) knows its glyphs and fonts already, so it asks ReportLab only about
+characters it has not seen in this document — in their order of first appearance, so every
+character gets exactly the code (and every font the resource name) it would have got from
+drawing the text through ReportLab — and reads every other code from a dictionary.
 """
 
 from __future__ import annotations

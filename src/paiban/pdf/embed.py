@@ -7,8 +7,8 @@ briefing that is 11 font files for 5 faces, and most of their weight beyond the 
 is repeated overhead.
 
 `PackedTTFont` keeps everything ReportLab does while drawing — `splitString` still hands out
-(subset, one-byte codes) pairs, code 32 is still the space in every subset (our paragraph
-flowable and PDF word spacing `Tw` rely on both), and `stringWidth` is ReportLab's — and changes
+(subset, one-byte codes) pairs, code 32 is still the space in every subset (the text-object
+writer `paiban.pdf.text` and PDF word spacing `Tw` rely on both), and `stringWidth` is ReportLab's — and changes
 only what is written at save time (`addObjects`):
 
 * one `CIDFontType2` per face, with one font program holding every glyph the document used
@@ -30,18 +30,16 @@ outlines themselves (≈ 345 KB compressed) are the floor of this route.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
-import secrets
 import zlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from struct import pack, unpack
 
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
     FF_SYMBOLIC,
@@ -54,7 +52,9 @@ from reportlab.pdfbase.ttfonts import (
     TTFontMaker,
 )
 
-__all__ = ["PackedTTFont", "cid_widths", "encoding_cmap", "font_program", "to_unicode_cmap", "use_packed"]
+from paiban.store import code_digest, save_cache
+
+__all__ = ["PackedTTFont", "cid_widths", "encoding_cmap", "font_program", "to_unicode_cmap"]
 
 # Tables a TrueType font program used as a CIDFontType2 needs (the instructions ones when present).
 _COPIED_TABLES = ("cvt ", "fpgm", "prep")
@@ -194,7 +194,7 @@ class ProgramCache:
     def __init__(self, folder: Path, source: Path, keep: int = 40) -> None:
         st = source.stat()
         self.folder, self.keep = folder, keep
-        self.identity = f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{_code_digest()}"
+        self.identity = f"{source}\0{st.st_size}\0{st.st_mtime_ns}\0{code_digest(Path(__file__))}"
 
     def _path(self, font_name: str, glyphs: Sequence[int]) -> Path:
         h = hashlib.sha256(f"{self.identity}\0{font_name}\0{','.join(map(str, glyphs))}".encode())
@@ -223,44 +223,11 @@ class ProgramCache:
         """Keep a program (atomically; a folder that cannot be written is no error)."""
         head = json.dumps({"tag": tag, "length1": length1, "order": order, "size": len(packed),
                            "crc": zlib.crc32(packed)}, separators=(",", ":"))
-        target = self._path(font_name, glyphs)
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "xb") as fh:
-                fh.write(self.MAGIC + head.encode("ascii") + b"\n" + packed)
-            os.replace(tmp, target)
-            old = sorted(self.folder.glob("*.bin"), key=lambda f: f.stat().st_mtime_ns)[:-self.keep]
-            for f in old:
+        if not save_cache(self._path(font_name, glyphs), self.MAGIC + head.encode("ascii") + b"\n" + packed):
+            return
+        with contextlib.suppress(OSError):  # another build pruning the same folder: no matter
+            for f in sorted(self.folder.glob("*.bin"), key=lambda f: f.stat().st_mtime_ns)[:-self.keep]:
                 f.unlink(missing_ok=True)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-        except BaseException:  # an interrupt: no temporary file left behind
-            tmp.unlink(missing_ok=True)
-            raise
-
-
-@functools.cache
-def _code_digest() -> str:
-    """This module's source: a program written by other code is not reused."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
-def use_packed(font_name: str) -> PackedTTFont:
-    """Re-register the `TTFont` registered as `font_name` as a `PackedTTFont` (same parsed face).
-
-    For code that registers fonts itself and cannot construct the class: call it after the
-    font is registered and before any document draws with it.
-    """
-    font = pdfmetrics.getFont(font_name)
-    if isinstance(font, PackedTTFont):
-        return font
-    if not isinstance(font, TTFont):
-        raise TypeError(f"{font_name} is not a TrueType font ({type(font).__name__})")
-    packed = PackedTTFont.adopt(font)
-    font.unregister()
-    pdfmetrics.registerFont(packed)
-    return packed
 
 
 # ---------------------------------------------------------------- the font program

@@ -1,0 +1,51 @@
+"""The text-object writer on its own: plain positions in, PDF operators out."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pymupdf
+from reportlab.pdfgen.canvas import Canvas
+
+from paiban.pdf.text import GlyphLine, TextObject, add_links, write_text
+
+
+def _content(text: TextObject, links=()) -> tuple[str, pymupdf.Document]:
+    buf = io.BytesIO()
+    canv = Canvas(buf, pagesize=(200, 100), pageCompression=0)
+    write_text(canv, text)
+    add_links(canv, links)
+    ops = "\n".join(canv._code)
+    canv.showPage()
+    canv.save()
+    return ops, pymupdf.open(stream=buf.getvalue(), filetype="pdf")
+
+
+def test_lines_shifts_and_spaces_become_tm_tc_and_tj(serif) -> None:
+    chars = list("排版ab排版")
+    lines = [GlyphLine(50.0, 0, 4, 0.5, {0: 10.0, 2: 2.5}, {1}), GlyphLine(30.0, 4, 6, 0.0, {0: 10.0})]
+    text = TextObject(size=10.0, chars=chars, fonts=[(serif.rl_name, 6)], run=[0, 0, 0, 0, 1, 1],
+                      colors=[(0.0, 0.0, 0.0), (1.0, 0.0, 0.0)], lines=lines)
+    ops, pdf = _content(text)
+    # the first glyph of a line moves 10 pt (1000 thousandths of the size), a space (code 20)
+    # follows glyph 1, glyph 2 moves 2.5 pt; equal glyphs get equal codes; one Tf for both lines
+    expected = (r"q\nBT\n1 0 0 1 0 50\.000 Tm\n0\.500 Tc\n/F\d+\+0 10 Tf\n0 0 0 rg 0 0 0 RG\n"
+                r"\[-1000\.00 <(\w\w)(\w\w)20> -250\.00 <\w{4}>\] TJ\n"
+                r"1 0 0 1 0 30\.000 Tm\n0\.000 Tc\n1 0 0 rg 1 0 0 RG\n\[-1000\.00 <\1\2>\] TJ\nET\nQ")
+    assert re.fullmatch(expected, ops)
+    assert pdf[0].get_text().split("\n")[:2] == ["排版 ab", "排版"]
+
+
+def test_fake_bold_scaled_hidden_glyphs_dots_and_links(serif) -> None:
+    chars = list("——甲□乙")
+    text = TextObject(size=10.0, chars=chars, fonts=[(serif.rl_name, 5)], run=[0] * 5, colors=[(0.0, 0.0, 0.0)],
+                      lines=[GlyphLine(50.0, 0, 5, 0.0, {0: 0.0})], stroke=[0.0, 0.0, 0.3, 0.3, 0.0],
+                      scaled={0: (0.0, 1.5), 1: (10.0, 1.5)}, hidden=[3], dots=[(25.0, 47.0, (1.0, 0.0, 0.0))],
+                      dot_radius=0.65)
+    ops, pdf = _content(text, [("https://example.com", (0.0, 48.0, 50.0, 59.0))])
+    assert "150 Tz 1 0 0 1 0.000 50.000 Tm" in ops and "150 Tz 1 0 0 1 10.000 50.000 Tm" in ops
+    assert "2 Tr 0.3 w" in ops and "0 Tr" in ops
+    assert "1 0 0 rg\n25.65 47 m" in ops  # the dot, after the text object
+    assert pdf[0].get_text().replace("\n", "") == "——甲乙"  # the hidden glyph is not drawn
+    assert [link["uri"] for link in pdf[0].get_links()] == ["https://example.com"]
