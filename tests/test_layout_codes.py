@@ -1,15 +1,11 @@
-"""The paragraph drawer's shortcuts around ReportLab: glyph codes looked up once per character,
-ReportLab's platypus imported with its unused big regular expressions left uncompiled, and
+"""The paragraph drawer's shortcuts around ReportLab: glyph codes looked up once per character, and
 paragraphs not drawn while column balancing only tries a height. Real fonts, real ReportLab."""
 
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pymupdf
@@ -18,7 +14,6 @@ from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
-from paiban.layout.rlimport import LazyPattern
 from paiban.pdf.codes import SubsetCodes, subset_codes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,32 +97,3 @@ def test_nothing_is_drawn_in_a_dry_run(serif) -> None:
     wet = c._code[before + len(dry):]
     assert not any("TJ" in op for op in dry)
     assert any("TJ" in op for op in wet)
-
-
-def test_a_lazy_pattern_behaves_as_the_compiled_one() -> None:
-    made = []
-
-    def compile_(pattern: str, flags: int) -> re.Pattern:
-        made.append(pattern)
-        return re.compile(pattern, flags)
-
-    lazy = LazyPattern(compile_, r"([\u2e80-\uffff])", 0)
-    assert made == []  # nothing compiled until it is used
-    assert lazy.sub(r"\1 ", "中文abc") == re.sub(r"([\u2e80-\uffff])", r"\1 ", "中文abc")
-    assert lazy.split("a中b") == ["a", "中", "b"]
-    assert made == [r"([\u2e80-\uffff])"]  # compiled once
-
-
-def test_reportlab_platypus_is_imported_with_its_uri_pattern_lazy() -> None:
-    """In a fresh interpreter (this one may have imported platypus already): paiban.layout
-    imports platypus, whose URI pattern still matches once used."""
-    code = ("import paiban.layout\n"
-            "from reportlab.platypus import paragraph\n"
-            "from reportlab.lib import textsplit\n"
-            "print(type(paragraph.uri_pat).__name__, type(textsplit.rx).__name__,\n"
-            "      bool(paragraph.uri_pat.match('https://example.com/a?b=1')),\n"
-            "      bool(paragraph.uri_pat.match('not a uri')))\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["LazyPattern", "LazyPattern", "True", "False"]

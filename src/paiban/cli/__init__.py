@@ -7,7 +7,6 @@ Errors are one line each, `file:line:column: key.path: message`, never a traceba
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import signal
 import sys
@@ -170,10 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The `paiban` command. Without `argv` it is the program itself (sys.argv) and is about to
     exit when it returns; with `argv` it is called in-process, and leaves signal handlers as it
     found them."""
+    from paiban.cli.startup import prepare_process, tune_collector
+
     if argv is None:
-        # A build makes ~10^6 short-lived objects, few of them in cycles: the collector's default
-        # young-generation threshold (700) ran it ~50 ms per build for almost nothing.
-        gc.set_threshold(20_000, 50, 100)
+        tune_collector()
+    prepare_process()
     saved = _catch_signals()
     try:
         return _main(argv)

@@ -14,9 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import paiban.lazy_pil  # noqa: F401 - before ReportLab is first imported: see paiban.lazy_pil
-
-# isort: split
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 

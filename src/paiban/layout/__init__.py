@@ -3,7 +3,3 @@
 `paiban.layout.paragraph.CJKParagraph` sets Chinese body text with paiban's own text engine
 (`paiban.cjk`); frames, page templates and the other flowables stay ReportLab's.
 """
-
-from paiban.layout.rlimport import import_platypus
-
-import_platypus()

@@ -1,0 +1,155 @@
+"""What paiban changes in the libraries it runs on, applied explicitly, once, at program start.
+
+Each of these is a speed-up of the `paiban` command and nothing else: a program that imports
+paiban as a library and never calls `prepare_process()` gets the same PDFs, a little slower. They
+used to run as side effects of importing a module; now `paiban.cli.main` calls them first thing,
+and each is pinned by its own test (tests/cli/test_startup.py).
+
+- Pillow deferred (`defer_pillow`): ReportLab's `lib.utils` runs `from PIL import Image` at import
+  time, so every process that registered a font paid for Pillow (10–15 ms) even with no photo.
+- Platypus imported with two BMP-wide patterns compiled lazily (`import_platypus`): ReportLab's
+  URI pattern (`[a-z\\xa1-\\uffff]` under IGNORECASE, which Python's compiler case-folds character
+  by character, ≈ 50 ms) and its CJK splitter (≈ 8 ms), neither of which paiban uses.
+- The spec model built without pydantic's plugin scan (`build_spec_model`): looking for plugins
+  reads the entry points of every installed distribution, ≈ 3 ms per model class.
+- The young-generation collector threshold raised (`tune_collector`, the program only).
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import os
+import re
+import sys
+import threading
+import types
+from typing import Any
+
+
+def prepare_process() -> None:
+    """Everything below, in the order it must happen: Pillow before ReportLab is imported."""
+    defer_pillow()
+    import_platypus()
+    build_spec_model()
+
+
+def tune_collector() -> None:
+    """A build makes ~10^6 short-lived objects, few of them in cycles: the collector's default
+    young-generation threshold (700) ran it ~50 ms per build for almost nothing. For the program
+    only (a library caller keeps its own settings)."""
+    gc.set_threshold(20_000, 50, 100)
+
+
+# ------------------------------------------------------------------ Pillow on first use
+
+_pillow_lock = threading.RLock()
+_pillow_loading = threading.local()
+
+
+class _DeferredModule(types.ModuleType):
+    """A module whose code runs on first attribute access, under a lock: other threads wait for
+    the whole module; the loading thread itself (Pillow importing its own parts) reads it as is.
+
+    Why not importlib.util.LazyLoader: before Python 3.12 it is not thread-safe — a second thread
+    touching the module while the first is loading it sees a half-made module — and `paiban
+    watch` imports the chart stack (which loads Pillow) in a background thread while builds run.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if type(self) is _DeferredModule:
+            with _pillow_lock:
+                if type(self) is _DeferredModule and not getattr(_pillow_loading, "active", False):
+                    _pillow_loading.active = True
+                    try:
+                        spec = types.ModuleType.__getattribute__(self, "__spec__")
+                        spec.loader.exec_module(self)
+                    finally:
+                        _pillow_loading.active = False
+                        self.__class__ = types.ModuleType  # loaded (a failed load is not tried again)
+        return types.ModuleType.__getattribute__(self, name)
+
+
+def defer_pillow() -> bool:
+    """Put a PIL.Image in sys.modules whose code runs on first use; whether it did. ReportLab holds
+    that module object, and the first attribute anyone reads of it (ReportLab opening an image,
+    paiban's image checks, matplotlib drawing a chart) loads Pillow, once. Nothing happens if
+    PIL.Image is imported already or Pillow is not installed."""
+    if "PIL.Image" in sys.modules:
+        return False
+    try:
+        spec = importlib.util.find_spec("PIL.Image")  # imports the PIL package itself (small)
+    except ImportError:
+        return False
+    if spec is None or spec.loader is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+    module.__class__ = _DeferredModule
+    sys.modules["PIL.Image"] = module
+    setattr(sys.modules["PIL"], "Image", module)  # noqa: B010 - as the import system would
+    return True
+
+
+# ------------------------------------------------------------------ platypus without two patterns
+
+
+class LazyPattern:
+    """Stands in for a compiled pattern; compiles it on first use of any attribute."""
+
+    __slots__ = ("_compile", "_args", "_compiled")
+
+    def __init__(self, compile_: Any, pattern: str, flags: int) -> None:
+        self._compile = compile_
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = self._compile(*self._args)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled(), name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self._args[0][:30]!r}…)"
+
+
+def import_platypus() -> None:
+    """Import `reportlab.platypus` (once), with patterns over the whole BMP compiled lazily.
+
+    Any `reportlab.platypus.X` import runs the package's __init__, which imports all of platypus;
+    the two patterns are module-level there. paiban sets no text with ReportLab's Paragraph, so
+    they are compiled the first time anything uses them instead."""
+    if "reportlab.platypus" in sys.modules:
+        return
+    real = re.compile
+
+    def compile_(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and "\uffff" in pattern:
+            return LazyPattern(real, pattern, flags)
+        return real(pattern, flags)
+
+    re.compile = compile_  # type: ignore[assignment]
+    try:
+        import reportlab.platypus  # noqa: F401
+    finally:
+        re.compile = real
+
+
+# ------------------------------------------------------------------ the spec model
+
+_PLUGINS_OFF = "PYDANTIC_DISABLE_PLUGINS"
+
+
+def build_spec_model() -> None:
+    """Build the spec's model classes with pydantic's plugins off. PYDANTIC_DISABLE_PLUGINS is read
+    by pydantic each time it builds a class; it is set only while these classes are built, and a
+    value the user set stays as it is. No plugin has anything to do with paiban's spec models."""
+    if "paiban.spec.model" in sys.modules or _PLUGINS_OFF in os.environ:
+        return
+    os.environ[_PLUGINS_OFF] = "__all__"
+    try:
+        import paiban.spec.model  # noqa: F401
+    finally:
+        os.environ.pop(_PLUGINS_OFF, None)
