@@ -27,7 +27,7 @@ from tests.support.pdfcheck import assert_valid_pdf
 
 from paiban.cli import main
 from paiban.errors import InputError
-from paiban.spec import load_spec
+from paiban.spec.load import load_spec
 
 SPEC = """\
 document:
@@ -511,7 +511,7 @@ def test_regression_a_tiny_length_reads_back(project: Path) -> None:
     (project / "report.yaml").write_text(with_line(SPEC, "margins: 15mm", "margins: 1.2e-154")
                                          + "styles: {body: {indent: 3.5e-7}}\n", encoding="utf-8")
     loaded = load_spec(project / "report.yaml")
-    from paiban.styles import resolve_styles
+    from paiban.spec.styles import resolve_styles
 
     assert loaded.spec.page.margin_box().top.pt() == 0.0
     assert resolve_styles(loaded.spec)["body"].size > 0

@@ -16,8 +16,9 @@ import yaml
 
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
 from paiban.fonts import FaceSource, FontBook, find_installed
-from paiban.spec import LoadedSpec
-from paiban.styles import TextStyle, resolve_styles
+from paiban.spec.geometry import geometry
+from paiban.spec.loaded import LoadedSpec
+from paiban.spec.styles import TextStyle, resolve_styles
 
 
 @dataclass
@@ -459,8 +460,6 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
         check_figures(figures, assets.tables, base_dir=loaded.base_dir, where=loaded.where,
                       thousands=spec.charts.thousands)
         return
-    from paiban.layout.pages import geometry
-
     geo = geometry(spec.page)
     result = prepare_charts(figures, assets.tables, spec.charts, assets.fonts, loaded.base_dir / "figures",
                             widths={"column": geo.column_width, "page": geo.text_width}, where=loaded.where,

@@ -153,7 +153,7 @@ class Watcher:
 
     def _learn_inputs(self) -> None:
         """The files the good build used (loading the spec again is cheap in a warm process)."""
-        from paiban.spec import load_spec
+        from paiban.spec.load import load_spec
 
         try:
             loaded = load_spec(self.spec_path, overrides=self.overrides, allow_outside=self.allow_outside)

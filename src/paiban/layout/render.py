@@ -11,11 +11,12 @@ from paiban.assets import Assets
 from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
-from paiban.layout.pages import BriefingDoc, DeferredCanvas, Geometry, geometry, make_templates
+from paiban.layout.pages import BriefingDoc, DeferredCanvas, make_templates
 from paiban.layout.story import Composer
 from paiban.layout.text import make_paragraph_factory
 from paiban.layout.textline import TextLine
-from paiban.spec import LoadedSpec
+from paiban.spec.geometry import Geometry, geometry
+from paiban.spec.loaded import LoadedSpec
 
 
 def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:

@@ -17,8 +17,8 @@ from paiban.errors import Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
-from paiban.spec import LoadedSpec
-from paiban.styles import TextStyle
+from paiban.spec.loaded import LoadedSpec
+from paiban.spec.styles import TextStyle
 
 _REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from paiban.errors import InputError, Location, Problem, dotted
-from paiban.spec import safeyaml
 from paiban.spec.safeyaml import MAX_DEPTH, Refused
+from paiban.spec.safeyaml import load as parse_yaml
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -103,7 +103,7 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
             raise InputError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; expected UTF-8 text",
                              Location(name, line, col)) from None
     try:
-        root, data = safeyaml.load(text)
+        root, data = parse_yaml(text)
     except Refused as exc:
         raise InputError(exc.message, _loc(name, exc.mark)) from None
     except yaml.reader.ReaderError as exc:
