@@ -58,28 +58,21 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         if relpath:
             check(loaded.resolve, relpath, ["data", name, "file"], what="data file")
     ids: dict[str, int] = {}
-    for i, block in enumerate(spec.body):
-        image = getattr(block, "image", None)
-        if image is not None and image.file:
-            check(loaded.resolve, image.file, ["body", i, "image", "file"], what="image")
-        inline = getattr(getattr(block, "figure", None), "data", None)  # a figure's own table file
-        if inline is not None and not isinstance(inline, str) and inline.file:
-            check(loaded.resolve, inline.file, ["body", i, "figure", "data", "file"], what="data file")
-        for kind in ("figure", "image", "facts"):
-            inner = getattr(block, kind, None)
-            bid = getattr(inner, "id", None) if inner is not None else None
-            if bid:
-                if bid in ids:
-                    problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
-                                            loaded.where(["body", i, kind, "id"]), f"body[{i}].{kind}.id"))
-                ids[bid] = i
-        style_name = None
-        text = getattr(block, "text", None)
-        if text is not None and not isinstance(text, str):
-            style_name = text.style
-        if style_name and style_name not in spec.styles and style_name not in DEFAULTS:
-            problems.append(Problem(f"unknown style {style_name!r}", loaded.where(["body", i, "text", "style"]),
-                                    f"body[{i}].text.style"))
+    for at in spec.blocks():
+        for file in at.block.files():
+            check(loaded.resolve, file.path, [*at.keys, *file.keys], what=file.what)
+        bid = at.block.cited_id()
+        if bid:
+            keys = [*at.keys, "id"]
+            if bid in ids:
+                problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
+                                        loaded.where(keys), dotted(keys)))
+            ids[bid] = at.index
+        if at.kind == "text" and not isinstance(at.value, str):
+            style_name = at.value.style
+            if style_name and style_name not in spec.styles and style_name not in DEFAULTS:
+                keys = [*at.keys, "style"]
+                problems.append(Problem(f"unknown style {style_name!r}", loaded.where(keys), dotted(keys)))
     return problems
 
 
