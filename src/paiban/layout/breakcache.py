@@ -15,9 +15,6 @@ preview, any flowable made on its own — paragraphs are broken as usual.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import secrets
 import warnings
 from array import array
 from collections.abc import Iterator
@@ -30,6 +27,7 @@ from paiban.cjk import items as _items
 from paiban.cjk import linebreak as _linebreak
 from paiban.cjk.items import Prepared
 from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
+from paiban.store import JsonCache, code_digest
 
 FILE_NAME = "linebreaks.json"
 #: Paragraphs remembered at most (about 230 bytes each; the default briefing has 62).
@@ -42,16 +40,10 @@ class BreakCache:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self._known: dict[str, list] = {}
+        self._file = JsonCache(path, _entries, dict)
+        self._known: dict[str, list] = self._file.load()
         self._used: dict[str, list] = {}
         self._dirty = False
-        if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            if isinstance(data, dict):
-                self._known = data
 
     def get(self, key: str) -> tuple[list[Line], list[str]] | None:
         entry = self._known.get(key)
@@ -81,22 +73,16 @@ class BreakCache:
         entries.update(self._used)
         if len(entries) > MAX_ENTRIES:
             entries = dict(list(entries.items())[len(entries) - MAX_ENTRIES:])
-        tmp = self.path.parent / f".{FILE_NAME}.{secrets.token_hex(6)}.tmp"
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entries, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except FileExistsError:
-            return  # another writer's file under the same random name: not ours to remove
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            return
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        self._dirty = False
+        if self._file.save(entries, separators=(",", ":")):
+            self._dirty = False
+
+
+def _entries(raw: object) -> dict[str, list] | None:
+    """linebreaks.json: {key: [rows, notes]}; an entry of another shape is dropped here, and one
+    whose rows do not read back is broken again (`BreakCache.get`)."""
+    if not isinstance(raw, dict):
+        return None
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2}
 
 
 _current: ContextVar[BreakCache | None] = ContextVar("paiban_break_cache", default=None)
@@ -137,21 +123,9 @@ def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, inden
     return lines
 
 
-_engine: bytes | None = None
-
-
 def _engine_code() -> bytes:
     """The breaker's source (and the tables it reads from items and chars): an edit is a new key."""
-    global _engine
-    if _engine is None:
-        h = hashlib.blake2b(_FORMAT, digest_size=16)
-        for module in (_linebreak, _items, _chars):
-            try:
-                h.update(Path(module.__file__ or "").read_bytes())
-            except OSError:
-                h.update(secrets.token_bytes(16))  # no source to read: never reuse a break
-        _engine = h.digest()
-    return _engine
+    return code_digest(_linebreak, _items, _chars, salt=_FORMAT).encode()
 
 
 def break_key(p: Prepared, measure: float, start: int, stop: int, indent: float, justify: bool,
