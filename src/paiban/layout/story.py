@@ -38,7 +38,7 @@ def paragraphs(text: str) -> list[str]:
     return split_paragraphs(text)
 
 
-def located(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
+def keyed(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
     """Remember which spec key made each flowable, so that a layout failure can name the block
     and its line instead of a ReportLab object address (the page layout gives the pieces of a
     split flowable the keys of the flowable they came from)."""
@@ -95,7 +95,7 @@ class StoryBuilder:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        report = self._reporter(self.at)  # lines are set at layout time, after composing
+        report = self._reporter(self.at)  # lines are set at layout time, after building
         return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
                         self.segmenter)
 
@@ -115,20 +115,20 @@ class StoryBuilder:
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
-        out: list[Flowable] = located([self.para(doc.title, s["title"])], self.at)
+        out: list[Flowable] = keyed([self.para(doc.title, s["title"])], self.at)
         if doc.subtitle:
             self.at = ("document", "subtitle")
-            out += located([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
+            out += keyed([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
         if doc.byline:
             self.at = ("document", "byline")
-            out += located([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
-        out += located([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
+            out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
+        out += keyed([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
         lead = self.lead_across()
         if lead is not None:
             style = s["lead"]
             self.at = ("body", 0, "lead")
             paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += located([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
+            out += keyed([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
@@ -161,7 +161,7 @@ class StoryBuilder:
         for at in self.loaded.spec.blocks():
             self.block_index = at.index
             self.at = at.keys
-            flow.extend(located(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at))
+            flow.extend(keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at))
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
