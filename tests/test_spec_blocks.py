@@ -67,3 +67,18 @@ def test_an_unknown_block_still_lists_the_kinds_in_order() -> None:
         load_spec(ROOT / "report.yaml", text=text)
     assert str(raised.value).endswith("body[0]: unknown block 'txet' (did you mean 'text'?); expected a block "
                                       "with one key: " + ", ".join(KINDS))
+
+
+def test_what_blocks_refer_to_is_checked_at_its_key() -> None:
+    text = ("document: {title: 标题}\nfonts:\n  song: {regular: fonts/NotoSerifSC-Regular.ttf}\n  fallback: [song]\n"
+            "body:\n"
+            "  - text: {text: 正文。, style: lede}\n"
+            "  - image: {file: images/none.png, id: a}\n"
+            "  - figure: {id: a, chart: bar, data: {file: data/none.csv}}\n")
+    with pytest.raises(InputError) as raised:
+        load_spec(ROOT / "report.yaml", text=text)
+    found = [f"{p.location.line}: {p.path}: {p.message.split(' (')[0]}" for p in raised.value.problems]
+    assert found == ["6: body[0].text.style: unknown style 'lede'",
+                     "7: body[1].image.file: image not found: 'images/none.png'",
+                     "8: body[2].figure.data.file: data file not found: 'data/none.csv'",
+                     "8: body[2].figure.id: duplicate id 'a'"]

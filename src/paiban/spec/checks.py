@@ -68,10 +68,9 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
                 problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
                                         loaded.where(keys), dotted(keys)))
             ids[bid] = at.index
-        if at.kind == "text" and not isinstance(at.value, str):
-            style_name = at.value.style
+        for style_name, below in at.block.style_names():
             if style_name and style_name not in spec.styles and style_name not in DEFAULTS:
-                keys = [*at.keys, "style"]
+                keys = [*at.keys, *below]
                 problems.append(Problem(f"unknown style {style_name!r}", loaded.where(keys), dotted(keys)))
     return problems
 

@@ -271,6 +271,10 @@ class BodyBlock(Model):
         """The name text may cite it by as {fig:ID}; ids are unique across the body."""
         return None
 
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        """The styles it names, with their key paths below the block (checked to exist)."""
+        return iter(())
+
     def numbered(self) -> bool:
         """Whether it gets a 图 number (in reading order)."""
         return False
@@ -295,6 +299,10 @@ class TextBlock(BodyBlock):
             yield BlockText("body", self.text, markup=True)
         else:
             yield BlockText(self.text.style, self.text.text, ("text",), markup=True)
+
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        if not isinstance(self.text, str):
+            yield self.text.style, ("style",)
 
 
 class PartBlock(BodyBlock):
