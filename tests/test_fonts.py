@@ -207,7 +207,7 @@ def test_derived_faces_keep_the_base_characters(tmp_path: Path) -> None:
 def _paragraph_pdf(fonts: FontBook, text: str, path: Path, *, bold: bool = False) -> Path:
     from paiban.assets import Assets
     from paiban.layout.text import make_paragraph_factory
-    from paiban.styles import TextStyle
+    from paiban.spec.styles import TextStyle
 
     style = TextStyle(name="body", font="song", bold=bold, size=12, leading=20, indent=0, align="left",
                       color="#222222", space_before=0, space_after=0, fallback=("song", "hei"),

@@ -31,7 +31,7 @@ from tests.support.pdfcheck import assert_valid_pdf
 from paiban.assets import prepare
 from paiban.cli import main
 from paiban.errors import Diagnostics, InputError
-from paiban.spec import load_spec
+from paiban.spec.load import load_spec
 
 # (CI, slow) example counts: 2,000 in-process examples and 100 whole builds in CI.
 EXAMPLES = {"random": (400, 4000), "mutated": (1000, 10000), "bytes": (600, 6000), "build": (100, 1000)}

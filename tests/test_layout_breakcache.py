@@ -114,6 +114,13 @@ def test_an_unreadable_or_foreign_cache_is_ignored(style, tmp_path) -> None:
     assert BreakCache(tmp_path / "missing" / FILE_NAME).get(key) is None
 
 
+def test_a_cache_file_of_another_shape_is_ignored(tmp_path) -> None:
+    path = tmp_path / FILE_NAME
+    for content in ("[1, 2]", '"lines"', json.dumps({"k": 5, "j": [1, 2, 3]}), json.dumps({"k": [5, []]})):
+        path.write_text(content, encoding="utf-8")
+        assert BreakCache(path).get("k") is None and BreakCache(path).get("j") is None
+
+
 def test_outside_a_build_nothing_is_cached(style, tmp_path) -> None:
     CJKParagraph(TEXTS[0], style).lines(140)
     assert not any(tmp_path.iterdir())

@@ -15,7 +15,7 @@ def test_readme_reference_is_generated_from_the_model() -> None:
 
 def test_reference_names_every_top_level_key_and_built_in_style() -> None:
     from paiban.spec.model import Spec
-    from paiban.styles import DEFAULTS
+    from paiban.spec.styles import DEFAULTS
 
     text = reference()
     for key in Spec.model_fields:

@@ -27,7 +27,7 @@ from tests.support.pdfcheck import assert_valid_pdf
 
 from paiban.cli import main
 from paiban.errors import InputError
-from paiban.spec import load_spec
+from paiban.spec.load import load_spec
 
 SPEC = """\
 document:
@@ -418,33 +418,52 @@ def test_regression_a_control_character_in_an_id_stays_on_the_error_line(project
                     r"figure ids: photo\\x0c$", errors[0]), errors
 
 
-def test_spec_keys_follow_the_pieces_a_flowable_splits_into() -> None:
-    """A layout error names the block even for the second half of a paragraph split across
-    columns, and a piece made by copying its parent splits itself, not the parent."""
-    import copy
-
+def test_a_too_tall_piece_of_a_split_paragraph_is_named_at_its_block(project: Path) -> None:
+    """A layout failure on the second half of a paragraph split across columns names the block
+    it came from, at its spec line: the page layout gives the pieces their parent's keys."""
     from reportlab.platypus import Flowable
+    from reportlab.platypus.doctemplate import LayoutError
 
-    from paiban.layout.story import tag
+    from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
+    from paiban.layout.render import placement_error
+    from paiban.spec.geometry import Geometry
 
     class Lines(Flowable):
-        def __init__(self, n: int):
+        """Lines of the given heights; splits after the lines that fit."""
+
+        def __init__(self, heights: list[float]):
             super().__init__()
-            self.n = n
+            self.heights = heights
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            self.width, self.height = aw, sum(self.heights)
+            return self.width, self.height
 
         def split(self, aw: float, ah: float) -> list[Flowable]:
-            if self.n < 2:
+            fit = next((n for n in range(len(self.heights), 0, -1) if sum(self.heights[:n]) <= ah), 0)
+            if fit in (0, len(self.heights)):
                 return []
-            head, tail = copy.copy(self), copy.copy(self)
-            head.n, tail.n = self.n // 2, self.n - self.n // 2
-            return [head, tail]
+            return [Lines(self.heights[:fit]), Lines(self.heights[fit:])]
 
-    whole = tag([Lines(8)], ("body", 3, "text"))[0]
-    head, tail = whole.split(100, 100)
-    assert (head.n, tail.n) == (4, 4)
-    first, second = tail.split(100, 100)
-    assert (first.n, second.n) == (2, 2)
-    assert {p.spec_keys for p in (head, tail, first, second)} == {("body", 3, "text")}
+        def draw(self) -> None:
+            pass
+
+    geo = Geometry(width=595, height=842, top=50, bottom=50, inner=50, outer=50, columns=2, gutter=10)
+    doc = BriefingDoc(str(project / "split.pdf"), pagesize=(geo.width, geo.height),
+                      pageTemplates=make_templates(geo, 100.0), allowSplitting=1, pitch=10.0, balance=False)
+    paragraph = Lines([10.0] * 5 + [1000.0])  # the last line is taller than any column
+    paragraph.spec_keys = ("body", 0, "text")
+    with pytest.raises(PlacementError) as raised:
+        doc.build([paragraph])
+    piece = raised.value.flowable
+    assert piece is not paragraph and piece.heights == [1000.0]
+    assert piece.spec_keys == ("body", 0, "text")
+    assert isinstance(raised.value.error, LayoutError)
+
+    loaded = load_spec(project / "report.yaml")
+    problem = placement_error(loaded, raised.value)
+    assert re.match(r".*report\.yaml:11:11: body\[0\]\.text: this paragraph is 1000pt tall, more than fits "
+                    r"in an empty column \(642pt\); shorten it or make it smaller$", str(problem)), str(problem)
 
 
 def test_regression_a_tiny_length_reads_back(project: Path) -> None:
@@ -452,7 +471,7 @@ def test_regression_a_tiny_length_reads_back(project: Path) -> None:
     (project / "report.yaml").write_text(with_line(SPEC, "margins: 15mm", "margins: 1.2e-154")
                                          + "styles: {body: {indent: 3.5e-7}}\n", encoding="utf-8")
     loaded = load_spec(project / "report.yaml")
-    from paiban.styles import resolve_styles
+    from paiban.spec.styles import resolve_styles
 
     assert loaded.spec.page.margin_box().top.pt() == 0.0
     assert resolve_styles(loaded.spec)["body"].size > 0

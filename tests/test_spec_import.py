@@ -15,9 +15,9 @@ from tests.conftest import ROOT
 
 PROBE = """
 import json, os, sys
-import paiban.spec
+import paiban.spec.load
 imported_early = sorted(m for m in ("pydantic", "difflib", "paiban.spec.model") if m in sys.modules)
-loaded = paiban.spec.load_spec("report.yaml")
+loaded = paiban.spec.load.load_spec("report.yaml")
 loader = sys.modules.get("pydantic.plugin._loader")
 print(json.dumps({
     "imported_early": imported_early,

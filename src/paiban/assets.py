@@ -19,8 +19,9 @@ from paiban.fonts.book import FontBook
 from paiban.fonts.face import FaceSource
 from paiban.fonts.installed import find_installed
 from paiban.fonts.sniff import sniff
-from paiban.spec import LoadedSpec
-from paiban.styles import TextStyle, resolve_styles
+from paiban.spec.geometry import geometry
+from paiban.spec.loaded import LoadedSpec
+from paiban.spec.styles import TextStyle, resolve_styles
 
 
 @dataclass
@@ -137,48 +138,16 @@ def text_uses(loaded: LoadedSpec) -> Iterator[TextUse]:
         value = getattr(doc, key)
         if value:
             yield TextUse(style, value, ("document", key))
-    figures = False
-    for i, block in enumerate(spec.body):
-        kind = next(iter(type(block).model_fields))
-        value = getattr(block, kind)
-        kind = kind.rstrip("_")
-        at = ("body", i, kind)
-        if kind == "lead":
-            yield from _marked("lead", value, at)
-        elif kind == "text":
-            if isinstance(value, str):
-                yield from _marked("body", value, at)
+    charted = False
+    for at in spec.blocks():
+        charted = charted or at.block.charted
+        for text in at.block.texts():
+            keys = (*at.keys, *text.keys)
+            if text.markup:
+                yield from _marked(text.style, text.text, keys)
             else:
-                yield from _marked(value.style, value.text, (*at, "text"))
-        elif kind == "part":
-            yield TextUse("headline", value.title, (*at, "title"))
-            if value.kicker:
-                yield TextUse("kicker", value.kicker, (*at, "kicker"))
-        elif kind in ("subhead", "credit"):
-            yield TextUse(kind, value, at)
-        elif kind == "quote":
-            yield TextUse("quote", value.text, (*at, "text"))
-            if value.source:
-                yield TextUse("credit", value.source, (*at, "source"))
-        elif kind in ("image", "figure", "facts"):
-            for attr in ("caption", "title", "source"):
-                text = getattr(value, attr, None)
-                if isinstance(text, str):
-                    yield TextUse("caption", text, (*at, attr))
-            if kind == "figure":
-                figures = True
-                for attr in ("note", "center"):
-                    text = getattr(value, attr, None)
-                    if text:
-                        yield TextUse(None, text, (*at, attr))
-            elif kind == "facts":
-                figures = True
-                for j, item in enumerate(value.items):
-                    for attr in ("value", "unit", "label"):
-                        text = getattr(item, attr)
-                        if text not in ("", None):
-                            yield TextUse(None, str(text), (*at, "items", j, attr))
-    if figures:
+                yield TextUse(text.style, text.text, keys)
+    if charted:
         yield from _chart_table_texts(loaded)
         written = loaded.source.node_at(["charts", "approx_note"])[2] == 2
         if spec.charts.approx_note and written:  # the built-in key is drawn only for approximate values
@@ -197,7 +166,7 @@ def _marked(style: str, text: str, keys: tuple[Any, ...]) -> Iterator[TextUse]:
 
 def _running_lines(loaded: LoadedSpec) -> Iterator[TextUse]:
     spec = loaded.spec
-    parts = [(i, b.part.title) for i, b in enumerate(spec.body) if getattr(b, "part", None) is not None]
+    parts = [(at.index, at.value.title) for at in spec.blocks() if at.kind == "part"]
     for which in ("header", "footer"):
         line = getattr(spec.page, which)
         if line is None:
@@ -228,11 +197,10 @@ def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:
 
     spec = loaded.spec
     tables: dict[str, Any] = {}
-    for i, block in enumerate(spec.body):
-        fig = getattr(block, "figure", None)
-        if fig is None:
+    for at in spec.blocks():
+        if at.kind != "figure":
             continue
-        keys = ("body", i, "figure")
+        fig, keys = at.value, at.keys
         try:
             if isinstance(fig.data, str):
                 if fig.data not in spec.data:
@@ -265,7 +233,7 @@ def document_chars(loaded: LoadedSpec, uses: list[TextUse] | None = None) -> str
 
     `uses`: text_uses(loaded) when the caller has it already (it reads every data table)."""
     chars: set[str] = set(LAYOUT_TEXT)
-    if any(getattr(b, "figure", None) or getattr(b, "facts", None) for b in loaded.spec.body):
+    if any(block.charted for block in loaded.spec.body):
         chars.update(loaded.spec.charts.approx_note + "约")  # the key of approximate values, 约 of facts
     for use in text_uses(loaded) if uses is None else uses:
         chars.update(use.text)
@@ -426,8 +394,7 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
     Without `draw` (paiban validate) the figures are only checked against their data.
     """
     spec = loaded.spec
-    figures = [(["body", i, "figure"], block.figure) for i, block in enumerate(spec.body)
-               if getattr(block, "figure", None) is not None]
+    figures = [(list(at.keys), at.value) for at in spec.blocks() if at.kind == "figure"]
     if not (spec.data or figures):
         return
     from paiban.charts import check_figures, load_tables, prepare_charts
@@ -437,8 +404,6 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
         check_figures(figures, assets.tables, base_dir=loaded.base_dir, where=loaded.where,
                       thousands=spec.charts.thousands)
         return
-    from paiban.layout.pages import geometry
-
     geo = geometry(spec.page)
     result = prepare_charts(figures, assets.tables, spec.charts, assets.fonts, loaded.base_dir / "figures",
                             widths={"column": geo.column_width, "page": geo.text_width}, where=loaded.where,

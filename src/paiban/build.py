@@ -41,7 +41,7 @@ def output_path(loaded, override: str | Path | None) -> Path:
 def build(spec_path: str | Path = "report.yaml", output: str | Path | None = None, *, strict: bool = False,
           overrides: Iterable[str] = (), allow_outside: bool = False, force_charts: bool = False,
           progress: Progress | None = None) -> BuildResult:
-    from paiban.spec import load_spec
+    from paiban.spec.load import load_spec
 
     say = progress or (lambda _stage: None)
     timings: dict[str, float] = {}

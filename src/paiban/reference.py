@@ -66,7 +66,7 @@ def reference() -> str:
         Style,
         TextSpec,
     )
-    from paiban.styles import DEFAULTS
+    from paiban.spec.styles import DEFAULTS
 
     out = [BEGIN, "", "## Reference: report.yaml", "",
            "Every key, its default and what it does. Lengths are written `5mm`, `12pt`, `1.5cm`, "

@@ -34,7 +34,7 @@ class Validation:
 def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outside: bool = False) -> Validation:
     """Load the spec and prepare its assets without drawing charts; collect, don't raise."""
     from paiban.assets import prepare
-    from paiban.spec import load_spec
+    from paiban.spec.load import load_spec
     from paiban.spec.loader import display_name
 
     result = Validation(name=display_name(Path(spec_path)))

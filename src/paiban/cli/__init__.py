@@ -416,7 +416,7 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from paiban.cli.fonts import fonts_report
-    from paiban.spec import load_spec
+    from paiban.spec.load import load_spec
 
     loaded = load_spec(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
     for line in fonts_report(loaded):

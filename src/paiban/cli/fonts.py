@@ -9,8 +9,8 @@ from pathlib import Path
 from paiban.assets import chart_families, font_book, style_in_families, text_uses
 from paiban.fonts.book import FontBook, drawn
 from paiban.fonts.face import WEIGHTS
-from paiban.spec import LoadedSpec
-from paiban.styles import resolve_styles
+from paiban.spec.loaded import LoadedSpec
+from paiban.spec.styles import resolve_styles
 
 
 def fonts_report(loaded: LoadedSpec) -> list[str]:

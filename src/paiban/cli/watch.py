@@ -75,13 +75,8 @@ def input_files(loaded: Any) -> tuple[set[Path], set[Path]]:
     for table in spec.data.values():
         add(getattr(table, "file", None))
     for block in spec.body:
-        for kind in ("image", "figure"):
-            inner = getattr(block, kind, None)
-            if inner is None:
-                continue
-            add(getattr(inner, "file", None))
-            data = getattr(inner, "data", None)
-            add(getattr(data, "file", None))
+        for file in block.files():
+            add(file.path)
     return files, fonts
 
 
@@ -153,7 +148,7 @@ class Watcher:
 
     def _learn_inputs(self) -> None:
         """The files the good build used (loading the spec again is cheap in a warm process)."""
-        from paiban.spec import load_spec
+        from paiban.spec.load import load_spec
 
         try:
             loaded = load_spec(self.spec_path, overrides=self.overrides, allow_outside=self.allow_outside)
@@ -165,7 +160,7 @@ class Watcher:
         for path, stamp in self._stat(new).items():
             if path not in self._stamps:  # first seen now: if it changed during the build, rebuild
                 self._stamps[path] = stamp if stamp is None or stamp[0] < self._started_ns else (-1, -1)
-        if not self._prewarmed and any(getattr(b, "figure", None) is not None for b in loaded.spec.body):
+        if not self._prewarmed and any(b.kind == "figure" for b in loaded.spec.body):
             self._prewarmed = True
             threading.Thread(target=_prewarm, name="paiban-prewarm", daemon=True).start()
 

@@ -78,8 +78,11 @@ class BreakCache:
 
 
 def _entries(raw: object) -> dict[str, list] | None:
-    """The file's entries (each checked when it is used: `BreakCache.get`); not a dict: none."""
-    return raw if isinstance(raw, dict) else None
+    """linebreaks.json: {key: [rows, notes]}; an entry of another shape is dropped here, and one
+    whose rows do not read back is broken again (`BreakCache.get`)."""
+    if not isinstance(raw, dict):
+        return None
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2}
 
 
 _current: ContextVar[BreakCache | None] = ContextVar("paiban_break_cache", default=None)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from reportlab.platypus import Flowable
 
-from paiban.errors import BuildError
 from paiban.layout.blocks import Contents, part_key
-from paiban.layout.grid import GridGroup
+from paiban.layout.grid import FloatBlock, GridGroup
 
 if TYPE_CHECKING:
-    from paiban.layout.story import Composer
+    from paiban.assets import Assets
+    from paiban.charts import ChartOut
+    from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock
+    from paiban.spec.model import ContentsSpec
+    from paiban.spec.styles import TextStyle
 
 
 class DrawingFlowable(Flowable):
@@ -37,38 +40,51 @@ class DrawingFlowable(Flowable):
         self.canv.restoreState()
 
 
-def figure_flowables(composer: Composer, figure, index: int) -> list[Flowable]:
-    chart = composer.assets.charts.get(figure.id) if composer.assets.charts else None
-    if chart is None:
-        raise BuildError(f"chart {figure.id!r} was not prepared", composer.loaded.where(["body", index, "figure"]))
-    number, cap = composer.caption(figure.caption)
+class FigureSetting(Protocol):
+    """What figures, facts boxes and the contents block are set with (the story builder has it)."""
+
+    styles: dict[str, TextStyle]
+    pitch: float  # the body's line pitch
+    grid: float  # what blocks snap to: the pitch, or 0 when the baseline grid is off
+
+    def para(self, text: str, style: TextStyle) -> Flowable: ...
+
+    def faces(self, style: TextStyle) -> tuple: ...
+
+    def caption(self, text: str | None) -> tuple[int, Flowable | None]: ...
+
+    def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
+              *, wide: bool = False) -> FloatBlock: ...
+
+
+def figure_flowables(setting: FigureSetting, figure: FigureBlock, chart: ChartOut) -> list[Flowable]:
+    """A chart, its source note and caption, floated as the figure asks."""
+    number, cap = setting.caption(figure.caption)
     content: list[Flowable] = [DrawingFlowable(chart.drawing)]
     source = chart.source
     if source:
-        content.append(composer.para(f"资料来源：{source}", composer.styles["source"]))
-    return [composer.float(content, cap, figure.placement, f"图{number}", wide=figure.width == "page")]
+        content.append(setting.para(f"资料来源：{source}", setting.styles["source"]))
+    return [setting.float(content, cap, figure.placement, f"图{number}", wide=figure.width == "page")]
 
 
-def facts_flowables(composer: Composer, facts, index: int) -> list[Flowable]:
-    from paiban.layout.facts import facts_flowable
+def facts_flowables(setting: FigureSetting, facts: FactsBlock, assets: Assets, theme: ChartTheme) -> list[Flowable]:
+    """A facts box, its source note and caption, floated as the box asks."""
+    from paiban.layout.facts import facts_flowable  # the charts' text stack, only for a facts box
 
-    number, cap = composer.caption(facts.caption)
-    box = facts_flowable(facts, composer.assets, composer.grid or None, composer.loaded.spec.charts)
+    number, cap = setting.caption(facts.caption)
+    box = facts_flowable(facts, assets, setting.grid or None, theme)
     content: list[Flowable] = [box]
     if facts.source:
-        content.append(composer.para(f"资料来源：{facts.source}", composer.styles["source"]))
+        content.append(setting.para(f"资料来源：{facts.source}", setting.styles["source"]))
     name = f"图{number}" if number else (facts.title or "facts")
-    return [composer.float(content, cap, facts.placement, name, wide=facts.width == "page")]
+    return [setting.float(content, cap, facts.placement, name, wide=facts.width == "page")]
 
 
-def contents_flowables(composer: Composer, contents, index: int) -> list[Flowable]:
-    parts = []
-    for block in composer.loaded.spec.body:
-        part = getattr(block, "part", None)
-        if part is not None:
-            parts.append((part.title, part_key(len(parts) + 1)))
-    head = composer.styles["subhead"]
-    style = composer.styles["body"]
-    title = composer.para(contents.title, head)
-    box = Contents(parts, composer.faces(style), style.size, composer.pitch, style.color)
-    return [GridGroup([title, box], composer.grid, name="contents")]
+def contents_flowables(setting: FigureSetting, contents: ContentsSpec, part_titles: list[str]) -> list[Flowable]:
+    """The contents block: its title and each part with the page it starts on."""
+    parts = [(title, part_key(n)) for n, title in enumerate(part_titles, start=1)]
+    head = setting.styles["subhead"]
+    style = setting.styles["body"]
+    title = setting.para(contents.title, head)
+    box = Contents(parts, setting.faces(style), style.size, setting.pitch, style.color)
+    return [GridGroup([title, box], setting.grid, name="contents")]

@@ -9,9 +9,6 @@ Segmentation is cached on disk: jieba's dictionary costs about half a second to 
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +18,7 @@ from reportlab.platypus import Flowable
 from paiban.cjk.chars import no_break_after, no_break_before
 from paiban.cjk.face import face_for
 from paiban.fonts.face import Face
+from paiban.store import JsonCache
 
 _CACHE_FILE = "segments.json"
 
@@ -30,19 +28,13 @@ class Segmenter:
 
     def __init__(self, cache_dir: Path | None):
         self.path = cache_dir / _CACHE_FILE if cache_dir else None
+        self._file = JsonCache(self.path, _segments, dict)
         self._known: dict[str, list[str]] | None = None
         self._dirty = False
 
     def _load(self) -> dict[str, list[str]]:
         if self._known is None:
-            self._known = {}
-            if self.path and self.path.is_file():
-                try:
-                    data = json.loads(self.path.read_text(encoding="utf-8"))
-                    if isinstance(data, dict):
-                        self._known = {k: v for k, v in data.items() if isinstance(v, list)}
-                except (OSError, ValueError):
-                    self._known = {}
+            self._known = self._file.load()
         return self._known
 
     def words(self, text: str) -> list[str]:
@@ -53,22 +45,18 @@ class Segmenter:
         return known[text]
 
     def save(self) -> None:
-        if not (self._dirty and self.path):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # named before it exists, so Ctrl-C, SIGTERM or a full disk at any moment leaves no stray file
-        tmp = self.path.parent / f".segments.{secrets.token_hex(6)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._known, fh, ensure_ascii=False, sort_keys=True)
-            os.replace(tmp, self.path)
-        except FileExistsError:  # another writer's file under the same random name: not ours
-            raise
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        self._dirty = False
+        """Write what was segmented anew; a cache that cannot be written is no error."""
+        if self._dirty and self._file.save(self._known, ensure_ascii=False, sort_keys=True):
+            self._dirty = False
+
+
+def _segments(raw: object) -> dict[str, list[str]] | None:
+    """segments.json: {text: [word, …]} whose words make up the text; any other entry is dropped
+    (segmented again), a file of another shape ignored."""
+    if not isinstance(raw, dict):
+        return None
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, list)
+            and all(isinstance(w, str) for w in v) and "".join(v) == k}
 
 
 @lru_cache(maxsize=256)

@@ -12,7 +12,8 @@ from reportlab.platypus import Flowable, Image
 
 from paiban.errors import Diagnostics, InputError
 from paiban.layout.grid import on_grid
-from paiban.spec import LoadedSpec
+from paiban.spec.geometry import geometry
+from paiban.spec.loaded import LoadedSpec
 
 FORMATS = ("PNG", "JPEG", "GIF", "TIFF", "BMP", "WEBP")  # what Pillow opens and ReportLab embeds
 CAPTION_ROOM_LINES = 4  # body lines kept free under a scaled-down image for its caption
@@ -76,8 +77,6 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
     if w <= 0 or h <= 0:
         raise InputError(f"image {image.file!r} has no pixels", where, keypath)
     aspect = image.aspect or (w / h)
-    from paiban.layout.pages import geometry
-
     geo = geometry(loaded.spec.page)
     width = geo.text_width if image.width == "page" else geo.column_width
     max_height = max(geo.text_height - CAPTION_ROOM_LINES * pitch, geo.text_height / 2)

@@ -8,56 +8,13 @@ the last page is drawn, so running lines are drawn when the canvas is saved
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from paiban.spec.model import Page
-from paiban.spec.values import page_size_pt
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Where text may go on a page, in points, origin bottom-left as in PDF."""
-
-    width: float
-    height: float
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-    columns: int
-    gutter: float
-    bleed: float = 0.0
-
-    @property
-    def text_width(self) -> float:
-        return self.width - self.inner - self.outer
-
-    @property
-    def text_height(self) -> float:
-        return self.height - self.top - self.bottom
-
-    @property
-    def column_width(self) -> float:
-        return (self.text_width - self.gutter * (self.columns - 1)) / self.columns
-
-    def left(self, page_number: int) -> float:
-        """Left text edge: the inner margin is on the left of odd (recto) pages."""
-        return self.inner if page_number % 2 == 1 else self.outer
-
-    def column_x(self, page_number: int, i: int) -> float:
-        return self.left(page_number) + i * (self.column_width + self.gutter)
-
-
-def geometry(page: Page) -> Geometry:
-    w, h = page_size_pt(page.size)
-    if page.orientation == "landscape":
-        w, h = max(w, h), min(w, h)
-    m = page.margin_box()
-    return Geometry(width=w, height=h, top=m.top.pt(), bottom=m.bottom.pt(), inner=m.inner.pt(),
-                    outer=m.outer.pt(), columns=page.columns, gutter=page.gutter.pt(), bleed=page.bleed.pt())
+from paiban.spec.geometry import Geometry
 
 
 class ColumnFrame(Frame):
@@ -99,6 +56,20 @@ def make_templates(geo: Geometry, masthead_height: float) -> list[PageTemplate]:
 
 class _Overflow(Exception):
     """Raised while balancing when the last page's content would need another page."""
+
+
+class PlacementError(Exception):
+    """Laying out a flowable failed: `error` is what was raised, `flowable` the innermost
+    flowable being placed that knows the spec keys it was made for (`spec_keys`), `frame` the
+    frame it was being placed in. The render stage turns it into a message at the spec line."""
+
+    def __init__(self, error: Exception, flowable: Flowable, frame: Frame | None):
+        super().__init__(str(error))
+        self.error, self.flowable, self.frame = error, flowable, frame
+
+
+def _located(flowable: Flowable) -> bool:
+    return getattr(flowable, "spec_keys", None) is not None
 
 
 class BriefingDoc(BaseDocTemplate):
@@ -156,6 +127,31 @@ class BriefingDoc(BaseDocTemplate):
     # ---------------------------------------------------------------- floats
 
     def handle_flowable(self, flowables: list) -> None:  # noqa: N802
+        """Place the first of `flowables`; a failure is raised as a PlacementError naming it,
+        and the pieces it splits into (put back at the front) carry its spec keys."""
+        f = flowables[0] if flowables else None
+        rest = len(flowables) - 1
+        with self._placing(f):
+            self._handle_flowable(flowables)
+        if f is not None and _located(f):
+            for piece in flowables[:max(0, len(flowables) - rest)]:
+                if not _located(piece):
+                    piece.spec_keys = f.spec_keys
+
+    @contextmanager
+    def _placing(self, f: Flowable | None) -> Iterator[None]:
+        """A failure while placing `f` is raised as a PlacementError naming it (unless a
+        flowable inside it, placed meanwhile, was named already)."""
+        try:
+            yield
+        except (PlacementError, _Overflow):
+            raise
+        except Exception as exc:
+            if f is None or not _located(f):
+                raise
+            raise PlacementError(exc, f, getattr(self, "frame", None)) from exc
+
+    def _handle_flowable(self, flowables: list) -> None:
         from paiban.layout.grid import FloatBarrier, FloatBlock
 
         f = flowables[0] if flowables else None
@@ -223,35 +219,37 @@ class BriefingDoc(BaseDocTemplate):
         left, width = self._text_box(columns)
         waiting, self._pending_wide = self._pending_wide, []
         for i, f in enumerate(waiting):
-            _, h = f.wrap(width, 1e6)
-            top = columns[0]._y
-            if top - h < columns[0]._y1p + self.pitch * 4 and i > 0:
-                self._pending_wide = waiting[i:]
-                return
-            if f.placement == "bottom":
-                f.drawOn(self.canv, left, columns[0]._y1p)
-                for fr in columns:
-                    fr.raise_bottom(h)
-            else:
-                f.drawOn(self.canv, left, top - h)
-                for fr in columns:
-                    fr._y = top - h
-            self._curPageFlowableCount += 1
+            with self._placing(f):
+                _, h = f.wrap(width, 1e6)
+                top = columns[0]._y
+                if top - h < columns[0]._y1p + self.pitch * 4 and i > 0:
+                    self._pending_wide = waiting[i:]
+                    return
+                if f.placement == "bottom":
+                    f.drawOn(self.canv, left, columns[0]._y1p)
+                    for fr in columns:
+                        fr.raise_bottom(h)
+                else:
+                    f.drawOn(self.canv, left, top - h)
+                    for fr in columns:
+                        fr._y = top - h
+                self._curPageFlowableCount += 1
 
     def _place_pending(self) -> None:
         frame = self.frame
         waiting, self._pending = self._pending, []
         for i, f in enumerate(waiting):
-            avail = frame._y - frame._y1p
-            _, h = f.wrap(frame._getAvailableWidth(), avail)
-            if h > avail + 1e-6:
-                self._pending = waiting[i:]
-                return
-            if f.placement == "bottom":
-                self._place_bottom(f, h)
-            else:
-                frame.add(f, self.canv)
-                self._curPageFlowableCount += 1
+            with self._placing(f):
+                avail = frame._y - frame._y1p
+                _, h = f.wrap(frame._getAvailableWidth(), avail)
+                if h > avail + 1e-6:
+                    self._pending = waiting[i:]
+                    return
+                if f.placement == "bottom":
+                    self._place_bottom(f, h)
+                else:
+                    frame.add(f, self.canv)
+                    self._curPageFlowableCount += 1
 
     # ---------------------------------------------------------------- the build loop
 

@@ -8,15 +8,16 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.assets import Assets
-from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
+from paiban.errors import BuildError, Diagnostics, InputError, PaibanError, dotted
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
-from paiban.layout.pages import BriefingDoc, Geometry, geometry, make_templates
-from paiban.layout.story import Composer
+from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
+from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
 from paiban.layout.textline import TextLine
 from paiban.pdf.canvas import DeferredCanvas
-from paiban.spec import LoadedSpec
+from paiban.spec.geometry import Geometry, geometry
+from paiban.spec.loaded import LoadedSpec
 
 
 def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
@@ -32,8 +33,8 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
     spec = loaded.spec
     geo = geometry(spec.page)
     para = make_paragraph_factory(assets)
-    composer = Composer(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)
-    story = composer.compose()
+    builder = StoryBuilder(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)
+    story = builder.build()
     mast_h = 0.0
     for f in story.masthead:
         _, h = f.wrap(geo.text_width, geo.text_height)
@@ -46,7 +47,7 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         creator="paiban", producer="paiban (ReportLab)", lang=spec.document.language,
         leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
         pageTemplates=make_templates(geo, mast_h), allowSplitting=1, invariant=1,
-        pitch=composer.pitch, balance=True,
+        pitch=builder.pitch, balance=True,
     )
     decorate = RunningLines(loaded, assets, geo, mast_h)
     from reportlab.platypus import FrameBreak
@@ -55,31 +56,36 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
     try:
         check_floats_fit(loaded, story.flow, geo)
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
-    except BuildError:
+    except PlacementError as exc:  # a block's flowable: named at the block's line
+        raise placement_error(loaded, exc) from None
+    except PaibanError:
         raise
-    except InputError as exc:  # e.g. a character no font has, found while measuring a block
-        raise located(loaded, exc) from None
-    except Exception as exc:  # ReportLab's LayoutError and friends
+    except Exception as exc:  # ReportLab's LayoutError for a flowable no block made
         from reportlab.platypus.doctemplate import LayoutError
 
         if isinstance(exc, LayoutError):
-            raise layout_error(loaded, exc) from None
+            raise layout_error(exc) from None
         raise
-    composer.segmenter.save()
+    builder.segmenter.save()
     return decorate.pages
 
 
-_KINDS = {"title": "the title", "subtitle": "the subtitle", "byline": "the byline", "lead": "the lead",
-          "text": "this paragraph", "part": "this part heading", "subhead": "this subheading",
-          "figure": "this figure", "image": "this image", "facts": "this facts box", "quote": "this quote",
-          "credit": "this credit line", "contents": "the contents block"}
+#: How a layout message names the masthead's lines (body blocks name themselves: `BodyBlock.named`).
+_MASTHEAD = {"title": "the title", "subtitle": "the subtitle", "byline": "the byline"}
+
+
+def _named(loaded: LoadedSpec, keys: tuple) -> str:
+    """What a layout message calls the spec node at `keys`: "this figure", "the title", …"""
+    if keys[0] == "styles":
+        return f"text in style '{keys[1]}'"
+    if keys[0] == "body" and len(keys) > 1 and isinstance(keys[1], int):
+        return loaded.spec.body[keys[1]].named
+    return _MASTHEAD.get(str(keys[-1]), "this block")
 
 
 def _too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_w: float, frame_h: float,
              ) -> InputError:
-    from paiban.errors import dotted
-
-    what = f"text in style '{keys[1]}'" if keys[0] == "styles" else _KINDS.get(str(keys[-1]), "this block")
+    what = _named(loaded, keys)
     size = f"{height:.0f}pt tall" + (f" and {width:.0f}pt wide" if width > frame_w + 0.5 else "")
     room = f"{frame_h:.0f}pt" + (f" × {frame_w:.0f}pt wide" if width > frame_w + 0.5 else "")
     return InputError(f"{what} is {size}, more than fits in an empty column ({room}); "
@@ -95,54 +101,42 @@ def check_floats_fit(loaded: LoadedSpec, flow: list, geo: Geometry) -> None:
         if not isinstance(f, FloatBlock):
             continue
         width = geo.text_width if f.wide else geo.column_width
-        _, h = f.wrap(width, geo.text_height)
+        keys = getattr(f, "spec_keys", None) or ("body",)
+        try:
+            _, h = f.wrap(width, geo.text_height)
+        except InputError as exc:  # e.g. a character no font has, found while measuring the block
+            raise located(loaded, exc, keys) from None
         if h > geo.text_height + 1e-6:
-            keys = getattr(f, "spec_keys", None) or ("body",)
             raise _too_big(loaded, keys, width, h, width, geo.text_height)
 
 
-def _flowable_keys(exc: BaseException) -> tuple | None:
-    """The spec keys of the innermost flowable being laid out when `exc` was raised."""
-    keys = None
-    tb = exc.__traceback__
-    while tb is not None:
-        local = tb.tb_frame.f_locals
-        for name in ("f", "flowable", "self"):
-            found = getattr(local.get(name), "spec_keys", None)
-            if found is not None:
-                keys = found
-                break
-        tb = tb.tb_next
-    return keys
-
-
-def located(loaded: LoadedSpec, exc: InputError) -> InputError:
-    """An input error raised while measuring or drawing a block, at that block's spec line if
-    it came without a location."""
-    keys = _flowable_keys(exc) if exc.location is None else None
-    if keys is None:
+def located(loaded: LoadedSpec, exc: InputError, keys: tuple) -> InputError:
+    """An input error raised while measuring or drawing the block at `keys`, at that block's
+    spec line if it came without a location."""
+    if exc.location is not None:
         return exc
-    from paiban.errors import dotted
-
     return InputError(exc.problem.message, loaded.where(list(keys)), exc.problem.path or dotted(keys))
 
 
-def layout_error(loaded: LoadedSpec, exc: Exception) -> PaibanError:
-    """ReportLab's LayoutError ("Flowable <… at 0x7f…> too large") as the editor's problem: the
-    flowable it gave up on is read from the raising frame, and its spec keys from `story.tag`."""
-    f = frame = None
-    tb = exc.__traceback__
-    while tb is not None:  # the innermost handle_flowable holds the flowable and its frame
-        if tb.tb_frame.f_code.co_name == "handle_flowable" and "f" in tb.tb_frame.f_locals:
-            f = tb.tb_frame.f_locals["f"]
-            frame = getattr(tb.tb_frame.f_locals.get("self"), "frame", None)
-        tb = tb.tb_next
-    keys = getattr(f, "spec_keys", None)
-    if keys is None:
-        text = str(exc).split("\n")[0]
-        return BuildError(f"layout: {text[:200]}{'…' if len(text) > 200 else ''}")
-    fw, fh = (frame._width, frame._height) if frame is not None else (0.0, 0.0)
-    return _too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
+def placement_error(loaded: LoadedSpec, exc: PlacementError) -> Exception:
+    """A failure while placing a block's flowable as the editor's problem, at the block's line:
+    ReportLab's LayoutError ("Flowable <… at 0x7f…> too large") says what did not fit where."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    error, f, frame = exc.error, exc.flowable, exc.frame
+    keys = f.spec_keys
+    if isinstance(error, InputError):
+        return located(loaded, error, keys)
+    if isinstance(error, LayoutError):
+        fw, fh = (frame._width, frame._height) if frame is not None else (0.0, 0.0)
+        return _too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
+    return error
+
+
+def layout_error(exc: Exception) -> PaibanError:
+    """ReportLab's LayoutError for a flowable no block made: its first line, shortened."""
+    text = str(exc).split("\n")[0]
+    return BuildError(f"layout: {text[:200]}{'…' if len(text) > 200 else ''}")
 
 
 def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:

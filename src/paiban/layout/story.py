@@ -1,7 +1,11 @@
-"""The compose stage: spec blocks → ReportLab flowables, in reading order.
+"""The story: spec blocks → ReportLab flowables, in reading order.
 
-The masthead (title, subtitle, byline, lead) is composed separately: it spans all columns of
-the first page, so the page templates need its height before the columns can be placed.
+Each block kind has one method here, found through `BLOCK_FLOWABLES` (kind → method); each
+flowable made for a block carries the block's key path (`spec_keys`), so that the page layout
+can name the block and its spec line when it cannot place it.
+
+The masthead (title, subtitle, byline, lead) is built separately: it spans all columns of the
+first page, so the page templates need its height before the columns can be placed.
 """
 
 from __future__ import annotations
@@ -9,16 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
-from paiban.errors import Diagnostics, InputError, dotted
+from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
+from paiban.layout.figures import contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
-from paiban.spec import LoadedSpec
-from paiban.styles import TextStyle
+from paiban.spec.loaded import LoadedSpec
+from paiban.spec.styles import TextStyle
 
 _REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
@@ -32,29 +38,14 @@ def paragraphs(text: str) -> list[str]:
     return split_paragraphs(text)
 
 
-def tag(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
-    """Remember which spec key made each flowable (and the pieces it splits into), so that a
-    layout failure can name the block and its line instead of a ReportLab object address."""
+def keyed(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
+    """Remember which spec key made each flowable, so that a layout failure can name the block
+    and its line instead of a ReportLab object address (the page layout gives the pieces of a
+    split flowable the keys of the flowable they came from)."""
     for f in flowables:
-        wrapper = vars(f).get("split")
-        if wrapper is not None and getattr(wrapper, "owner", None) is not f:
-            del f.split  # copied from a tagged flowable: that wrapper would split the original
-            wrapper = None
         if getattr(f, "spec_keys", None) is None:
             f.spec_keys = keys
-        if wrapper is None:
-            _pieces_inherit(f)
     return flowables
-
-
-def _pieces_inherit(f: Flowable) -> None:
-    split = f.split
-
-    def split_tagged(aw: float, ah: float) -> list[Flowable]:
-        return tag(split(aw, ah), f.spec_keys)
-
-    split_tagged.owner = f  # type: ignore[attr-defined]
-    f.split = split_tagged
 
 
 @dataclass
@@ -64,7 +55,10 @@ class Story:
     parts: list[str] = field(default_factory=list)
 
 
-class Composer:
+class StoryBuilder:
+    """Builds the flowables of the masthead and of every body block, with what they share:
+    the resolved styles, the body's pitch and grid, figure numbers and warnings at spec keys."""
+
     def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
                  column_width: float, text_width: float):
         self.loaded, self.assets, self._make = loaded, assets, para
@@ -101,7 +95,7 @@ class Composer:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        report = self._reporter(self.at)  # lines are set at layout time, after composing
+        report = self._reporter(self.at)  # lines are set at layout time, after building
         return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
                         self.segmenter)
 
@@ -121,27 +115,27 @@ class Composer:
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
-        out: list[Flowable] = tag([self.para(doc.title, s["title"])], self.at)
+        out: list[Flowable] = keyed([self.para(doc.title, s["title"])], self.at)
         if doc.subtitle:
             self.at = ("document", "subtitle")
-            out += tag([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
+            out += keyed([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
         if doc.byline:
             self.at = ("document", "byline")
-            out += tag([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
-        out += tag([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
+            out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
+        out += keyed([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
         lead = self.lead_across()
         if lead is not None:
             style = s["lead"]
             self.at = ("body", 0, "lead")
             paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += tag([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
+            out += keyed([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
         """The opening lead, when page.lead puts it across the columns under the masthead."""
-        body = self.loaded.spec.body
-        if self.loaded.spec.page.lead == "across" and body and getattr(body[0], "lead", None):
-            return body[0].lead
+        first = self.loaded.spec.body[0]
+        if self.loaded.spec.page.lead == "across" and first.kind == "lead" and first.value:
+            return first.value
         return None
 
     # ------------------------------------------------------------ body
@@ -150,27 +144,24 @@ class Composer:
         """图 numbers in reading order: every figure and image, and facts boxes with a caption."""
         numbers: dict[str, int] = {}
         n = 0
-        for i, block in enumerate(self.loaded.spec.body):
-            kind = next(iter(type(block).model_fields))
-            value = getattr(block, kind)
-            if kind in ("figure", "image") or (kind == "facts" and value.caption):
+        for at in self.loaded.spec.blocks():
+            if at.block.numbered():
                 n += 1
-                self.numbers_by_index[i] = n
-                if getattr(value, "id", None):
-                    numbers[value.id] = n
+                self.numbers_by_index[at.index] = n
+                cited = at.block.cited_id()
+                if cited:
+                    numbers[cited] = n
         return numbers
 
-    def compose(self) -> Story:
+    def build(self) -> Story:
+        """The masthead and the body's flowables, in reading order."""
         self.numbers = self.number_figures()
         flow: list[Flowable] = []
         parts: list[str] = []
-        for i, block in enumerate(self.loaded.spec.body):
-            kind = next(iter(type(block).model_fields))
-            value = getattr(block, kind)
-            handler = getattr(self, f"_{kind.rstrip('_')}")
-            self.block_index = i
-            self.at = ("body", i, kind)
-            flow.extend(tag(handler(value, i, parts), self.at))
+        for at in self.loaded.spec.blocks():
+            self.block_index = at.index
+            self.at = at.keys
+            flow.extend(keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at))
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
@@ -273,19 +264,28 @@ class Composer:
         return FloatBlock(items, self.grid, placement, name=name, wide=wide)
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
-        from paiban.layout.figures import figure_flowables
-
-        return figure_flowables(self, figure, i)
+        chart = self.assets.charts.get(figure.id) if self.assets.charts else None
+        if chart is None:
+            raise BuildError(f"chart {figure.id!r} was not prepared", self.loaded.where(["body", i, "figure"]))
+        return figure_flowables(self, figure, chart)
 
     def _facts(self, facts, i: int, parts: list[str]) -> list[Flowable]:
-        from paiban.layout.figures import facts_flowables
-
-        return facts_flowables(self, facts, i)
+        return facts_flowables(self, facts, self.assets, self.loaded.spec.charts)
 
     def _contents(self, contents, i: int, parts: list[str]) -> list[Flowable]:
-        from paiban.layout.figures import contents_flowables
-
-        return contents_flowables(self, contents, i)
+        titles = [at.value.title for at in self.loaded.spec.blocks() if at.kind == "part"]
+        return contents_flowables(self, contents, titles)
 
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
         return [PageBreak() if kind == "page" else FrameBreak()]
+
+
+BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
+
+#: The flowables of each block kind: (builder, the block's value, its index, part titles so far).
+BLOCK_FLOWABLES: dict[str, BlockMethod] = {
+    "lead": StoryBuilder._lead, "text": StoryBuilder._text, "part": StoryBuilder._part,
+    "subhead": StoryBuilder._subhead, "figure": StoryBuilder._figure, "facts": StoryBuilder._facts,
+    "image": StoryBuilder._image, "quote": StoryBuilder._quote, "credit": StoryBuilder._credit,
+    "contents": StoryBuilder._contents, "break": StoryBuilder._break,
+}

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable
 
 from paiban.assets import Assets
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
-from paiban.styles import TextStyle
+from paiban.spec.styles import TextStyle
 
 
 def para_style(assets: Assets, style: TextStyle) -> ParaStyle:

@@ -8,7 +8,7 @@ itself, and why it is fast, is in `safeyaml`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from paiban.errors import InputError, Location, Problem, dotted
-from paiban.spec import safeyaml
 from paiban.spec.safeyaml import MAX_DEPTH, Refused
+from paiban.spec.safeyaml import load as parse_yaml
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -103,7 +103,7 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
             raise InputError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; expected UTF-8 text",
                              Location(name, line, col)) from None
     try:
-        root, data = safeyaml.load(text)
+        root, data = parse_yaml(text)
     except Refused as exc:
         raise InputError(exc.message, _loc(name, exc.mark)) from None
     except yaml.reader.ReaderError as exc:
@@ -151,8 +151,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _real_keys(data: Any, loc: Sequence[Any]) -> list[Any]:
-    """Pydantic's error path with union/tag markers removed: only keys that exist in the data."""
+def _real_keys(data: Any, loc: Sequence[Any], tags: Collection[str]) -> list[Any]:
+    """Pydantic's error path with union/tag markers removed: only keys that exist in the data.
+
+    `tags`: the names of tagged union members (block kinds), which are markers too."""
     keys: list[Any] = []
     node = data
     for k in loc:
@@ -167,7 +169,8 @@ def _real_keys(data: Any, loc: Sequence[Any]) -> list[Any]:
             node = node[k]
         elif isinstance(node, dict | list):
             # a key pydantic expected but the data lacks (missing field) ends the path here
-            if isinstance(k, str) and not (k[:1].isupper() or "[" in k or k in _TAGS or k.startswith(_MARKERS)):
+            if isinstance(k, str) and not (k[:1].isupper() or "[" in k or k in tags or k in _TYPE_TAGS
+                                          or k.startswith(_MARKERS)):
                 keys.append(k)
                 break
     return keys
@@ -176,8 +179,7 @@ def _real_keys(data: Any, loc: Sequence[Any]) -> list[Any]:
 # pydantic's names for union members and validators in an error path (str | TableSpec gives
 # 'constrained-str'): not keys of the data, so never "missing keys".
 _MARKERS = ("constrained-", "function-", "lax-or-strict", "json-or-python", "nullable", "tagged-union", "default")
-_TAGS = {"lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents",
-         "break", "str", "int", "float", "bool", "list", "dict"}
+_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict"}
 
 
 
@@ -257,9 +259,11 @@ def _allowed_keys(model: type[BaseModel], keys: Sequence[Any]) -> list[str]:
 
 def problems_from(exc: ValidationError, source: Source, model: type[BaseModel]) -> list[Problem]:
     """Turn pydantic's errors into located problems, dropping union alternatives that don't fit."""
+    from paiban.spec.model import BLOCKS  # built by now: the errors are the model's
+
     by_node: dict[tuple, list[tuple[dict, list]]] = {}
     for err in exc.errors(include_url=False):
-        keys = _real_keys(source.data, err["loc"])
+        keys = _real_keys(source.data, err["loc"], BLOCKS)
         by_node.setdefault(tuple(keys), []).append((err, keys))
     problems: list[Problem] = []
     for keys_t, errs in by_node.items():

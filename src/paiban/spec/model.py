@@ -7,7 +7,9 @@ stage resolves them against the spec's folder and checks they exist.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import keyword
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -204,55 +206,227 @@ class ContentsSpec(Model):
     title: str = "目录"
 
 
-class LeadBlock(Model):
+class BlockText(NamedTuple):
+    """A piece of text a block sets: its style (None: drawn in a chart, in the charts: font), the
+    text, its key path below the block, and whether it carries **bold**/*emphasis* markup."""
+
+    style: str | None
+    text: str
+    keys: tuple[str | int, ...] = ()
+    markup: bool = False
+
+
+class BlockFile(NamedTuple):
+    """A file a block reads, as written, at its key path below the block."""
+
+    path: str
+    keys: tuple[str | int, ...]
+    what: str  # how messages name it: "image", "data file"
+
+
+#: Every block kind by its key in report.yaml, in the order the model defines them (the order
+#: "expected a block with one key: …" lists them in). Filled by `BodyBlock` subclasses themselves.
+BLOCKS: dict[str, type[BodyBlock]] = {}
+
+
+class BodyBlock(Model):
+    """A block of the body: a mapping with one key, its kind, and the value under that key.
+
+    A new kind of block is a subclass: its `kind`, its one field (named for the kind, with a
+    trailing _ when the kind is a Python keyword), and what it reads, sets and is called.
+    Everything that walks the body reads these (through `Spec.blocks()`), never the field name.
+    """
+
+    kind: ClassVar[str]
+    #: How a layout message names the block: "this figure is 900pt tall, more than fits …".
+    named: ClassVar[str] = "this block"
+    #: Drawn with the charts' theme (its font, palette and the key of approximate values).
+    charted: ClassVar[bool] = False
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if list(cls.model_fields) != [cls.field_name()]:
+            raise TypeError(f"{cls.__name__}: a body block has one field, {cls.field_name()!r}")
+        BLOCKS[cls.kind] = cls
+
+    @classmethod
+    def field_name(cls) -> str:
+        return cls.kind + "_" if keyword.iskeyword(cls.kind) else cls.kind
+
+    @property
+    def value(self) -> Any:
+        """What is written under the block's key."""
+        return getattr(self, self.field_name())
+
+    def texts(self) -> Iterator[BlockText]:
+        """The text the block sets (what fonts must cover)."""
+        return iter(())
+
+    def files(self) -> Iterator[BlockFile]:
+        """The files the block reads (checked to exist; watched for changes)."""
+        return iter(())
+
+    def cited_id(self) -> str | None:
+        """The name text may cite it by as {fig:ID}; ids are unique across the body."""
+        return None
+
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        """The styles it names, with their key paths below the block (checked to exist)."""
+        return iter(())
+
+    def numbered(self) -> bool:
+        """Whether it gets a 图 number (in reading order)."""
+        return False
+
+
+class LeadBlock(BodyBlock):
+    kind = "lead"
+    named = "the lead"
     lead: str
 
+    def texts(self) -> Iterator[BlockText]:
+        yield BlockText("lead", self.lead, markup=True)
 
-class TextBlock(Model):
+
+class TextBlock(BodyBlock):
+    kind = "text"
+    named = "this paragraph"
     text: str | TextSpec
 
+    def texts(self) -> Iterator[BlockText]:
+        if isinstance(self.text, str):
+            yield BlockText("body", self.text, markup=True)
+        else:
+            yield BlockText(self.text.style, self.text.text, ("text",), markup=True)
 
-class PartBlock(Model):
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        if not isinstance(self.text, str):
+            yield self.text.style, ("style",)
+
+
+class PartBlock(BodyBlock):
+    kind = "part"
+    named = "this part heading"
     part: PartSpec
 
+    def texts(self) -> Iterator[BlockText]:
+        yield BlockText("headline", self.part.title, ("title",))
+        if self.part.kicker:
+            yield BlockText("kicker", self.part.kicker, ("kicker",))
 
-class SubheadBlock(Model):
+
+class SubheadBlock(BodyBlock):
+    kind = "subhead"
+    named = "this subheading"
     subhead: str
 
+    def texts(self) -> Iterator[BlockText]:
+        yield BlockText("subhead", self.subhead)
 
-class FigureBodyBlock(Model):
+
+def _captions(value: Any, fields: tuple[str, ...]) -> Iterator[BlockText]:
+    """A figure's own lines (caption, title, source), set in the caption style."""
+    for name in fields:
+        text = getattr(value, name)
+        if text is not None:
+            yield BlockText("caption", text, (name,))
+
+
+class FigureBodyBlock(BodyBlock):
+    kind = "figure"
+    named = "this figure"
+    charted = True
     figure: FigureBlock
 
+    def texts(self) -> Iterator[BlockText]:
+        yield from _captions(self.figure, ("caption", "source"))
+        for name in ("note", "center"):
+            text = getattr(self.figure, name)
+            if text:
+                yield BlockText(None, text, (name,))
 
-class FactsBodyBlock(Model):
+    def files(self) -> Iterator[BlockFile]:
+        data = self.figure.data  # a table of its own, not a name from data:
+        if not isinstance(data, str) and data.file:
+            yield BlockFile(data.file, ("data", "file"), "data file")
+
+    def cited_id(self) -> str | None:
+        return self.figure.id
+
+    def numbered(self) -> bool:
+        return True
+
+
+class FactsBodyBlock(BodyBlock):
+    kind = "facts"
+    named = "this facts box"
+    charted = True
     facts: FactsBlock
 
+    def texts(self) -> Iterator[BlockText]:
+        yield from _captions(self.facts, ("caption", "title", "source"))
+        for j, item in enumerate(self.facts.items):
+            for name in ("value", "unit", "label"):
+                text = getattr(item, name)
+                if text not in ("", None):
+                    yield BlockText(None, str(text), ("items", j, name))
 
-class ImageBlock(Model):
+    def cited_id(self) -> str | None:
+        return self.facts.id
+
+    def numbered(self) -> bool:
+        return bool(self.facts.caption)
+
+
+class ImageBlock(BodyBlock):
+    kind = "image"
+    named = "this image"
     image: ImageSpec
 
+    def texts(self) -> Iterator[BlockText]:
+        yield from _captions(self.image, ("caption",))
 
-class QuoteBlock(Model):
+    def files(self) -> Iterator[BlockFile]:
+        if self.image.file:
+            yield BlockFile(self.image.file, ("file",), "image")
+
+    def cited_id(self) -> str | None:
+        return self.image.id
+
+    def numbered(self) -> bool:
+        return True
+
+
+class QuoteBlock(BodyBlock):
+    kind = "quote"
+    named = "this quote"
     quote: QuoteSpec
 
+    def texts(self) -> Iterator[BlockText]:
+        yield BlockText("quote", self.quote.text, ("text",))
+        if self.quote.source:
+            yield BlockText("credit", self.quote.source, ("source",))
 
-class CreditBlock(Model):
+
+class CreditBlock(BodyBlock):
+    kind = "credit"
+    named = "this credit line"
     credit: str
 
+    def texts(self) -> Iterator[BlockText]:
+        yield BlockText("credit", self.credit)
 
-class ContentsBlock(Model):
+
+class ContentsBlock(BodyBlock):
+    kind = "contents"
+    named = "the contents block"
     contents: ContentsSpec
 
 
-class BreakBlock(Model):
+class BreakBlock(BodyBlock):
+    kind = "break"
     break_: Literal["column", "page"] = Field(alias="break")
-
-
-BLOCKS: dict[str, type[Model]] = {
-    "lead": LeadBlock, "text": TextBlock, "part": PartBlock, "subhead": SubheadBlock,
-    "figure": FigureBodyBlock, "facts": FactsBodyBlock, "image": ImageBlock, "quote": QuoteBlock,
-    "credit": CreditBlock, "contents": ContentsBlock, "break": BreakBlock,
-}
 
 
 def block_kind(value: Any) -> str | None:
@@ -262,22 +436,27 @@ def block_kind(value: Any) -> str | None:
         if key in BLOCKS:
             return key
         return None
-    if isinstance(value, Model):
-        for key, cls in BLOCKS.items():
-            if isinstance(value, cls):
-                return key
+    if isinstance(value, BodyBlock):
+        return value.kind
     return None
 
 
 Block = Annotated[
-    Annotated[LeadBlock, Tag("lead")] | Annotated[TextBlock, Tag("text")] | Annotated[PartBlock, Tag("part")]
-    | Annotated[SubheadBlock, Tag("subhead")] | Annotated[FigureBodyBlock, Tag("figure")]
-    | Annotated[FactsBodyBlock, Tag("facts")] | Annotated[ImageBlock, Tag("image")]
-    | Annotated[QuoteBlock, Tag("quote")] | Annotated[CreditBlock, Tag("credit")]
-    | Annotated[ContentsBlock, Tag("contents")] | Annotated[BreakBlock, Tag("break")],
+    Union[tuple(Annotated[cls, Tag(kind)] for kind, cls in BLOCKS.items())],  # noqa: UP007 - built from a table
     Discriminator(block_kind, custom_error_type="block_kind",
                   custom_error_message="expected a block with one key: " + ", ".join(BLOCKS)),
 ]
+
+
+class BlockAt(NamedTuple):
+    """A body block with where it stands: body[index], its kind, the value under its key, and
+    the key path of that value (what messages and flowables are located by)."""
+
+    index: int
+    kind: str
+    value: Any
+    keys: tuple[str | int, ...]
+    block: BodyBlock
 
 
 # ---------------------------------------------------------------- the whole spec
@@ -295,3 +474,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
+
+    def blocks(self) -> Iterator[BlockAt]:
+        """The body's blocks in reading order, each with its index, kind, value and key path."""
+        for i, block in enumerate(self.body):
+            yield BlockAt(i, block.kind, block.value, ("body", i, block.kind), block)

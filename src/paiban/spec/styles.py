@@ -8,9 +8,12 @@ An editor's `styles:` entry overrides only the keys it names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from paiban.spec.lengths import Length
-from paiban.spec.model import Spec
+from paiban.spec.lengths import Length, parse_length
+
+if TYPE_CHECKING:
+    from paiban.spec.model import Spec
 
 DEFAULTS: dict[str, dict] = {
     "body": dict(font="song", size="9.5pt", leading=1.7, indent="2em", align="justify", color="#1a1a1a",
@@ -61,8 +64,6 @@ class TextStyle:
 def _pt(value: object, size: float) -> float:
     if isinstance(value, Length):
         return value.pt(em=size)
-    from paiban.spec.lengths import parse_length
-
     return parse_length(value).pt(em=size)
 
 

@@ -1,0 +1,55 @@
+"""Page geometry: where text may go on a page, computed from the spec's `page:` alone.
+
+Below everything that needs it: the spec's checks (room for text), the charts (drawn a column
+or the page wide) and the layout's page templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paiban.spec.model import Page
+from paiban.spec.values import page_size_pt
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where text may go on a page, in points, origin bottom-left as in PDF."""
+
+    width: float
+    height: float
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    columns: int
+    gutter: float
+    bleed: float = 0.0
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.inner - self.outer
+
+    @property
+    def text_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    @property
+    def column_width(self) -> float:
+        return (self.text_width - self.gutter * (self.columns - 1)) / self.columns
+
+    def left(self, page_number: int) -> float:
+        """Left text edge: the inner margin is on the left of odd (recto) pages."""
+        return self.inner if page_number % 2 == 1 else self.outer
+
+    def column_x(self, page_number: int, i: int) -> float:
+        return self.left(page_number) + i * (self.column_width + self.gutter)
+
+
+def geometry(page: Page) -> Geometry:
+    w, h = page_size_pt(page.size)
+    if page.orientation == "landscape":
+        w, h = max(w, h), min(w, h)
+    m = page.margin_box()
+    return Geometry(width=w, height=h, top=m.top.pt(), bottom=m.bottom.pt(), inner=m.inner.pt(),
+                    outer=m.outer.pt(), columns=page.columns, gutter=page.gutter.pt(), bleed=page.bleed.pt())

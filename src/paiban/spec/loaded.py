@@ -1,0 +1,76 @@
+"""A loaded spec: the valid `Spec`, the folder it was read from, and the way back from key paths
+to the lines the editor typed them at.
+
+Every later stage holds a `LoadedSpec`, so whatever it finds wrong can be told at the spec line
+that caused it, and every path the spec gives is resolved here, inside the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from paiban.errors import InputError, Location, dotted
+from paiban.spec.loader import Source
+
+if TYPE_CHECKING:
+    from paiban.spec.model import Spec
+
+
+@dataclass
+class LoadedSpec:
+    """A valid spec, its folder, and a way back from key paths to file positions."""
+
+    spec: Spec
+    source: Source
+    base_dir: Path
+    allow_outside: bool = False
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def where(self, keys: Sequence[Any], *, at_key: bool = False) -> Location:
+        return self.source.where(keys, at_key=at_key)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where derived files live (converted fonts, word segmentation): safe to delete."""
+        return self.base_dir / ".paiban-cache"
+
+    def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
+        return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
+                            allow_outside=self.allow_outside, must_exist=must_exist, what=what)
+
+
+def resolve_path(base: Path, relpath: str, where: Location, keypath: str, *, allow_outside: bool,
+                 must_exist: bool = True, what: str = "file") -> Path:
+    """A path from the spec, resolved against the spec's folder and kept inside it.
+
+    Symlinks are resolved first, so a link that leads outside the project is refused too.
+    """
+    if not relpath or "\x00" in relpath:
+        raise InputError(f"expected a {what} path, got {relpath!r}", where, keypath)
+    path = Path(os.path.expanduser(relpath))
+    full = path if path.is_absolute() else base / path
+    try:
+        real = full.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"cannot resolve {what} {relpath!r}: {exc}", where, keypath) from None
+    if not allow_outside and not real.is_relative_to(base.resolve()):
+        raise InputError(f"{what} {relpath!r} is outside the project folder {base}; "
+                         "pass --allow-outside to use it", where, keypath)
+    try:
+        found = real.is_file()
+    except OSError as exc:  # a name too long for the file system, …
+        raise InputError(f"cannot use {what} {_short_path(relpath)}: {exc.strerror}", where, keypath) from None
+    if must_exist and not found:
+        raise InputError(f"{what} not found: {_short_path(relpath)} (looked at {_short_path(str(full), quote=False)})",
+                         where, keypath)
+    return real
+
+
+def _short_path(path: str, *, quote: bool = True) -> str:
+    """A path for a one-line message: quoted, and cut in the middle when very long."""
+    text = repr(path) if quote or not path.isprintable() else path
+    return text if len(text) <= 160 else f"{text[:100]}…{text[-50:]}"
