@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
 from tests.support.pdfcheck import assert_valid_pdf
-
-ROOT = Path(__file__).resolve().parents[1]
-FONTS = ROOT / "fonts"
-
-
-def run_paiban(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess, as an editor would."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "paiban", *args], cwd=cwd or ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+from tests.support.project import FONTS, ROOT, run_paiban
 
 
 @pytest.fixture(scope="session")

@@ -396,7 +396,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
-    from paiban.schema import schema_text
+    from paiban.spec.schema import schema_text
 
     text = schema_text()
     if not args.output:

@@ -31,7 +31,7 @@ class Scaffold:
 
 def planned(root: Path, fonts_dir: Path) -> dict[Path, Path | str]:
     """Every file init will write, mapped to its source file (or generated text)."""
-    from paiban.schema import schema_text
+    from paiban.spec.schema import schema_text
 
     template = resources.files("paiban").joinpath(TEMPLATE)
     plan: dict[Path, Path | str] = {}

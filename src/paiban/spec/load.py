@@ -7,8 +7,6 @@ types by the loader and the model, cross-references by `checks`.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -92,22 +90,9 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
 
 
 def spec_model() -> type:
-    """The `Spec` model class, its module imported (its pydantic classes built) on first use.
-
-    Built with pydantic's plugins off (PYDANTIC_DISABLE_PLUGINS, read by pydantic each time it
-    builds a class): looking for plugins reads the entry points of every installed distribution,
-    about 3 ms of each build, and no plugin has anything to do with paiban's own spec models.
-    The variable is set only while these classes are built, and a value the user set stays as it is.
-    """
-    if "paiban.spec.model" not in sys.modules and _PLUGINS_OFF not in os.environ:
-        os.environ[_PLUGINS_OFF] = "__all__"
-        try:
-            import paiban.spec.model  # noqa: F401
-        finally:
-            os.environ.pop(_PLUGINS_OFF, None)
+    """The `Spec` model class, its module imported (its pydantic classes built) on first use, so
+    that importing the spec package costs nothing until a spec is loaded. The program builds it at
+    start without pydantic's plugin scan (paiban.cli.startup.build_spec_model)."""
     from paiban.spec.model import Spec
 
     return Spec
-
-
-_PLUGINS_OFF = "PYDANTIC_DISABLE_PLUGINS"

@@ -7,7 +7,7 @@ way, so the refusals that make a hand-edited spec safe (depth, alias count, alia
 duplicate keys, unknown tags) are the same code on both paths.
 
 libyaml and the pure loader disagree in a few corners (found by differential fuzzing, pinned by
-tests/test_spec_safeyaml.py): tabs, which the pure scanner refuses in places libyaml allows;
+tests/spec/test_safeyaml.py): tabs, which the pure scanner refuses in places libyaml allows;
 byte-order marks, which libyaml skips at any line start; `?` inside a plain scalar in a flow
 collection (libyaml ≥ 0.2.5 allows it); an empty value in a flow collection, which the two place
 one column apart; the non-specific tag `!`; and the line of a mark at the very end of a text
