@@ -144,10 +144,12 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="create a new project that builds as it is")
     i.add_argument("dir", metavar="DIR", help="the new project's folder (created if needed)")
     i.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    i.add_argument("--force", action="store_true", help="replace files the folder already has")
     f = sub.add_parser("fonts", help="list each font family and face: file, glyphs, characters it lacks")
     _add_common(f)
     sc = sub.add_parser("schema", help="print the JSON Schema of report.yaml")
     sc.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of printing it")
+    sc.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return ap
 
 
@@ -387,7 +389,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
     from paiban.cli.scaffold import init_project
 
-    done = init_project(args.dir)
+    done = init_project(args.dir, force=args.force)
     fonts = sum(1 for p in done.written if p.parent.name == "fonts" and p.suffix == ".ttf")
     console.out(f"created {done.root}: report.yaml, data/readers.csv, fonts/ ({fonts} faces), "
                 "report.schema.json, README.md")
@@ -402,12 +404,18 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    from paiban.errors import BuildError
-    from paiban.store import write_atomically
+    from paiban.errors import BuildError, InputError, Location
+    from paiban.store import NotRegular, write_atomically
 
     target = Path(args.output)
+    if os.path.lexists(target) and not args.force:
+        what = "a link" if target.is_symlink() else "a file" if target.is_file() else "something"
+        raise InputError(f"{what} is already there; pass --force to replace it (nothing was written)",
+                         Location(f"-o {args.output}"))
     try:
         write_atomically(target, text)
+    except NotRegular as exc:
+        raise InputError(f"it is {exc.strerror}; only a regular file is replaced", Location(f"-o {args.output}")) from None
     except OSError as exc:
         raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
     console.out(f"wrote {target}")

@@ -38,6 +38,34 @@ class LoadedSpec:
         """Where derived files live (converted fonts, word segmentation): safe to delete."""
         return self.base_dir / ".paiban-cache"
 
+    def input_files(self) -> tuple[set[Path], set[Path]]:
+        """The files a build reads (the spec, font faces, data tables, images), resolved, and
+        which of them are fonts: what the watcher watches and what an output may never be."""
+        spec = self.spec
+        files = {self.source.path.resolve()}
+        fonts: set[Path] = set()
+
+        def add(relpath: str | None, into: set[Path] = files) -> None:
+            if relpath:
+                p = Path(os.path.expanduser(relpath))
+                try:
+                    real = (p if p.is_absolute() else self.base_dir / p).resolve()
+                except (OSError, RuntimeError):
+                    return
+                into.add(real)
+                files.add(real)
+
+        for family in spec.fonts.families.values():
+            for face in (family.regular, family.bold):
+                if face is not None:
+                    add(face if isinstance(face, str) else face.path, fonts)
+        for table in spec.data.values():
+            add(getattr(table, "file", None))
+        for block in spec.body:
+            for file in block.files():
+                add(file.path)
+        return files, fonts
+
     def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
         return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
                             allow_outside=self.allow_outside, must_exist=must_exist, what=what)
