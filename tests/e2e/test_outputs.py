@@ -114,7 +114,7 @@ def test_init_never_writes_through_a_link_nor_over_a_file(tmp_path: Path) -> Non
     new.mkdir()
     (new / "report.yaml").symlink_to(target)  # dangling
     status, err = paiban(tmp_path, "init", "-q", "new")
-    assert status == 2 and "already has report.yaml; choose a new folder, or pass --force" in err
+    assert status == 2 and "already has report.yaml; choose a new folder (nothing was written)" in err
     assert not target.exists() and not (new / "data").exists()
     status, err = paiban(tmp_path, "init", "-q", "--force", "new")
     assert status == 0, err

@@ -65,8 +65,7 @@ def init_project(root: str | Path, *, force: bool = False) -> Scaffold:
             raise InputError(f"{p} is a folder; init replaces files only", Location(str(root)))
     if existing and not force:
         shown = ", ".join(str(p.relative_to(root)) for p in existing[:4]) + (" …" if len(existing) > 4 else "")
-        raise InputError(f"already has {shown}; choose a new folder, or pass --force to replace them "
-                         "(nothing was written)",
+        raise InputError(f"already has {shown}; choose a new folder (nothing was written)",
                          Location(str(root)))
     done = Scaffold(root=root)
     try:
