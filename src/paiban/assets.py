@@ -369,8 +369,80 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
         diagnostics.warn(f"{who} asks for bold, but font family '{fam}' has no bold face; {how}", at)
 
 
+def marked_texts(loaded: LoadedSpec) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """Every text the layout sets as a paragraph (and so reads as markup): its key path, the
+    text, and whether it is split into paragraphs at blank lines (body text and leads)."""
+    doc = loaded.spec.document
+    for key in ("title", "subtitle", "byline"):
+        if getattr(doc, key):
+            yield ("document", key), getattr(doc, key), False
+    for at in loaded.spec.blocks():
+        for text in at.block.texts():
+            if text.style is not None and text.style != "kicker":  # charts and the kicker band: plain
+                yield (*at.keys, *text.keys), text.text, text.markup
+
+
+def check_markup(loaded: LoadedSpec) -> list[Problem]:
+    """Unbalanced or malformed markup, and links to schemes not allowed (links.schemes), in
+    every text the layout will set, each located at the character in the spec (or at the --set
+    argument that gave the text): found here, before fonts or charts, never a traceback later."""
+    from paiban.cjk.markup import MarkupError, parse_markup
+    from paiban.cjk.normalize import split_paragraphs
+
+    schemes = {s.lower() for s in loaded.spec.links.schemes}
+    problems: list[Problem] = []
+    for keys, text, split in marked_texts(loaded):
+        cursor = 0
+        for piece in (split_paragraphs(text) if split else [text]):
+            at = _offsets_in(text, piece, cursor) if split else list(range(len(piece)))
+            if at:
+                cursor = at[-1] + 1
+            try:
+                runs = parse_markup(piece)
+            except MarkupError as exc:
+                where = loaded.text_location(keys, at[min(exc.offset, len(at) - 1)] if at else 0)
+                problems.append(Problem(exc.reason, where, dotted(keys)))
+                break
+            bad = next((r for r in runs if r.link is not None and link_scheme(r.link) not in schemes), None)
+            if bad is not None:
+                scheme = link_scheme(bad.link or "")
+                got = f"scheme {scheme!r}" if scheme else "no scheme"
+                where = loaded.text_location(keys, at[min(bad.offset, len(at) - 1)] if at else 0)
+                problems.append(Problem(f"link target {_short(bad.link or '')} has {got}; links may use "
+                                        f"{', '.join(sorted(schemes))} (links.schemes widens this)",
+                                        where, dotted(keys)))
+                break
+    return problems
+
+
+def link_scheme(url: str) -> str:
+    """'https' of 'https://…'; '' for a target without a scheme (a relative path)."""
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return m.group(1).lower() if m else ""
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "…")
+
+
+def _offsets_in(raw: str, piece: str, start: int) -> list[int]:
+    """Where each character of `piece` (a paragraph as `split_paragraphs` joined it) stands in
+    `raw`, from `start` on: its characters in order, a space standing for a line break."""
+    out: list[int] = []
+    c = start
+    for ch in piece:
+        while c < len(raw) and not (raw[c] == ch or (ch == " " and raw[c] in "\r\n")):
+            c += 1
+        out.append(min(c, len(raw) - 1) if raw else 0)
+        c += 1
+    return out
+
+
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
+    problems = check_markup(loaded)
+    if problems:
+        raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     families, where = font_families(loaded)
     uses = list(text_uses(loaded))  # once: it reads every data table
     fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded))

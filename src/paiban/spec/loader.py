@@ -48,6 +48,7 @@ class Source:
     name: str  # as shown in messages (relative to the working directory when possible)
     data: Any
     root: yaml.Node | None
+    text: str = ""  # the YAML as read: positions inside a text value are found in it
 
     def node_at(self, keys: Sequence[Any]) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """(value node, key node of the last key, number of keys matched) along `keys`."""
@@ -118,7 +119,7 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
         raise InputError(f"YAML: {' '.join(str(exc).split())}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
-    return Source(path=path, name=name, data=data, root=root)
+    return Source(path=path, name=name, data=data, root=root, text=text)
 
 
 # ------------------------------------------------------------------ pydantic errors → problems
