@@ -78,10 +78,15 @@ def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as f:
+    try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegular(0, kind_of(mode), str(path))
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegular(0, kind_of(mode), str(path))
+    with os.fdopen(fd, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(0, f"more than {limit} bytes", str(path))

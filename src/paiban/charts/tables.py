@@ -19,6 +19,7 @@ from typing import Any
 
 from paiban.errors import InputError, Location, dotted
 from paiban.spec.charts import TableSpec
+from paiban.store import TooLarge, read_regular
 
 # The spec stage's `where(keys) -> Location` (keys as in ["data", "education", "file"]).
 Where = Callable[[Sequence[Any]], "Location | None"]
@@ -118,7 +119,13 @@ def _read_file(name: str, relpath: str, base_dir: Path, where: Where, keys: tupl
     if size > MAX_DATA_BYTES:
         raise InputError(f"data file {relpath} is {size // 1024} KiB; at most "
                          f"{MAX_DATA_BYTES // 1024 // 1024} MiB is read", spec_loc, keypath)
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(path, MAX_DATA_BYTES)  # the cap holds even if the file grows meanwhile
+    except TooLarge:
+        raise InputError(f"data file {relpath} is more than {MAX_DATA_BYTES // 1024 // 1024} MiB; at most "
+                         f"{MAX_DATA_BYTES // 1024 // 1024} MiB is read", spec_loc, keypath) from None
+    except OSError as exc:
+        raise InputError(f"cannot read data file {relpath}: {exc.strerror}", spec_loc, keypath) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

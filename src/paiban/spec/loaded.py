@@ -53,7 +53,7 @@ class LoadedSpec:
         is located at its argument."""
         item = self.overridden(keys)
         if item is not None:
-            return Location(f"--set {item}")
+            return set_location(item)
         node, _, matched = self.source.node_at(keys)
         value = self.source.data
         for k in keys:
@@ -115,6 +115,12 @@ class LoadedSpec:
     def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
         return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
                             allow_outside=self.allow_outside, must_exist=must_exist, what=what)
+
+
+def set_location(item: str) -> Location:
+    """`--set KEY=VALUE` as the place of a problem, a long value cut in the middle (one line)."""
+    shown = item if len(item) <= 100 else f"{item[:60]}…{item[-30:]}"
+    return Location(f"--set {shown}")
 
 
 def resolve_path(base: Path, relpath: str, where: Location, keypath: str, *, allow_outside: bool,
