@@ -105,14 +105,18 @@ def check_replaceable(target: Path) -> None:
         raise NotRegular(0, kind_of(mode), str(target))
 
 
+_HELD = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)}
+
+
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for a few statements that must not be cut in half; they are
-    delivered (and raise) right after. A no-op where the platform or thread cannot do it."""
+    """Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT for a few statements that must not be cut in
+    half; they are delivered (and raise) right after. A no-op where the platform or thread cannot
+    do it."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
         yield
     finally:

@@ -154,7 +154,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt.
+    """SIGTERM (or SIGHUP, SIGQUIT: its args hold the number), raised in the main thread like
+    Ctrl-C's KeyboardInterrupt.
 
     SIGTERM's default action kills the process without running `finally`, which would leave
     the build's temporary PDF behind; as an exception it unwinds the stack, so every temporary
@@ -164,7 +165,22 @@ class Terminated(BaseException):
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
+    raise Terminated(signum)
+
+
+# Signals that end the build as SIGTERM does (the temporary PDF removed, the old one kept):
+# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+
+def _terminated(exc: BaseException) -> tuple[str, int]:
+    """("SIGHUP", 129), … for a Terminated: the signal's name and the shell's status for it."""
+    signum = exc.args[0] if exc.args else signal.SIGTERM
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = "SIGTERM"
+    return name, 128 + int(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         return _interrupted("SIGINT", 130, exit_now=argv is None)
-    except Terminated:
-        return _interrupted("SIGTERM", 143, exit_now=argv is None)
+    except Terminated as exc:
+        return _interrupted(*_terminated(exc), exit_now=argv is None)
     except Exception as exc:
         # An interrupt unwinding through a library's `finally` that fails in turn (ReportLab's
         # drawGroup deletes an attribute it had not set yet) arrives as that library's error.
@@ -206,8 +222,9 @@ def _catch_signals() -> dict | None:
     """Turn SIGTERM into `Terminated` (SIGINT raises KeyboardInterrupt already); returns the
     handlers to put back, or None off the main thread, where signals cannot be handled."""
     try:
-        saved = {signal.SIGINT: signal.getsignal(signal.SIGINT),
-                 signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
+        saved = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
+        for sig in ENDING_SIGNALS:
+            saved[sig] = signal.signal(sig, _raise_terminated)
     except ValueError:  # main() called from a thread: leave signals alone
         return None
     _hooks.append(sys.unraisablehook)
@@ -245,7 +262,7 @@ def _interrupt_behind(exc: BaseException) -> tuple[str, int] | None:
         if isinstance(e, KeyboardInterrupt):
             return "SIGINT", 130
         if isinstance(e, Terminated):
-            return "SIGTERM", 143
+            return _terminated(e)
         e = e.__context__ or e.__cause__
     return None
 
@@ -256,7 +273,8 @@ def _interrupted(name: str, status: int, *, exit_now: bool = False) -> int:
     off mid-call (matplotlib being imported, say) can crash the interpreter's finalization."""
     if threading.current_thread() is threading.main_thread():  # a second Ctrl-C must not cut this line
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for sig in ENDING_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
     print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
           file=sys.stderr, flush=True)
     if exit_now:
