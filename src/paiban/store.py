@@ -255,6 +255,23 @@ def save_cache(target: Path, content: bytes | str) -> bool:
     return True
 
 
+_notes: list[str] = []
+
+
+def note_ignored(path: Path | str, why: str = "not what paiban writes") -> None:
+    """Remember that a cache file was ignored (it is made again); `paiban -v` prints these."""
+    line = f"ignored cache file {path}: {why}; made again"
+    if line not in _notes and len(_notes) < 100:
+        _notes.append(line)
+
+
+def take_notes() -> list[str]:
+    """The notes of ignored cache files since the last call."""
+    out = list(_notes)
+    _notes.clear()
+    return out
+
+
 class JsonCache(Generic[T]):
     """A small JSON file that remembers work between builds.
 
@@ -275,8 +292,14 @@ class JsonCache(Generic[T]):
         try:
             raw = json.loads(read_regular(self.path, self.limit, follow=False))
             value = self._check(raw)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        except FileNotFoundError:
+            return self._empty()
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+            note_ignored(self.path, getattr(exc, "strerror", None) or type(exc).__name__)
             value = None
+        else:
+            if value is None:
+                note_ignored(self.path)
         return self._empty() if value is None else value
 
     def save(self, value: Any, **dumps: Any) -> bool:

@@ -310,7 +310,16 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")
+    _cache_notes(console)
     return 0
+
+
+def _cache_notes(console: Console) -> None:
+    """Under -v, one line per cache file that was ignored as not what paiban writes."""
+    from paiban.store import take_notes
+
+    for line in take_notes():
+        console.info(line)
 
 
 def build_summary(result: BuildResult) -> str:
