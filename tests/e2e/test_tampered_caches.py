@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import shutil
 import time
 from pathlib import Path
@@ -105,12 +106,15 @@ def shared_groups(levels: int, fan: int) -> Drawing:
     Drawing(float("nan"), 100, String(0, 0, "x")),
 ], ids=["shared-groups", "int", "str", "String", "dict", "blank", "image", "nan"])
 def test_a_crafted_chart_pickle_is_a_miss(project: Path, drawing: object) -> None:
+    rebuild(project)  # in this folder: the chart's key names its font files here
     pickled(project, drawing)
     key = cache.Key(json.loads((project / "figures" / "edu.key").read_text(encoding="utf-8"))["key"], {})
     started = time.perf_counter()
     assert cache.load_drawing(project / "figures" / "edu.pkl", key) is None
     assert time.perf_counter() - started < 5
-    rebuild(project)
+    status, err = paiban(project, "build", "-v", "-o", "again.pdf")
+    assert status == 0 and re.search(r"edu.pkl: (not a chart drawing paiban could have made|refusing .*); made again", err), err
+    assert "警示教育" in page_text(project / "again.pdf")  # from the SVG, drawn
 
 
 def test_a_pickle_naming_a_builtin_is_refused(project: Path) -> None:
@@ -185,6 +189,7 @@ def test_hand_edited_line_breaks_are_broken_again(project: Path) -> None:
 
 
 def test_an_ignored_cache_file_is_one_line_under_v(project: Path) -> None:
+    rebuild(project)  # in this folder: the chart's key names its font files here
     (project / ".paiban-cache" / "linebreaks.json").write_text('{"torn": ', encoding="utf-8")
     pickled(project, 5)
     status, err = paiban(project, "build", "-v", "-o", "again.pdf")
