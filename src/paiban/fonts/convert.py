@@ -84,6 +84,12 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
     The cache key is the source file's hash, the face, the instance and the character set;
     a cached file made for a superset of `chars` is reused too, so deleting text costs nothing.
     """
+    if info.kind == "woff2":  # before fontTools opens it: it would print its own line first
+        try:
+            import brotli  # noqa: F401
+        except ImportError:
+            raise InputError(f"font {path.name} is WOFF2, which needs the brotli package; "
+                             "use the font's TTF or OTF instead", where) from None
     folder = _usable_dir(cache_dir)
     tables = info.tables[index]
     axes: dict[str, tuple[float, float, float]] = {}

@@ -13,7 +13,7 @@ from typing import Any
 
 from paiban.errors import InputError, Location, dotted
 from paiban.spec.loaded import LoadedSpec, set_location
-from paiban.spec.loader import MAX_SPEC_BYTES, problems_from, read_yaml
+from paiban.spec.loader import MAX_SPEC_BYTES, lone_surrogate, problems_from, read_yaml
 
 
 def parse_override(item: str) -> tuple[list[Any], Any]:
@@ -38,8 +38,12 @@ def parse_override(item: str) -> tuple[list[Any], Any]:
     where = set_location(item)
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
         raise InputError(f"the value is more than {MAX_SPEC_BYTES // 1024 // 1024} MiB, as a spec may be", where)
+    if any("\ud800" <= ch <= "\udfff" for ch in raw):
+        raise InputError("the value holds half of a surrogate pair, not a character", where)
     try:
-        _, value = parse_yaml(raw)
+        root, value = parse_yaml(raw)
+        if lone_surrogate(root) is not None:
+            raise InputError("the value holds half of a surrogate pair, not a character", where)
     except Refused as exc:
         raise InputError(exc.message, where) from None
     except RecursionError:

@@ -129,7 +129,34 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
         raise InputError(f"YAML: {' '.join(str(exc).split())}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
+    bad = lone_surrogate(root)
+    if bad is not None:
+        node, ch = bad
+        raise InputError(f"\\u{ord(ch):04x} is half of a UTF-16 surrogate pair, not a character; write the character "
+                         "itself", _loc(name, node.start_mark))
     return Source(path=path, name=name, data=data, root=root, text=text)
+
+
+def lone_surrogate(root: yaml.Node | None) -> tuple[yaml.Node, str] | None:
+    """The first scalar holding a lone surrogate (a "\\ud800" escape): no font has it, and UTF-8,
+    the PDF's metadata and the text engine cannot encode it."""
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the same node again
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            for ch in node.value:
+                if "\ud800" <= ch <= "\udfff":
+                    return node, ch
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack += [v, k]
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 # ------------------------------------------------------------------ pydantic errors → problems
