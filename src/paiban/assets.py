@@ -369,6 +369,11 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
         diagnostics.warn(f"{who} asks for bold, but font family '{fam}' has no bold face; {how}", at)
 
 
+MAX_PARAGRAPHS = 20_000  # in one document: 100,000 took 1.1 GB
+MAX_PARAGRAPH_CHARS = 50_000  # in one paragraph: 2 MB of text in one took 535 MB
+MAX_TEXT_CHARS = 1_500_000  # in one document: the default article ×86 (293 pages, 1.3M) took 414 MB
+
+
 def marked_texts(loaded: LoadedSpec) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     """Every text the layout sets as a paragraph (and so reads as markup): its key path, the
     text, and whether it is split into paragraphs at blank lines (body text and leads)."""
@@ -391,9 +396,24 @@ def check_markup(loaded: LoadedSpec) -> list[Problem]:
 
     schemes = {s.lower() for s in loaded.spec.links.schemes}
     problems: list[Problem] = []
+    count = chars = 0
     for keys, text, split in marked_texts(loaded):
+        chars += len(text)
+        if chars > MAX_TEXT_CHARS:
+            return [Problem(f"more than {MAX_TEXT_CHARS:,} characters of text; paiban sets at most "
+                            f"{MAX_TEXT_CHARS:,} in one document (split it)", loaded.where(keys), dotted(keys))]
         cursor = 0
-        for piece in (split_paragraphs(text) if split else [text]):
+        pieces = split_paragraphs(text) if split else [text]
+        count += len(pieces)
+        if count > MAX_PARAGRAPHS:
+            return [Problem(f"more than {MAX_PARAGRAPHS:,} paragraphs; paiban sets at most {MAX_PARAGRAPHS:,} "
+                            "in one document (split it)", loaded.where(keys), dotted(keys))]
+        for piece in pieces:
+            if len(piece) > MAX_PARAGRAPH_CHARS:
+                problems.append(Problem(f"a paragraph of {len(piece):,} characters; at most "
+                                        f"{MAX_PARAGRAPH_CHARS:,} (separate paragraphs with a blank line)",
+                                        loaded.where(keys), dotted(keys)))
+                break
             at = _offsets_in(text, piece, cursor) if split else list(range(len(piece)))
             if at:
                 cursor = at[-1] + 1

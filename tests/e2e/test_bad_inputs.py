@@ -94,3 +94,54 @@ def test_preview_of_a_huge_page_at_high_dpi_is_refused(tmp_path: Path) -> None:
     assert status == 2
     assert err == ("--dpi 600: page 1 at 600 dpi would be 47,244×47,244 px; at most 100 megapixels and "
                    "32,767 px a side: lower --dpi\n")
+
+
+# ------------------------------------------------------------------ resource caps (README: Limits)
+
+
+def test_an_image_over_the_megapixel_cap_is_refused_before_decoding(tmp_path: Path) -> None:
+    import zlib
+
+    project = make_project(tmp_path / "p")
+    w = h = 9000  # a 9000×9000 PNG of a few hundred KB cost 828 MB to decode
+    rows = zlib.compress(b"".join(b"\x00" + bytes(w * 3) for _ in range(h)), 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    (project / "images" / "huge.png").write_bytes(png)
+    spec = SPEC + "  - image: {file: images/huge.png, caption: 大图}\n"
+    (project / "report.yaml").write_text(spec, encoding="utf-8")
+    line = refused(project)
+    assert line == ("report.yaml:13:19: body[1].image.file: image 'images/huge.png' is 9,000×9,000 px, 81 megapixels; "
+                    "at most 30 are read (a page needs far fewer: scale it down)"), line
+
+
+@pytest.mark.parametrize("text,message", [
+    ("|\n" + "".join("      短段。\n\n" for _ in range(20_001)), "more than 20,000 paragraphs"),
+    ("长" * 50_001, "a paragraph of 50,001 characters; at most 50,000"),
+])
+def test_paragraph_caps(tmp_path: Path, text: str, message: str) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "report.yaml").write_text(SPEC.replace("|\n      这是一段正文。", text), encoding="utf-8")
+    line = refused(project)
+    assert line.startswith("report.yaml:11:11: body[0].text: ") and message in line, line
+
+
+def test_text_and_page_caps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paiban import assets
+    from paiban.layout import render
+
+    project = make_project(tmp_path / "p")
+    para = "这是一段用来撑满页面的正文，" * 40
+    spec = SPEC + "".join(f"  - text: {para}\n" for _ in range(60))
+    (project / "report.yaml").write_text(spec, encoding="utf-8")
+    monkeypatch.setattr(render, "MAX_PAGES", 3)  # the real cap, 500 pages, takes 15 s to reach
+    line = refused(project)
+    assert line == ("report.yaml:11:3: body: the document runs past 3 pages; paiban sets at most 3 "
+                    "(split it into several reports)"), line
+    monkeypatch.setattr(assets, "MAX_TEXT_CHARS", 10_000)
+    line = refused(project)
+    assert "more than 10,000 characters of text" in line, line
