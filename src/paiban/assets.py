@@ -216,14 +216,14 @@ def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:
         cols = list(table.columns)
         x = fig.x if fig.x in cols else (cols[0] if cols else None)
         extra = {c for c in (fig.series, fig.unit_column, fig.approx) if c}
-        ys = [c for c in (fig.y_columns or [c for c in cols if c != x and c not in extra]) if c in cols]
-        label_cols = [c for c in (x, fig.series, fig.unit_column) if c in cols]
-        header = ys + ([fig.series] if fig.series in cols else [])
+        at = {c: i for i, c in enumerate(cols)}  # (a list scan per column was minutes for 100,000)
+        ys = [c for c in (fig.y_columns or [c for c in cols if c != x and c not in extra]) if c in at]
+        label_cols = [c for c in (x, fig.series, fig.unit_column) if c in at]
+        header = ys + ([fig.series] if fig.series in at else [])
         units = "".join(table.units.get(c, "") for c in ys) + (fig.unit or "")
         yield TextUse(None, "".join(header) + units, (), table.header_where or loaded.where(keys))
         for r, row in enumerate(table.rows):
-            text = "".join(str(row[cols.index(c)]) for c in label_cols
-                           if cols.index(c) < len(row) and isinstance(row[cols.index(c)], str))
+            text = "".join(str(row[at[c]]) for c in label_cols if at[c] < len(row) and isinstance(row[at[c]], str))
             if text:
                 yield TextUse(None, text, (), table.where_row(r))
 
@@ -369,8 +369,100 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
         diagnostics.warn(f"{who} asks for bold, but font family '{fam}' has no bold face; {how}", at)
 
 
+MAX_PARAGRAPHS = 20_000  # in one document: 100,000 took 1.1 GB
+MAX_PARAGRAPH_CHARS = 50_000  # in one paragraph: 2 MB of text in one took 535 MB
+MAX_TEXT_CHARS = 1_500_000  # in one document: the default article ×86 (293 pages, 1.3M) took 414 MB
+
+
+def marked_texts(loaded: LoadedSpec) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """Every text the layout sets as a paragraph (and so reads as markup): its key path, the
+    text, and whether it is split into paragraphs at blank lines (body text and leads)."""
+    doc = loaded.spec.document
+    for key in ("title", "subtitle", "byline"):
+        if getattr(doc, key):
+            yield ("document", key), getattr(doc, key), False
+    for at in loaded.spec.blocks():
+        for text in at.block.texts():
+            if text.style is not None and text.style != "kicker":  # charts and the kicker band: plain
+                yield (*at.keys, *text.keys), text.text, text.markup
+
+
+def check_markup(loaded: LoadedSpec) -> list[Problem]:
+    """Unbalanced or malformed markup, and links to schemes not allowed (links.schemes), in
+    every text the layout will set, each located at the character in the spec (or at the --set
+    argument that gave the text): found here, before fonts or charts, never a traceback later."""
+    from paiban.cjk.markup import MarkupError, parse_markup
+    from paiban.cjk.normalize import split_paragraphs
+
+    schemes = {s.lower() for s in loaded.spec.links.schemes}
+    problems: list[Problem] = []
+    count = chars = 0
+    for keys, text, split in marked_texts(loaded):
+        chars += len(text)
+        if chars > MAX_TEXT_CHARS:
+            return [Problem(f"more than {MAX_TEXT_CHARS:,} characters of text; paiban sets at most "
+                            f"{MAX_TEXT_CHARS:,} in one document (split it)", loaded.where(keys), dotted(keys))]
+        cursor = 0
+        pieces = split_paragraphs(text) if split else [text]
+        count += len(pieces)
+        if count > MAX_PARAGRAPHS:
+            return [Problem(f"more than {MAX_PARAGRAPHS:,} paragraphs; paiban sets at most {MAX_PARAGRAPHS:,} "
+                            "in one document (split it)", loaded.where(keys), dotted(keys))]
+        for piece in pieces:
+            if len(piece) > MAX_PARAGRAPH_CHARS:
+                problems.append(Problem(f"a paragraph of {len(piece):,} characters; at most "
+                                        f"{MAX_PARAGRAPH_CHARS:,} (separate paragraphs with a blank line)",
+                                        loaded.where(keys), dotted(keys)))
+                break
+            at = _offsets_in(text, piece, cursor) if split else list(range(len(piece)))
+            if at:
+                cursor = at[-1] + 1
+            try:
+                runs = parse_markup(piece)
+            except MarkupError as exc:
+                where = loaded.text_location(keys, at[min(exc.offset, len(at) - 1)] if at else 0)
+                problems.append(Problem(exc.reason, where, dotted(keys)))
+                break
+            bad = next((r for r in runs if r.link is not None and link_scheme(r.link) not in schemes), None)
+            if bad is not None:
+                scheme = link_scheme(bad.link or "")
+                got = f"scheme {scheme!r}" if scheme else "no scheme"
+                where = loaded.text_location(keys, at[min(bad.offset, len(at) - 1)] if at else 0)
+                problems.append(Problem(f"link target {_short(bad.link or '')} has {got}; links may use "
+                                        f"{', '.join(sorted(schemes))} (links.schemes widens this)",
+                                        where, dotted(keys)))
+                break
+    return problems
+
+
+def link_scheme(url: str) -> str:
+    """'https' of 'https://…'; '' for a target without a scheme (a relative path)."""
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return m.group(1).lower() if m else ""
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "…")
+
+
+def _offsets_in(raw: str, piece: str, start: int) -> list[int]:
+    """Where each character of `piece` (a paragraph as `split_paragraphs` joined it) stands in
+    `raw`, from `start` on: its characters in order, a space standing for a line break."""
+    out: list[int] = []
+    c = start
+    for ch in piece:
+        while c < len(raw) and not (raw[c] == ch or (ch == " " and raw[c] in "\r\n")):
+            c += 1
+        out.append(min(c, len(raw) - 1) if raw else 0)
+        c += 1
+    return out
+
+
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
+    problems = check_markup(loaded)
+    if problems:
+        raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     families, where = font_families(loaded)
     uses = list(text_uses(loaded))  # once: it reads every data table
     fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded))

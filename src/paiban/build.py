@@ -7,13 +7,15 @@ ReportLab writes to a temporary file beside the target, renamed over it only whe
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paiban.errors import BuildError, Diagnostics, InputError
-from paiban.store import write_atomically
+from paiban.errors import BuildError, Diagnostics, InputError, Location
+from paiban.store import NotRegular, kind_of, write_atomically
 
 Progress = Callable[[str], None]
 
@@ -30,12 +32,95 @@ class BuildResult:
     warnings: list = field(default_factory=list)
 
 
+CACHE_FOLDERS = (".paiban-cache", "figures")
+
+
 def output_path(loaded, override: str | Path | None) -> Path:
     if override is not None:
         return Path(override)
     if loaded.spec.output:
         return loaded.base_dir / loaded.spec.output
     return loaded.base_dir / "build" / f"{loaded.source.path.stem}.pdf"
+
+
+def checked_output(loaded, override: str | Path | None) -> Path:
+    """Where the PDF goes, symlinks resolved, refused (a located InputError) when writing it there
+    would lose or leak something.
+
+    Never an input of the build (the spec, a font, a data table, an image) nor a file in a cache
+    folder; never anything but a regular file (a FIFO, a device, a folder); never an existing file
+    that is not a PDF (an empty one aside): `-o data/edu.csv` names a file the editor meant to keep.
+    The spec's `output:` and the default build/ stay inside the project folder (a `build/`
+    symlinked elsewhere included) unless --allow-outside; a path typed after -o is the editor's
+    own choice and may be anywhere.
+    """
+    target = output_path(loaded, override)
+    if override is not None:
+        where, key, shown = Location(f"-o {override}"), None, str(override)
+    elif loaded.spec.output:
+        where, key, shown = loaded.where(["output"]), "output", str(loaded.spec.output)
+    else:
+        where, key, shown = Location(loaded.source.name), None, str(target)
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"cannot use {shown!r} as the PDF: {exc}", where, key) from None
+    base = loaded.base_dir.resolve()
+    if override is None and not loaded.allow_outside and not real.is_relative_to(base):
+        raise InputError(f"the PDF {shown!r} would be written outside the project folder {base} (at {real}); "
+                         "pass --allow-outside to write it there", where, key)
+    files, fonts = loaded.input_files()
+    if real in files:
+        what = "the spec" if real == loaded.source.path.resolve() else "a font" if real in fonts else "a file the spec uses"
+        raise InputError(f"the PDF {shown!r} would replace {what}, an input of this build; "
+                         "choose another file, e.g. build/report.pdf", where, key)
+    for name in CACHE_FOLDERS:
+        cache = (loaded.base_dir / name).resolve()
+        if real == cache or real.is_relative_to(cache):
+            raise InputError(f"the PDF {shown!r} would be written into the cache folder {name}/; "
+                             "choose another file, e.g. build/report.pdf", where, key)
+    try:
+        st = real.stat()
+    except OSError:
+        return real  # nothing there yet (or not reachable: the write says why)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"the PDF {shown!r} would replace {kind_of(st.st_mode)}; only a regular file is replaced",
+                         where, key)
+    if st.st_size:
+        try:
+            with open(real, "rb") as f:
+                head = f.read(5)
+        except OSError:
+            head = b"%PDF-"  # unreadable: the write reports what is wrong
+        if head != b"%PDF-":
+            raise InputError(f"the PDF {shown!r} would replace a file that is not a PDF; "
+                             "move it away or choose another file", where, key)
+    return real
+
+
+def check_cache_folders(loaded) -> None:
+    """The cache folders (and every folder in them) stay inside the project: a `.paiban-cache` or a
+    `figures/` symlinked elsewhere would have paiban write, read and prune files outside it."""
+    if loaded.allow_outside:
+        return
+    base = loaded.base_dir.resolve()
+    for name in CACHE_FOLDERS:
+        top = loaded.base_dir / name
+        dirs = [top]
+        walked = 0
+        while dirs and walked < 200:
+            d = dirs.pop()
+            walked += 1
+            try:
+                real = d.resolve()
+                if d.is_symlink() and not real.is_relative_to(base):
+                    raise InputError(f"a link to {real}, outside the project folder; remove the link "
+                                     "(it is a cache) or pass --allow-outside",
+                                     Location(str(d.relative_to(loaded.base_dir))))
+                if d.is_dir() and not d.is_symlink():
+                    dirs.extend(Path(e.path) for e in os.scandir(d) if e.is_dir(follow_symlinks=True))
+            except OSError:
+                continue
 
 
 def build(spec_path: str | Path = "report.yaml", output: str | Path | None = None, *, strict: bool = False,
@@ -54,6 +139,8 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
 
     say("load")
     loaded = load_spec(spec_path, overrides=overrides, allow_outside=allow_outside)
+    target = checked_output(loaded, output)
+    check_cache_folders(loaded)
     t = lap("load", t0)
 
     say("fonts")
@@ -75,7 +162,6 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
     say("layout")
     from paiban.layout.render import render
 
-    target = output_path(loaded, output)
     pages_box: list[int] = []
 
     def write(tmp: Path) -> None:
@@ -86,10 +172,12 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
         write_atomically(target, write)
     except (InputError, BuildError):
         raise
+    except NotRegular as exc:
+        raise InputError(f"cannot write {target}: it is {exc.strerror}; only a regular file is replaced") from None
     except OSError as exc:
         raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
     lap("layout+write", t)
-    return BuildResult(output=target, pages=pages_box[0], size=target.stat().st_size,
+    return BuildResult(output=output_path(loaded, output), pages=pages_box[0], size=target.stat().st_size,
                        seconds=time.perf_counter() - t0, timings=timings,
                        charts_drawn=list(assets.charts_drawn), charts_cached=list(assets.charts_cached),
                        warnings=list(diagnostics.warnings))

@@ -77,3 +77,17 @@ def test_unbalanced_markup_names_the_column(text, column, words):
     assert f"column {column}" in str(info.value)
     assert words in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+def test_thousands_of_nested_brackets_need_no_recursion():
+    deep = "[" * 20_000 + "字" + "]" * 20_000
+    assert plain_text(deep) == deep  # brackets without a target stay literal
+    with pytest.raises(MarkupError) as info:
+        parse_markup("[" * 20_000)
+    assert info.value.column == 20_000  # the innermost one never closed
+
+
+def test_a_link_inside_a_link_is_refused():
+    with pytest.raises(MarkupError) as info:
+        parse_markup("[外[内](https://a.cn)层](https://b.cn)")
+    assert info.value.reason == "a link inside a link" and info.value.column == 1

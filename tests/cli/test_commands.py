@@ -177,7 +177,7 @@ def test_committed_schema_is_the_generated_one(tmp_path: Path) -> None:
     r = run_paiban("schema")
     assert r.returncode == 0, r.stderr
     committed = (ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8")
-    assert r.stdout == committed, "docs/report.schema.json is stale: run `paiban schema -o docs/report.schema.json`"
+    assert r.stdout == committed, "docs/report.schema.json is stale: run `paiban schema --force -o docs/report.schema.json`"
     out = tmp_path / "s.json"
     r = run_paiban("schema", "-o", str(out))
     assert r.returncode == 0 and out.read_text(encoding="utf-8") == committed

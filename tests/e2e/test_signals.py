@@ -28,7 +28,10 @@ from tests.support.project import FONTS, ROOT
 
 TARGET = Path("build") / "report.pdf"
 INTERRUPTED = {signal.SIGINT: (130, "paiban: interrupted (SIGINT); no PDF written, the previous one is unchanged"),
-               signal.SIGTERM: (143, "paiban: interrupted (SIGTERM); no PDF written, the previous one is unchanged")}
+               signal.SIGTERM: (143, "paiban: interrupted (SIGTERM); no PDF written, the previous one is unchanged"),
+               # closing the terminal, Ctrl-\\: as SIGTERM (they left 0-byte temporary files)
+               signal.SIGHUP: (129, "paiban: interrupted (SIGHUP); no PDF written, the previous one is unchanged"),
+               signal.SIGQUIT: (131, "paiban: interrupted (SIGQUIT); no PDF written, the previous one is unchanged")}
 
 
 def paiban(*args: str, cwd: Path) -> subprocess.Popen:
@@ -121,8 +124,8 @@ def test_an_interrupted_build_leaves_the_previous_pdf_and_no_temp_files(project:
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     outcomes = []
-    for sig in (signal.SIGINT, signal.SIGTERM) * rounds:
-        for force in (False, True, False, True):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT) * rounds:
+        for force in (False, True, False, True) if sig in (signal.SIGINT, signal.SIGTERM) else (False, True):
             project.reset()
             delay = rng.uniform(0.0, 0.85 * project.seconds[force])  # any stage; some land after the end
             status, out, err = interrupt(project, sig, delay, force)

@@ -135,9 +135,15 @@ def get(node: Any, path: tuple) -> Any:
     return node
 
 
-OPS = ("replace", "delete", "unknown", "nest", "number", "length", "empty", "long", "control", "duplicate", "type")
+OPS = ("replace", "delete", "unknown", "nest", "number", "length", "empty", "long", "control", "duplicate", "type",
+       "markup")
 # edits that often leave a spec valid, for whole builds (a wrong type is refused at load, cheaply)
-MILD_OPS = ("delete", "number", "length", "empty", "long", "long", "control", "duplicate", "duplicate")
+MILD_OPS = ("delete", "number", "length", "empty", "long", "long", "control", "duplicate", "duplicate", "markup", "markup")
+# markup an editor types or breaks: spans, brackets, escapes and links of every scheme
+MARKUP = st.lists(st.sampled_from(["**", "*", "[", "]", "(", ")", "{", "}", "\\", "字", "a ", "]{color=#b3120f}",
+                                   "](https://example.cn/a)", "](mailto:a@example.cn)", "](javascript:x)",
+                                   "](file:///etc/passwd)", "](x y)", "[链接](https://example.cn)"]),
+                  max_size=12).map("".join)
 
 
 @st.composite
@@ -176,6 +182,8 @@ def mutated(draw: st.DrawFn, base: Any, long: int = 5000, ops: tuple[str, ...] =
             parent[k] = f"{old}{draw(st.text(st.sampled_from(CONTROL), min_size=1, max_size=4))}"
         elif op == "duplicate" and isinstance(parent, list):
             parent.insert(k, copy.deepcopy(old))
+        elif op == "markup" and isinstance(old, str):
+            parent[k] = f"{old}{draw(MARKUP)}"
         elif op == "type":
             parent[k] = draw(st.sampled_from([[old], {"x": old}, str(old), 3, True, None]))
     return data
@@ -348,7 +356,7 @@ SMALL = {
                              {"value": "1000余", "unit": "条", "label": "整改问题"}]}},
         {"figure": {"id": "own", "chart": "pie", "caption": "自带数据",
                     "data": {"columns": ["类", "数"], "rows": [["甲", 3], ["乙", "2余"]]}}},
-        {"text": {"text": "另一段，**加重**的文字。", "style": "body"}},
+        {"text": {"text": "另一段，**加重**的文字，见[网站](https://example.cn/)。", "style": "body"}},
         {"credit": "（本文配图由某单位提供）"},
     ],
 }

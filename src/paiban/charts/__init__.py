@@ -160,7 +160,7 @@ def _prepare_one(job: FigureJob, theme: ChartTheme, style: ChartStyle, figures_d
     if not force:
         old = cache.read_key(key_path)
         if old is not None and old.get("key") == key.value:
-            drawing = cache.load_drawing(pkl_path, key)
+            drawing = cache.load_drawing(pkl_path, key, _font_names(style))
             if drawing is None:  # the pickle is gone or stale: re-parse the SVG (no matplotlib needed)
                 drawing = _from_svg(svg_path, key, style, width, pkl_path)
             if drawing is not None:
@@ -181,16 +181,27 @@ def _prepare_one(job: FigureJob, theme: ChartTheme, style: ChartStyle, figures_d
                     time.perf_counter() - t0)
 
 
+def _font_names(style: ChartStyle) -> frozenset[str]:
+    """The ReportLab names a chart's texts may be set in."""
+    faces = [*style.faces, style.regular, *([style.bold] if style.bold is not None else [])]
+    return frozenset(f.rl_name for f in faces)
+
+
 def _from_svg(svg_path: Path, key: cache.Key, style: ChartStyle, width: float, pkl_path: Path) -> Any | None:
-    try:
-        svg = svg_path.read_bytes()
-    except OSError:
-        return None
-    if cache.svg_key(svg) != key.value:
+    """The drawing parsed from `<id>.svg` when it carries this key and parses into a whole chart;
+    None (the chart is drawn again) for a file cut short, altered or that svglib cannot read:
+    never a blank chart."""
+    svg = cache.read_cached(svg_path)
+    if svg is None or cache.svg_key(svg) != key.value or not svg.rstrip().endswith(b"</svg>"):
         return None
     from paiban.charts.svg import svg_to_drawing
 
-    drawing = svg_to_drawing(svg, style.faces, style.regular, style.bold, width)
+    try:
+        drawing = svg_to_drawing(svg, style.faces, style.regular, style.bold, width)
+    except Exception:  # noqa: BLE001 - svglib's and lxml's errors alike: a cache miss, drawn again
+        return None
+    if cache.checked_drawing(drawing, _font_names(style)) is None:
+        return None
     cache.save_drawing(pkl_path, key, drawing)
     return drawing
 

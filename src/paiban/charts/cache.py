@@ -18,7 +18,9 @@ mixed up; at worst they cause one more redraw.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import math
 import pickle
 import re
 from dataclasses import dataclass
@@ -118,12 +120,34 @@ def paths(figures_dir: Path, chart_id: str) -> tuple[Path, Path, Path]:
     return figures_dir / f"{chart_id}.svg", figures_dir / f"{chart_id}.pkl", figures_dir / f"{chart_id}.key"
 
 
+MAX_KEY_BYTES = 64 * 1024
+MAX_CACHE_BYTES = 32 * 1024 * 1024  # a chart's .svg or .pkl: the default briefing's are < 200 KB
+MAX_SHAPES = 200_000  # shapes visited in one drawing (a shared group counts each time it is drawn)
+MAX_POINTS = 4_000_000  # path coordinates in one drawing
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def read_key(path: Path) -> dict[str, Any] | None:
+    """`<id>.key` as written (a key and the digests of its parts); None for anything else."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(store.read_regular(path, MAX_KEY_BYTES, follow=False))
+    except (OSError, ValueError, RecursionError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not _HEX64.fullmatch(data["key"]):
+        return None
+    parts = data.get("parts")
+    if not isinstance(parts, dict) or len(parts) > 64 or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 128 for k, v in parts.items()):
+        return None
+    return data
+
+
+def read_cached(path: Path) -> bytes | None:
+    """A chart cache file's bytes: a regular file (not a link: it could lead anywhere), capped."""
+    try:
+        return store.read_regular(path, MAX_CACHE_BYTES, follow=False)
+    except OSError:
+        return None
 
 
 def write_key(path: Path, key: Key) -> None:
@@ -131,38 +155,121 @@ def write_key(path: Path, key: Key) -> None:
                            mode=CACHE_MODE)
 
 
-_SAFE_BUILTINS = frozenset({"object", "set", "frozenset", "list", "dict", "tuple", "bytes", "bytearray",
-                            "int", "float", "complex", "str", "bool", "slice"})
+def _allowed_classes() -> dict[tuple[str, str], type]:
+    """The only classes a chart cache file may name: the shapes svglib makes (no Image: it reads
+    a file), colours, and the attribute maps and validators the shapes carry."""
+    import inspect
+
+    from reportlab.graphics import shapes
+    from reportlab.lib import attrmap, colors, validators
+
+    allowed: dict[tuple[str, str], type] = {}
+    for cls in (shapes.Drawing, shapes.Group, shapes.Path, shapes.String, shapes.Rect, shapes.Line,
+                shapes.PolyLine, shapes.Polygon, shapes.Circle, shapes.Ellipse, shapes.Wedge,
+                colors.Color, colors.CMYKColor, colors.CMYKColorSep, colors.PCMYKColor, colors.PCMYKColorSep,
+                attrmap.AttrMap, attrmap.AttrMapValue):
+        allowed[(cls.__module__, cls.__name__)] = cls
+    for name, cls in inspect.getmembers(validators, inspect.isclass):
+        if issubclass(cls, validators.Validator):
+            allowed[(cls.__module__, name)] = cls
+    return allowed
 
 
 class _DrawingUnpickler(pickle.Unpickler):
     """Unpickles ReportLab drawings and nothing else.
 
     figures/ travels with a project (a shared folder, an archive); a plain pickle.load of a
-    crafted file there would run arbitrary code at build time. Only ReportLab classes and plain
-    containers may be named in a chart cache file.
+    crafted file there would run arbitrary code at build time. Only the classes of a chart drawing
+    may be named (no builtins: `bytearray(10**10)` is a pickle of a few bytes), and what is loaded
+    is then checked shape by shape (`checked_drawing`).
     """
 
     def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("reportlab.") or (module == "builtins" and name in _SAFE_BUILTINS) or (
-                module == "copyreg" and name == "_reconstructor"):
-            obj = super().find_class(module, name)
-            if isinstance(obj, type) or module == "copyreg":
-                return obj
-        raise pickle.UnpicklingError(f"refusing {module}.{name} in a chart cache file")
+        cls = _ALLOWED.get((module, name)) if _ALLOWED else None
+        if cls is None:
+            raise pickle.UnpicklingError(f"refusing {module}.{name} in a chart cache file")
+        return cls
 
 
-def load_drawing(path: Path, key: Key) -> Any | None:
-    """The pickled Drawing if it was made with this key; None otherwise (missing, stale, unreadable,
-    or naming anything but ReportLab classes)."""
+_ALLOWED: dict[tuple[str, str], type] = {}
+
+
+def load_drawing(path: Path, key: Key, fonts: frozenset[str] | None = None) -> Any | None:
+    """The pickled Drawing if it was made with this key and is a drawing this code could have
+    made; None otherwise (missing, stale, unreadable, too large, naming anything but the classes
+    of a chart, or holding anything a chart does not: see `checked_drawing`)."""
+    if not _ALLOWED:
+        _ALLOWED.update(_allowed_classes())
+    raw = read_cached(path)
+    if raw is None:
+        return None
     try:
-        with open(path, "rb") as f:
-            obj = _DrawingUnpickler(f).load()
-    except Exception:  # noqa: BLE001 - a corrupt or incompatible cache file is simply a miss
+        obj = _DrawingUnpickler(io.BytesIO(raw)).load()
+    except Exception as exc:  # noqa: BLE001 - a corrupt or incompatible cache file is simply a miss
+        store.note_ignored(path, str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__)
         return None
     if not isinstance(obj, dict) or obj.get("key") != key.value:
         return None
-    return obj.get("drawing")
+    drawing = checked_drawing(obj.get("drawing"), fonts)
+    if drawing is None:
+        store.note_ignored(path, "not a chart drawing paiban could have made")
+    return drawing
+
+
+def checked_drawing(drawing: Any, fonts: frozenset[str] | None = None) -> Any | None:
+    """`drawing` if it is what svglib makes of a chart, else None: a Drawing of finite size whose
+    shapes are the allowed classes holding plain values (numbers finite, texts short, colours,
+    coordinate lists), at most MAX_SHAPES shapes drawn (a group shared a thousand times over is
+    counted each time, as the renderer would draw it) and MAX_POINTS coordinates, texts only in
+    `fonts` when given, and at least one path or text (not a blank chart)."""
+    from reportlab.graphics import shapes
+    from reportlab.lib.attrmap import AttrMap
+    from reportlab.lib.colors import Color
+
+    if type(drawing) is not shapes.Drawing or not _finite(drawing.width) or not _finite(drawing.height):
+        return None
+    if not (0 < drawing.width < 1e5 and 0 < drawing.height < 1e5):
+        return None
+    drawn = points = ink = 0
+    stack: list[Any] = [drawing]
+    while stack:
+        node = stack.pop()
+        drawn += 1
+        if drawn > MAX_SHAPES or not isinstance(node, shapes.Shape) or isinstance(node, shapes.Image):
+            return None
+        for name, value in vars(node).items():
+            if name == "contents":
+                if not isinstance(value, list) or not isinstance(node, shapes.Group):
+                    return None
+                stack.extend(value)
+            elif name == "_attrMap":
+                if not isinstance(value, AttrMap):
+                    return None
+            elif isinstance(value, list | tuple):
+                if not all(_finite(v) for v in value):
+                    return None
+                points += len(value)
+                if points > MAX_POINTS:
+                    return None
+            elif isinstance(value, Color):
+                if not all(_finite(v) for v in (value.red, value.green, value.blue, value.alpha)):
+                    return None
+            elif isinstance(value, str):
+                if len(value) > 10_000:
+                    return None
+            elif value is not None and not _finite(value):
+                return None
+        ink += not isinstance(node, shapes.Group)
+        if isinstance(node, shapes.String) and (not isinstance(node.text, str) or (
+                fonts is not None and node.fontName not in fonts)):
+            return None
+    if fonts is not None and getattr(drawing, "initialFontName", None) not in fonts:
+        return None
+    return drawing if ink else None  # only empty groups: a blank chart
+
+
+def _finite(value: Any) -> bool:
+    return type(value) in (int, float, bool) and math.isfinite(value)
 
 
 def save_drawing(path: Path, key: Key, drawing: Any) -> None:

@@ -18,6 +18,7 @@ from paiban.errors import InputError, dotted
 from paiban.spec.charts import FigureBlock
 
 NEEDS_EVERY_VALUE = ("bar", "hbar", "pie", "donut")
+MAX_CATEGORIES = 200  # categories (rows) of one chart or table figure: a figure fits on a page
 
 
 @dataclass
@@ -111,12 +112,15 @@ def resolve(fig: FigureBlock, table: Table, keys: Sequence[Any], where: Where, *
             return None
         v = parse_value(raw, thousands=thousands)
         if v is None:
-            raise InputError(f"{table.columns[c]!r} is {raw!r}, not a number; expected e.g. 132, 2307.02, "
+            raise InputError(f"{table.columns[c]!r} is {_shown(raw)}, not a number; expected e.g. 132, 2307.02, "
                              "11,407 or 1000余", table.where_row(r), dotted(table.keys))
         if flags is not None and flags[r] and not v.approx:
             v = Value(v.number, "约" + v.text, True)
         return v
 
+    if len(table.rows) > MAX_CATEGORIES:  # before any drawing: 9,999 bars took a minute to refuse
+        raise InputError(f"{len(table.rows):,} rows; a chart shows at most {MAX_CATEGORIES} categories "
+                         "(a figure is one piece of a page)", where((*keys, "data")), dotted((*keys, "data")))
     if fig.chart == "table":
         return _table_data(fig, table, xi, y_idx, row_units, flags, thousands)
 
@@ -137,13 +141,17 @@ def resolve(fig: FigureBlock, table: Table, keys: Sequence[Any], where: Where, *
     else:
         c = y_idx[0]
         names: list[str] = []
+        known_cats: set[str] = set()
+        known_names: set[str] = set()
         cells: dict[tuple[str, str], Value | None] = {}
         unit_of: dict[str, str] = {}
         for r, row in enumerate(table.rows):
             cat, ser = _text(row[xi]), _text(row[si])
-            if cat not in categories:
+            if cat not in known_cats:
+                known_cats.add(cat)
                 categories.append(cat)
-            if ser not in names:
+            if ser not in known_names:
+                known_names.add(ser)
                 names.append(ser)
             if (cat, ser) in cells:
                 raise InputError(f"{cat!r} / {ser!r} appears twice", table.where_row(r), dotted(table.keys))
@@ -244,6 +252,12 @@ def _flag(table: Table, r: int, c: int) -> bool:
         raise InputError(f"{table.columns[c]!r} is {raw!r}; expected true or false", table.where_row(r),
                          dotted(table.keys))
     return flag
+
+
+def _shown(raw: Any) -> str:
+    """A cell as a message shows it: quoted, a long one cut (309 digits are one line too many)."""
+    text = repr(raw)
+    return text if len(text) <= 60 else f"{text[:40]}…({len(str(raw)):,} characters)"
 
 
 def _text(raw: Any) -> str:

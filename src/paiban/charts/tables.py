@@ -19,12 +19,18 @@ from typing import Any
 
 from paiban.errors import InputError, Location, dotted
 from paiban.spec.charts import TableSpec
+from paiban.store import TooLarge, read_regular
 
 # The spec stage's `where(keys) -> Location` (keys as in ["data", "education", "file"]).
 Where = Callable[[Sequence[Any]], "Location | None"]
 
 MAX_DATA_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 10000
+MAX_COLUMNS = 1000
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a chart can show")
 
 
 def no_where(keys: Sequence[Any]) -> Location | None:  # noqa: ARG001 - the Where protocol
@@ -118,7 +124,13 @@ def _read_file(name: str, relpath: str, base_dir: Path, where: Where, keys: tupl
     if size > MAX_DATA_BYTES:
         raise InputError(f"data file {relpath} is {size // 1024} KiB; at most "
                          f"{MAX_DATA_BYTES // 1024 // 1024} MiB is read", spec_loc, keypath)
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(path, MAX_DATA_BYTES)  # the cap holds even if the file grows meanwhile
+    except TooLarge:
+        raise InputError(f"data file {relpath} is more than {MAX_DATA_BYTES // 1024 // 1024} MiB; at most "
+                         f"{MAX_DATA_BYTES // 1024 // 1024} MiB is read", spec_loc, keypath) from None
+    except OSError as exc:
+        raise InputError(f"cannot read data file {relpath}: {exc.strerror}", spec_loc, keypath) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -146,6 +158,8 @@ def _read_file(name: str, relpath: str, base_dir: Path, where: Where, keys: tupl
 def _check_header(columns: list[str], loc: Location | None, keypath: str) -> None:
     if not columns:
         raise InputError("the table is empty; expected a header row naming the columns", loc, keypath)
+    if len(columns) > MAX_COLUMNS:
+        raise InputError(f"{len(columns):,} columns; a chart's table has at most {MAX_COLUMNS}", loc, keypath)
     seen: set[str] = set()
     for i, col in enumerate(columns):
         if not col.strip():
@@ -181,9 +195,13 @@ def _parse_csv(text: str, relpath: str) -> tuple[list[str], list[list[Any]], lis
 def _parse_json(text: str, relpath: str) -> tuple[list[str], list[list[Any]], list[int]]:
     """{"columns": [...], "rows": [[...]]} or [{...}, ...]; each row with the line it starts on."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", Location(relpath, exc.lineno, exc.colno)) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply; expected rows of values", Location(relpath, 1)) from None
+    except ValueError as exc:  # an integer of thousands of digits (Python's int limit), NaN/Infinity
+        raise InputError(f"not valid JSON: {str(exc).split(';')[0]}", Location(relpath, 1)) from None
     offsets = _row_offsets(text)
 
     def line_of(i: int) -> int:
@@ -212,13 +230,15 @@ def _parse_json(text: str, relpath: str) -> tuple[list[str], list[list[Any]], li
 
 
 def _records(records: list[Any], relpath: str, line_of: Callable[[int], int]) -> tuple[list[str], list[list[Any]]]:
-    columns: list[str] = []
+    seen: dict[str, None] = {}  # the columns in order of first appearance (a dict: no list scan)
     for i, rec in enumerate(records):
         if not isinstance(rec, dict):
             raise InputError("expected an object {column: value, ...}", Location(relpath, line_of(i)))
-        for key in rec:
-            if key not in columns:
-                columns.append(key)
+        seen.update(dict.fromkeys(rec))
+        if len(seen) > MAX_COLUMNS:
+            raise InputError(f"more than {MAX_COLUMNS} columns; a chart's table has at most {MAX_COLUMNS}",
+                             Location(relpath, line_of(i)))
+    columns = list(seen)
     rows = [[_cell(rec.get(c), relpath, line_of(i)) for c in columns] for i, rec in enumerate(records)]
     return columns, rows
 

@@ -42,6 +42,9 @@ class Value:
         return self.text + unit
 
 
+MAX_MAGNITUDE = 1e100  # beyond any quantity a chart shows; sums and axis scales of it stay finite
+
+
 def parse_value(raw: object, *, thousands: int = 10000) -> Value | None:
     """A cell → Value; None when the cell is not a number (the caller says where and why).
 
@@ -51,8 +54,11 @@ def parse_value(raw: object, *, thousands: int = 10000) -> Value | None:
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int | float):
-        number = float(raw)
-        if not math.isfinite(number):
+        try:
+            number = float(raw)
+        except OverflowError:  # an integer of more than 308 digits
+            return None
+        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
             return None
         return Value(number, format_number(number, thousands=thousands), False)
     if not isinstance(raw, str):
@@ -66,6 +72,8 @@ def parse_value(raw: object, *, thousands: int = 10000) -> Value | None:
         number = -number
     if m.group("mult"):
         number *= MULTIPLIERS[m.group("mult")]
+    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        return None  # 309 digits read as inf; sums and scales of such numbers overflow
     approx = bool(m.group("pre") or m.group("suf"))
     return Value(number, text, approx)
 

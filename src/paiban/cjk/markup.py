@@ -9,8 +9,10 @@ The spec's paragraphs use a small, Markdown-like syntax that a Chinese editor ca
     \\*  \\[  \\]  \\\\  …   a backslash makes the next character literal
 
 A bracket pair followed by neither ``(`` nor ``{`` stays literal text (citations like [1]).
-Unbalanced markup is an error that names the column in the paragraph, so the spec loader can
-point the editor at the exact place.
+Unbalanced markup is an error (`MarkupError`, the one error type of markup) that names the
+offset in the paragraph; `paiban.assets.check_markup` turns it into the file:line:column of the
+spec text it came from. The parser is a loop with an explicit stack (no recursion): thousands of
+nested brackets are refused or parsed, never a RecursionError.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class MarkupError(ValueError):
     """Unbalanced or malformed inline markup. `offset` is 0-based; `column` is 1-based."""
 
     def __init__(self, message: str, offset: int):
+        self.reason = message
         self.offset = offset
         self.column = offset + 1
         super().__init__(f"column {self.column}: {message}")
@@ -55,7 +58,22 @@ class _Style:
     link: str | None = None
 
 
+@dataclass
+class _Frame:
+    """An open span: what closes it, the style inside it, where it opened and, for a bracket,
+    the runs made before it (its own content is collected apart: its style depends on what
+    follows the closing bracket)."""
+
+    closer: str | None
+    style: _Style
+    opened_at: int
+    outer: list[Run] | None = None
+
+
 class _Parser:
+    """A loop over the text with an explicit stack of open spans: no recursion, so thousands of
+    nested brackets cost memory in proportion, never Python's recursion limit."""
+
     def __init__(self, text: str):
         self.s = text
         self.i = 0
@@ -74,23 +92,20 @@ class _Parser:
 
     # -- grammar -------------------------------------------------------------------------------
     def parse(self) -> list[Run]:
-        self.inline(_Style(), closer=None, opened_at=0)
-        return self.runs
-
-    def inline(self, style: _Style, closer: str | None, opened_at: int) -> None:
-        """Parse until `closer` (consumed) or the end of text (an error when a closer is due)."""
         s = self.s
+        n = len(s)
+        stack = [_Frame(None, _Style(), 0)]
         buf: list[str] = []
-        buf_at = self.i
+        buf_at = 0
 
         def flush() -> None:
             nonlocal buf, buf_at
-            self.emit("".join(buf), style, buf_at)
+            self.emit("".join(buf), stack[-1].style, buf_at)
             buf = []
             buf_at = self.i
 
-        n = len(s)
         while self.i < n:
+            top = stack[-1]
             # plain text up to the next markup character, in one piece
             m = _MARKUP.search(s, self.i)
             stop = m.start() if m is not None else n
@@ -108,13 +123,16 @@ class _Parser:
                 self.i += 2
                 continue
             if ch == "*":
+                style = top.style
                 token = "**" if s.startswith("**", self.i) else "*"
-                if token == "**" and closer == "*" and style.bold:
+                if token == "**" and top.closer == "*" and style.bold:
                     token = "*"  # '***' closing emphasis inside bold: '*' then '**'
-                if token == closer:
+                if token == top.closer:
                     flush()
                     self.i += len(token)
-                    return
+                    stack.pop()
+                    buf_at = self.i
+                    continue
                 flush()
                 at = self.i
                 self.i += len(token)
@@ -126,39 +144,42 @@ class _Parser:
                     if style.emph:
                         raise MarkupError("'*' inside emphasis; close the emphasis first", at)
                     inner = _Style(style.bold, True, style.color, style.link)
-                self.inline(inner, token, at)
+                stack.append(_Frame(token, inner, at))
                 buf_at = self.i
                 continue
             if ch == "[":
                 flush()
-                self.bracket(style)
+                stack.append(_Frame("]", top.style, self.i, outer=self.runs))
+                self.runs = []
+                self.i += 1
                 buf_at = self.i
                 continue
             if ch == "]":
-                if closer == "]":
-                    flush()
-                    self.i += 1
-                    return
-                raise MarkupError("']' without an opening '['; write \\] for a literal bracket", self.i)
+                if top.closer != "]":
+                    raise MarkupError("']' without an opening '['; write \\] for a literal bracket", self.i)
+                flush()
+                self.i += 1
+                stack.pop()
+                self.close_bracket(top)
+                buf_at = self.i
+                continue
             if not buf:
                 buf_at = self.i
             buf.append(ch)
             self.i += 1
         flush()
-        if closer is not None:
-            what = {"**": "bold '**'", "*": "emphasis '*'", "]": "'['"}[closer]
-            raise MarkupError(f"{what} opened here is never closed", opened_at)
+        top = stack[-1]
+        if top.closer is not None:
+            what = {"**": "bold '**'", "*": "emphasis '*'", "]": "'['"}[top.closer]
+            raise MarkupError(f"{what} opened here is never closed", top.opened_at)
+        return self.runs
 
-    def bracket(self, style: _Style) -> None:
-        """`[text](url)`, `[text]{color=#rrggbb}`, or literal `[text]`."""
+    def close_bracket(self, frame: _Frame) -> None:
+        """`[text](url)`, `[text]{color=#rrggbb}`, or literal `[text]`: the bracket's runs, styled
+        by what follows it, go after the runs made before it."""
         s = self.s
-        at = self.i
-        # Parse the bracket's content into a scratch run list first: its style depends on
-        # what follows the closing bracket.
-        saved, self.runs = self.runs, []
-        self.i += 1
-        self.inline(_Style(style.bold, style.emph, style.color, style.link), "]", at)
-        inner, self.runs = self.runs, saved
+        at, style = frame.opened_at, frame.style
+        inner, self.runs = self.runs, frame.outer if frame.outer is not None else []
         nxt = s[self.i] if self.i < len(s) else ""
         if nxt == "(":
             end = s.find(")", self.i + 1)
@@ -167,7 +188,7 @@ class _Parser:
             url = s[self.i + 1:end].strip()
             if not url or any(c.isspace() for c in url):
                 raise MarkupError(f"link target {url!r} is empty or contains spaces", self.i + 1)
-            if style.link is not None:
+            if style.link is not None or any(r.link is not None for r in inner):
                 raise MarkupError("a link inside a link", at)
             self.i = end + 1
             for r in inner:

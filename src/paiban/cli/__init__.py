@@ -144,15 +144,18 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="create a new project that builds as it is")
     i.add_argument("dir", metavar="DIR", help="the new project's folder (created if needed)")
     i.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    i.add_argument("--force", action="store_true", help="replace files the folder already has")
     f = sub.add_parser("fonts", help="list each font family and face: file, glyphs, characters it lacks")
     _add_common(f)
     sc = sub.add_parser("schema", help="print the JSON Schema of report.yaml")
     sc.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of printing it")
+    sc.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return ap
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt.
+    """SIGTERM (or SIGHUP, SIGQUIT: its args hold the number), raised in the main thread like
+    Ctrl-C's KeyboardInterrupt.
 
     SIGTERM's default action kills the process without running `finally`, which would leave
     the build's temporary PDF behind; as an exception it unwinds the stack, so every temporary
@@ -162,7 +165,22 @@ class Terminated(BaseException):
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
+    raise Terminated(signum)
+
+
+# Signals that end the build as SIGTERM does (the temporary PDF removed, the old one kept):
+# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+
+def _terminated(exc: BaseException) -> tuple[str, int]:
+    """("SIGHUP", 129), … for a Terminated: the signal's name and the shell's status for it."""
+    signum = exc.args[0] if exc.args else signal.SIGTERM
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = "SIGTERM"
+    return name, 128 + int(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         return _interrupted("SIGINT", 130, exit_now=argv is None)
-    except Terminated:
-        return _interrupted("SIGTERM", 143, exit_now=argv is None)
+    except Terminated as exc:
+        return _interrupted(*_terminated(exc), exit_now=argv is None)
     except Exception as exc:
         # An interrupt unwinding through a library's `finally` that fails in turn (ReportLab's
         # drawGroup deletes an attribute it had not set yet) arrives as that library's error.
@@ -204,8 +222,9 @@ def _catch_signals() -> dict | None:
     """Turn SIGTERM into `Terminated` (SIGINT raises KeyboardInterrupt already); returns the
     handlers to put back, or None off the main thread, where signals cannot be handled."""
     try:
-        saved = {signal.SIGINT: signal.getsignal(signal.SIGINT),
-                 signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
+        saved = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
+        for sig in ENDING_SIGNALS:
+            saved[sig] = signal.signal(sig, _raise_terminated)
     except ValueError:  # main() called from a thread: leave signals alone
         return None
     _hooks.append(sys.unraisablehook)
@@ -243,7 +262,7 @@ def _interrupt_behind(exc: BaseException) -> tuple[str, int] | None:
         if isinstance(e, KeyboardInterrupt):
             return "SIGINT", 130
         if isinstance(e, Terminated):
-            return "SIGTERM", 143
+            return _terminated(e)
         e = e.__context__ or e.__cause__
     return None
 
@@ -254,7 +273,8 @@ def _interrupted(name: str, status: int, *, exit_now: bool = False) -> int:
     off mid-call (matplotlib being imported, say) can crash the interpreter's finalization."""
     if threading.current_thread() is threading.main_thread():  # a second Ctrl-C must not cut this line
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for sig in ENDING_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
     print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
           file=sys.stderr, flush=True)
     if exit_now:
@@ -290,7 +310,16 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")
+    _cache_notes(console)
     return 0
+
+
+def _cache_notes(console: Console) -> None:
+    """Under -v, one line per cache file that was ignored as not what paiban writes."""
+    from paiban.store import take_notes
+
+    for line in take_notes():
+        console.info(line)
 
 
 def build_summary(result: BuildResult) -> str:
@@ -387,7 +416,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
     from paiban.cli.scaffold import init_project
 
-    done = init_project(args.dir)
+    done = init_project(args.dir, force=args.force)
     fonts = sum(1 for p in done.written if p.parent.name == "fonts" and p.suffix == ".ttf")
     console.out(f"created {done.root}: report.yaml, data/readers.csv, fonts/ ({fonts} faces), "
                 "report.schema.json, README.md")
@@ -402,12 +431,18 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    from paiban.errors import BuildError
-    from paiban.store import write_atomically
+    from paiban.errors import BuildError, InputError, Location
+    from paiban.store import NotRegular, write_atomically
 
     target = Path(args.output)
+    if os.path.lexists(target) and not args.force:
+        what = "a link" if target.is_symlink() else "a file" if target.is_file() else "something"
+        raise InputError(f"{what} is already there; pass --force to replace it (nothing was written)",
+                         Location(f"-o {args.output}"))
     try:
         write_atomically(target, text)
+    except NotRegular as exc:
+        raise InputError(f"it is {exc.strerror}; only a regular file is replaced", Location(f"-o {args.output}")) from None
     except OSError as exc:
         raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
     console.out(f"wrote {target}")

@@ -16,6 +16,8 @@ from pathlib import Path
 from paiban.errors import BuildError, InputError, Location
 
 MIN_DPI, MAX_DPI = 20, 600
+MAX_PIXELS = 100_000_000  # one page image: 400 MB of RGB; A4 at 600 dpi is 35 megapixels
+MAX_SIDE = 32_767  # PyMuPDF's (and PNG viewers') practical limit of one side
 
 
 def page_ranges(text: str | None) -> list[tuple[int, int | None]]:
@@ -70,6 +72,12 @@ def render_pages(pdf: Path, out_dir: Path, *, pages: str | None = None, dpi: int
         stem = stem or pdf.stem
         written = []
         for number in chosen:
+            rect = doc[number - 1].rect
+            w, h = round(rect.width * dpi / 72), round(rect.height * dpi / 72)
+            if w * h > MAX_PIXELS or max(w, h) > MAX_SIDE:
+                raise InputError(f"page {number} at {dpi} dpi would be {w:,}×{h:,} px; at most "
+                                 f"{MAX_PIXELS // 1_000_000} megapixels and {MAX_SIDE:,} px a side: lower --dpi",
+                                 Location(f"--dpi {dpi}"))
             pix = doc[number - 1].get_pixmap(dpi=dpi, alpha=False)
             path = out_dir / f"{stem}-{number}.png"
             try:

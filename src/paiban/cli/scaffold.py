@@ -3,18 +3,21 @@
 The project is self-contained: report.yaml (two parts, a chart from data/readers.csv), the five
 bundled fonts copied into fonts/ with their licences, the JSON Schema for the editor, a README
 line on what to edit, and a .gitignore for build/ and the chart cache figures/. Nothing is
-overwritten: if any of these files exists, init stops before writing anything.
+overwritten: if any of these files exists (a symlink too, dangling or not), init stops before
+writing anything; each file is created exclusively, so nothing is written through a link. With
+`force`, existing files are replaced (a link by a file: still never written through).
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from paiban.errors import BuildError, InputError, Location
 from paiban.fonts.bundled import FACES, LICENCES, bundled_fonts_dir
+from paiban.store import write_atomically
 
 TEMPLATE = "templates/init"
 # template file → file in the new project
@@ -45,8 +48,8 @@ def planned(root: Path, fonts_dir: Path) -> dict[Path, Path | str]:
     return plan
 
 
-def init_project(root: str | Path) -> Scaffold:
-    """Create the project in `root` (created if needed); refuses to overwrite any file."""
+def init_project(root: str | Path, *, force: bool = False) -> Scaffold:
+    """Create the project in `root` (created if needed); refuses to overwrite any file unless `force`."""
     root = Path(root)
     fonts_dir = bundled_fonts_dir()
     if fonts_dir is None:
@@ -56,8 +59,11 @@ def init_project(root: str | Path) -> Scaffold:
     if root.exists() and not root.is_dir():
         raise InputError(f"{root} exists and is not a folder", Location(str(root)))
     plan = planned(root, fonts_dir)
-    existing = [p for p in plan if p.exists()]
-    if existing:
+    existing = [p for p in plan if os.path.lexists(p)]
+    for p in existing:
+        if force and (p.is_dir() and not p.is_symlink()):
+            raise InputError(f"{p} is a folder; init replaces files only", Location(str(root)))
+    if existing and not force:
         shown = ", ".join(str(p.relative_to(root)) for p in existing[:4]) + (" …" if len(existing) > 4 else "")
         raise InputError(f"already has {shown}; choose a new folder (nothing was written)",
                          Location(str(root)))
@@ -65,10 +71,12 @@ def init_project(root: str | Path) -> Scaffold:
     try:
         for dst, src in plan.items():
             dst.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(src, Path):
-                shutil.copyfile(src, dst)
+            content = src.read_bytes() if isinstance(src, Path) else src.encode("utf-8")
+            if force and os.path.lexists(dst):
+                write_atomically(dst, content)  # replaces a link itself, never what it points to
             else:
-                dst.write_text(src, encoding="utf-8")
+                with open(dst, "xb") as f:  # O_EXCL: a file or link made meanwhile is not written through
+                    f.write(content)
             done.written.append(dst)
     except OSError as exc:
         raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror or exc}") from None

@@ -55,29 +55,8 @@ class Outcome:
 
 
 def input_files(loaded: Any) -> tuple[set[Path], set[Path]]:
-    """The files a build of `loaded` reads (the spec, font faces, data tables, images), and which
-    of them are fonts."""
-    spec = loaded.spec
-    files = {loaded.source.path.resolve()}
-    fonts: set[Path] = set()
-
-    def add(relpath: str | None, into: set[Path] = files) -> None:
-        if relpath:
-            p = Path(os.path.expanduser(relpath))
-            real = (p if p.is_absolute() else loaded.base_dir / p).resolve()
-            into.add(real)
-            files.add(real)
-
-    for family in spec.fonts.families.values():
-        for face in (family.regular, family.bold):
-            if face is not None:
-                add(face if isinstance(face, str) else face.path, fonts)
-    for table in spec.data.values():
-        add(getattr(table, "file", None))
-    for block in spec.body:
-        for file in block.files():
-            add(file.path)
-    return files, fonts
+    """The files a build of `loaded` reads, and which of them are fonts (`LoadedSpec.input_files`)."""
+    return loaded.input_files()
 
 
 def _prewarm() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from paiban.errors import InputError, Location
 from paiban.fonts.sniff import FontFile, outline_format
-from paiban.store import file_digest, save_cache, write_atomically
+from paiban.store import file_digest, prune, read_regular, save_cache, write_atomically
 
 # Bump when the derived-font pipeline changes what it writes: old cache files are then ignored.
 DERIVE_VERSION = "1"
@@ -84,6 +84,12 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
     The cache key is the source file's hash, the face, the instance and the character set;
     a cached file made for a superset of `chars` is reused too, so deleting text costs nothing.
     """
+    if info.kind == "woff2":  # before fontTools opens it: it would print its own line first
+        try:
+            import brotli  # noqa: F401
+        except ImportError:
+            raise InputError(f"font {path.name} is WOFF2, which needs the brotli package; "
+                             "use the font's TTF or OTF instead", where) from None
     folder = _usable_dir(cache_dir)
     tables = info.tables[index]
     axes: dict[str, tuple[float, float, float]] = {}
@@ -123,11 +129,18 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
 
 def _read_meta(path: Path) -> dict | None:
     try:
-        meta = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        meta = json.loads(read_regular(path, 16 * 1024 * 1024, follow=False))
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(meta, dict) or meta.get("version") != DERIVE_VERSION:
         return None
+    glyphs = meta.get("glyphs")
+    if (not isinstance(meta.get("outlines"), str) or not isinstance(glyphs, int) or isinstance(glyphs, bool)
+            or not 0 < glyphs <= 65536 or not isinstance(meta.get("chars", ""), str)):
+        return None  # hand-edited or from another version: convert again
+    ttf = path.with_suffix(".ttf")
+    if ttf.is_symlink() or not ttf.is_file():
+        return None  # a link in the cache is not a font paiban made (it could lead anywhere)
     return meta
 
 
@@ -150,13 +163,13 @@ def _mtime(path: Path) -> float:
 
 
 def _prune(folder: Path, prefix: str) -> None:
-    files = sorted(folder.glob(f"{prefix}*.ttf"), key=_mtime, reverse=True)
-    for old in files[_MAX_CACHED_PER_FACE:]:
-        for p in (old, old.with_suffix(".json")):
-            try:
-                p.unlink()
-            except OSError:
-                pass
+    for old in prune(folder, f"{prefix}*.ttf", _MAX_CACHED_PER_FACE):
+        try:
+            meta = old.with_suffix(".json")
+            if meta.is_file() and not meta.is_symlink():
+                meta.unlink()
+        except OSError:
+            pass
 
 
 def _convert(path: Path, index: int, wght: float | None, chars: frozenset[str] | None, target: Path,

@@ -98,6 +98,25 @@ def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str
     return face
 
 
+def font_damage(tt: TTFont) -> str | None:
+    """What is wrong with a parsed face that ReportLab accepted but paiban cannot set text in:
+    an em outside 16–16384 units, fewer than two glyphs, characters mapped to glyphs past the
+    last one (maxp.numGlyphs cut short), glyph offsets past the end of the file."""
+    face = tt.face
+    upem, glyphs = face.unitsPerEm, face.numGlyphs
+    if not 16 <= upem <= 16384:
+        return f"head.unitsPerEm is {upem}; expected 16 to 16384"
+    if glyphs < 2:
+        return f"maxp.numGlyphs is {glyphs}; a font has at least .notdef and one glyph"
+    highest = max(face.charToGlyph.values(), default=0)
+    if highest >= glyphs:
+        return f"maxp.numGlyphs is {glyphs}, but its cmap maps characters to glyph {highest}"
+    positions = face.glyphPos
+    if len(positions) < glyphs + 1 or (positions and max(positions) > len(face._ttf_data)):
+        return "its glyph offsets (loca) point past the end of the file"
+    return None
+
+
 def _own_face_name(tt: TTFont) -> None:
     """Give `tt` a PostScript name no other registered font with *other* data has.
 
@@ -145,8 +164,14 @@ def reportlab_font(rl_name: str, path: Path, where: Location | None, *, subfont:
             return PackedTTFont.adopt(tt, programs=programs)
     try:
         tt = TTFont(rl_name, str(path), subfontIndex=subfont)
-    except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:
+    except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error) as exc:
         raise InputError(f"cannot use font {shown or path.name}: {exc}", where) from None
+    except ArithmeticError:  # ReportLab divides by head.unitsPerEm
+        raise InputError(f"cannot use font {shown or path.name}: head.unitsPerEm is 0; "
+                         "expected 16 to 16384 (the font is damaged)", where) from None
+    damage = font_damage(tt)
+    if damage:
+        raise InputError(f"cannot use font {shown or path.name}: {damage} (the font is damaged)", where)
     if cacheable and metrics.store(tt, path, cache_dir):
         # the cached face maps the file instead of holding a copy of it and every table as
         # Python objects: about 30 MB less for the five bundled faces of a first build

@@ -15,6 +15,7 @@ preview, any flowable made on its own — paragraphs are broken as usual.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from array import array
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from paiban.cjk import items as _items
 from paiban.cjk import linebreak as _linebreak
 from paiban.cjk.items import Prepared
 from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
-from paiban.store import JsonCache, code_digest
+from paiban.store import JsonCache, code_digest, note_ignored
 
 FILE_NAME = "linebreaks.json"
 #: Paragraphs remembered at most (about 230 bytes each; the default briefing has 62).
@@ -85,6 +86,19 @@ def _entries(raw: object) -> dict[str, list] | None:
     return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2}
 
 
+def _fits(lines: list[Line], start: int, stop: int) -> bool:
+    """Whether remembered lines could be a break of glyphs [start, stop): in order, inside them,
+    the last ending at `stop`, indents and trims finite."""
+    if not lines or len(lines) > max(stop - start, 0) + 1:
+        return False
+    at = start
+    for ln in lines:
+        if not (at <= ln.start <= ln.end <= stop) or not (math.isfinite(ln.indent) and math.isfinite(ln.trim)):
+            return False
+        at = ln.end
+    return lines[-1].end == stop
+
+
 _current: ContextVar[BreakCache | None] = ContextVar("paiban_break_cache", default=None)
 
 
@@ -109,6 +123,9 @@ def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, inden
                            trim_open=trim_open, diagnostics=diagnostics, warn=warn)
     key = break_key(p, measure, start, stop, indent, justify, trim_open)
     hit = cache.get(key)
+    if hit is not None and not _fits(hit[0], start, p.n if stop is None else stop):
+        hit = None  # an entry edited by hand: glyphs out of range, out of order, lengths not finite
+        note_ignored(cache.path or "linebreaks", "an entry whose lines are not a break of its paragraph")
     if hit is not None:
         lines, notes = hit
         for msg in notes if warn else ():

@@ -45,6 +45,9 @@ class GridImage(Image):
         self.canv.restoreState()
 
 
+MAX_IMAGE_PIXELS = 30_000_000  # 6,000×5,000 px; a full A4 page at 300 dpi is 8.7 megapixels
+
+
 def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
                    diagnostics: Diagnostics | None = None) -> Flowable:
     """The image of body[index], checked; one taller than a column (less room for its caption)
@@ -63,10 +66,16 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
             with PILImage.open(path) as im:
                 w, h = im.size
                 fmt = im.format
+                if w * h > MAX_IMAGE_PIXELS:  # before decoding: 9000×9000 px of PNG cost 828 MB
+                    raise InputError(f"image {image.file!r} is {w:,}×{h:,} px, {w * h / 1e6:.0f} megapixels; at most "
+                                     f"{MAX_IMAGE_PIXELS // 1_000_000} are read (a page needs far fewer: scale it "
+                                     "down)", where, keypath)
                 im.verify()
             if fmt in FORMATS:
                 with PILImage.open(path) as im:
                     im.load()  # every pixel: a truncated file fails here, not inside the PDF writer
+    except InputError:
+        raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise InputError(f"image {image.file!r} is too large to decode safely: {exc}", where, keypath) from None
     except Exception as exc:  # Pillow raises many kinds for a broken file

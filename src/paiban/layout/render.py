@@ -15,9 +15,11 @@ from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
 from paiban.layout.textline import TextLine
-from paiban.pdf.canvas import DeferredCanvas
+from paiban.pdf.canvas import DeferredCanvas, TooManyPages
 from paiban.spec.geometry import Geometry, geometry
 from paiban.spec.loaded import LoadedSpec
+
+MAX_PAGES = 500  # pages are held until the end (for {pages}): 293 pages took 414 MB
 
 
 def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
@@ -57,7 +59,11 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         check_floats_fit(loaded, story.flow, geo)
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
     except PlacementError as exc:  # a block's flowable: named at the block's line
+        if isinstance(exc.error, TooManyPages):
+            raise too_many_pages(loaded) from None
         raise placement_error(loaded, exc) from None
+    except TooManyPages:
+        raise too_many_pages(loaded) from None
     except PaibanError:
         raise
     except Exception as exc:  # ReportLab's LayoutError for a flowable no block made
@@ -68,6 +74,11 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         raise
     builder.segmenter.save()
     return decorate.pages
+
+
+def too_many_pages(loaded: LoadedSpec) -> InputError:
+    return InputError(f"the document runs past {MAX_PAGES:,} pages; paiban sets at most {MAX_PAGES:,} "
+                      "(split it into several reports)", loaded.where(["body"]), "body")
 
 
 #: How a layout message names the masthead's lines (body blocks name themselves: `BodyBlock.named`).
@@ -151,6 +162,7 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
     bleed = decorate.geo.bleed
     trim = (decorate.geo.width, decorate.geo.height, bleed + 6 * 72 / 25.4) if bleed > 0 else None
     c = DeferredCanvas(*args, decorate=decorate, trim=trim, **kwargs)
+    c.max_pages = MAX_PAGES
     return c
 
 

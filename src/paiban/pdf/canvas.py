@@ -13,6 +13,10 @@ from collections.abc import Callable
 from reportlab.pdfgen.canvas import Canvas
 
 
+class TooManyPages(Exception):
+    """The document runs past `DeferredCanvas.max_pages` pages (the layout stage says where)."""
+
+
 class DeferredCanvas(Canvas):
     """A canvas that holds each page until the end, so running lines can say {pages}.
 
@@ -21,6 +25,7 @@ class DeferredCanvas(Canvas):
     """
 
     dry_run = False
+    max_pages: int | None = None  # held pages cost memory: past this, TooManyPages
 
     def __init__(self, *args, decorate: Callable[[Canvas, int, int], None] | None = None,
                  trim: tuple[float, float, float] | None = None, **kwargs):
@@ -37,6 +42,8 @@ class DeferredCanvas(Canvas):
         self.late: list[Callable[[Canvas], None]] = []
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        if self.max_pages is not None and len(self._pages) >= self.max_pages:
+            raise TooManyPages(self.max_pages)
         self._pages.append(dict(self.__dict__))
         self.late = []
         self._startPage()

@@ -52,7 +52,7 @@ from reportlab.pdfbase.ttfonts import (
     TTFontMaker,
 )
 
-from paiban.store import code_digest, save_cache
+from paiban.store import code_digest, prune, read_regular, save_cache
 
 __all__ = ["PackedTTFont", "cid_widths", "encoding_cmap", "font_program", "to_unicode_cmap"]
 
@@ -179,6 +179,9 @@ class PackedTTFont(TTFont):
 
 
 
+MAX_PROGRAM_BYTES = 64 * 1024 * 1024  # a cached program larger than this is not one paiban wrote
+
+
 class ProgramCache:
     """Compressed font programs remembered between builds, one file per face and glyph set.
 
@@ -203,7 +206,7 @@ class ProgramCache:
     def get(self, font_name: str, glyphs: Sequence[int]) -> tuple[str, int, list[int], bytes] | None:
         path = self._path(font_name, glyphs)
         try:
-            data = path.read_bytes()
+            data = read_regular(path, MAX_PROGRAM_BYTES, follow=False)
             if not data.startswith(self.MAGIC):
                 return None
             end = data.index(b"\n", len(self.MAGIC))
@@ -225,9 +228,7 @@ class ProgramCache:
                            "crc": zlib.crc32(packed)}, separators=(",", ":"))
         if not save_cache(self._path(font_name, glyphs), self.MAGIC + head.encode("ascii") + b"\n" + packed):
             return
-        with contextlib.suppress(OSError):  # another build pruning the same folder: no matter
-            for f in sorted(self.folder.glob("*.bin"), key=lambda f: f.stat().st_mtime_ns)[:-self.keep]:
-                f.unlink(missing_ok=True)
+        prune(self.folder, "*.bin", self.keep)
 
 
 # ---------------------------------------------------------------- the font program

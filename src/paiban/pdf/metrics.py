@@ -40,7 +40,7 @@ from typing import Any, overload
 
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-from paiban.store import save_cache
+from paiban.store import note_ignored, read_regular, save_cache
 
 MIN_BYTES = 512 * 1024  # smaller files are parsed: too quick to be worth a cache file
 KEEP_PER_NAME = 4  # cache files kept per font file name (see _prune)
@@ -140,12 +140,53 @@ def map_file(path: Path) -> mmap.mmap:
 def load(rl_name: str, path: Path, cache_dir: Path) -> TTFont | None:
     """ReportLab's font for `path` from the cache; None when there is no usable cache file."""
     try:
-        data = cache_path(path, cache_dir).read_bytes()
+        data = read_regular(cache_path(path, cache_dir), MAX_CACHE_BYTES, follow=False)
         if not data.startswith(MAGIC):
             return None
-        return decode(data, rl_name, map_file(path))
-    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error):
+        ttf_data = map_file(path)
+        tt = decode(data, rl_name, ttf_data)
+        if tt is None or not plausible(tt.face, len(ttf_data)):
+            note_ignored(cache_path(path, cache_dir), "metrics that no font has")
+            return None
+        tt.face.filename = str(path)  # the file read, whatever the cache says
+        return tt
+    except FileNotFoundError:
         return None
+    except Exception as exc:  # noqa: BLE001 - a hand-edited or torn cache file is a miss, never an error
+        note_ignored(cache_path(path, cache_dir), type(exc).__name__)
+        return None
+
+
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+
+
+def plausible(face: Any, file_size: int) -> bool:
+    """Whether a face read from a cache file holds what ReportLab's parse of a font file would:
+    a sane em, glyph count and vertical metrics, glyph ids inside the font and glyph offsets in
+    order inside the file. The cache is keyed by the font file, but a file in it can be edited
+    by hand (unitsPerEm 0 divided by zero; a glyph id past the end indexed out of range)."""
+    import math
+
+    def number(v: Any) -> bool:
+        return type(v) in (int, float) and math.isfinite(v)
+
+    upem, glyphs = face.unitsPerEm, face.numGlyphs
+    if type(upem) is not int or not 16 <= upem <= 16384 or type(glyphs) is not int or not 1 <= glyphs <= 65535:
+        return False
+    if not all(number(getattr(face, k)) for k in ("ascent", "descent", "capHeight", "stemV", "italicAngle",
+                                                 "defaultWidth", "flags")):
+        return False
+    if not (isinstance(face.bbox, list | tuple) and len(face.bbox) == 4 and all(number(v) for v in face.bbox)):
+        return False
+    pos = face.glyphPos
+    if len(pos) != glyphs + 1 or any(b < a for a, b in zip(pos, pos[1:], strict=False)) or (pos and pos[-1] > file_size):
+        return False
+    glyph_ids = face.charToGlyph.values()
+    if glyph_ids and max(glyph_ids) >= glyphs:
+        return False
+    if len(face.hmetrics) < 1 or not all(number(w) for w in face.charWidths.values()):
+        return False
+    return True
 
 
 def store(tt: TTFont, path: Path, cache_dir: Path) -> bool:

@@ -14,6 +14,7 @@ changes, and around a glyph drawn with horizontal scaling.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -231,9 +232,31 @@ def write_text(canv, text: TextObject) -> None:
 
 
 def add_links(canv, links: Iterable[tuple[str, tuple[float, float, float, float]]]) -> None:
-    """A link annotation (no border) for each (URL, rectangle x0, y0, x1, y1 in pt)."""
+    """A link annotation (no border) for each (URL, rectangle x0, y0, x1, y1 in pt, in the current
+    coordinates).
+
+    On a canvas that holds its pages (`DeferredCanvas.later`) the annotation is made when the page
+    is written, at the rectangle's page position taken now: a page laid out more than once (the
+    last page, balanced) rolls back what it had queued with the rest of its state, whereas an
+    annotation made at once is a named object of the document that no rollback removes (and the
+    canvas's annotation count, rolled back, would name the next one the same: a crash).
+    """
     for url, rect in links:
-        canv.linkURL(url, rect, relative=1, thickness=0)
+        if getattr(canv, "dry_run", False):
+            return  # a trial layout: nothing it draws is kept
+        later = getattr(canv, "later", None)
+        if later is None:
+            canv.linkURL(url, rect, relative=1, thickness=0)
+            continue
+        x0, y0, x1, y1 = rect
+        corners = [canv.absolutePosition(x, y) for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0))]
+        box = (min(c[0] for c in corners), min(c[1] for c in corners),
+               max(c[0] for c in corners), max(c[1] for c in corners))
+        later(functools.partial(_link, url=url, box=box))
+
+
+def _link(canv, *, url: str, box: tuple[float, float, float, float]) -> None:
+    canv.linkURL(url, box, relative=0, thickness=0)
 
 
 def _hex_piece(hx: str, i: int, j: int, spaces: set[int] | frozenset[int]) -> str:

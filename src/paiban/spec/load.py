@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from paiban.errors import InputError, Location, dotted
-from paiban.spec.loaded import LoadedSpec
-from paiban.spec.loader import problems_from, read_yaml
+from paiban.spec.loaded import LoadedSpec, set_location
+from paiban.spec.loader import MAX_SPEC_BYTES, lone_surrogate, problems_from, read_yaml
 
 
 def parse_override(item: str) -> tuple[list[Any], Any]:
-    """`page.columns=2` → (['page', 'columns'], 2); the value is read as YAML."""
+    """`page.columns=2` → (['page', 'columns'], 2); the value is read as YAML by the spec's own
+    loader, under the same limits (depth, aliases, duplicate keys, dates kept as text). A value
+    that is not valid YAML is taken as the text it is (`--set document.title=标题: 副题`)."""
     if "=" not in item:
         raise InputError(f"--set {item!r}: expected KEY.PATH=VALUE, e.g. page.columns=2")
     key, raw = item.split("=", 1)
@@ -25,13 +27,31 @@ def parse_override(item: str) -> tuple[list[Any], Any]:
     for part in key.strip().split("."):
         if not part:
             raise InputError(f"--set {item!r}: empty key in {key!r}")
-        keys.append(int(part) if part.isdigit() else part)
+        keys.append(int(part) if part.isdigit() and len(part) < 10 else part)
+    if not raw.strip():
+        return keys, ""
     import yaml
 
+    from paiban.spec.safeyaml import MAX_DEPTH, Refused
+    from paiban.spec.safeyaml import load as parse_yaml
+
+    where = set_location(item)
+    if len(raw.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
+        raise InputError(f"the value is more than {MAX_SPEC_BYTES // 1024 // 1024} MiB, as a spec may be", where)
+    if any("\ud800" <= ch <= "\udfff" for ch in raw):
+        raise InputError("the value holds half of a surrogate pair, not a character", where)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        root, value = parse_yaml(raw)
+        if lone_surrogate(root) is not None:
+            raise InputError("the value holds half of a surrogate pair, not a character", where)
+    except Refused as exc:
+        raise InputError(exc.message, where) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", where) from None
     except yaml.YAMLError:
         value = raw
+    except ValueError as exc:  # an integer of thousands of digits (Python's int limit)
+        raise InputError(f"cannot read the value: {exc}", where) from None
     return keys, value
 
 
@@ -74,10 +94,7 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
     try:
         spec = spec_class.model_validate(source.data)
     except ValidationError as exc:
-        problems = problems_from(exc, source, spec_class)
-        for p in problems:
-            if p.path and any(p.path == k or p.path.startswith(k + ".") for k in done):
-                p.location = Location(f"--set {done.get(p.path, p.path)}")
+        problems = problems_from(exc, source, spec_class, relocate=lambda keys: _set_location(keys, done))
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems) from None
     loaded = LoadedSpec(spec=spec, source=source, base_dir=path.resolve().parent,
                         allow_outside=allow_outside, overrides=done)
@@ -87,6 +104,16 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     return loaded
+
+
+def _set_location(keys: Any, done: dict[str, str]) -> Location | None:
+    """The --set argument that wrote the value at `keys` (or a mapping above it), if any: a
+    problem in it (an unknown key too) is told at the argument, not at a line of the file."""
+    path = dotted(keys)
+    for key, item in done.items():
+        if path == key or path.startswith(key + ".") or path.startswith(key + "["):
+            return set_location(item)
+    return None
 
 
 def spec_model() -> type:

@@ -38,9 +38,89 @@ class LoadedSpec:
         """Where derived files live (converted fonts, word segmentation): safe to delete."""
         return self.base_dir / ".paiban-cache"
 
+    def overridden(self, keys: Sequence[Any]) -> str | None:
+        """The `--set` argument that gave the value at `keys` (or a mapping above it), if any."""
+        path = dotted(keys)
+        for key, item in self.overrides.items():
+            if path == key or path.startswith(key + ".") or path.startswith(key + "["):
+                return item
+        return None
+
+    def text_location(self, keys: Sequence[Any], offset: int) -> Location:
+        """The file:line:column of character `offset` of the text value at `keys`: the column is
+        counted in the source line (indentation, quotes and the block indicator included), so an
+        error inside a paragraph points at the character the editor typed. A value from --set
+        is located at its argument."""
+        item = self.overridden(keys)
+        if item is not None:
+            return set_location(item)
+        node, _, matched = self.source.node_at(keys)
+        value = self.source.data
+        for k in keys:
+            value = value[k] if isinstance(value, dict | list) else None
+        start = self.where(keys)
+        if matched != len(keys) or node is None or not isinstance(value, str) or not self.source.text:
+            return start
+        lines = self.source.text.splitlines(keepends=True)
+        sm, em = node.start_mark, node.end_mark
+        if sm.line >= len(lines):
+            return start
+        # the value's characters, in order, among the source's: a greedy walk from its first line
+        line, col = sm.line, sm.column
+        if getattr(node, "style", None) in ("|", ">"):
+            line, col = sm.line + 1, 0  # past the indicator line
+        elif getattr(node, "style", None) in ("'", '"'):
+            col += 1
+        i = 0
+        while line < len(lines) and (line < em.line or (line == em.line and col <= em.column)):
+            text = lines[line]
+            while col < len(text):
+                ch = text[col]
+                if i < len(value) and (ch == value[i] or (ch in "\r\n" and value[i] in " \n")):
+                    if i == offset:
+                        return Location(self.source.name, line + 1, col + 1)
+                    i += 1
+                col += 1
+            line, col = line + 1, 0
+        return start
+
+    def input_files(self) -> tuple[set[Path], set[Path]]:
+        """The files a build reads (the spec, font faces, data tables, images), resolved, and
+        which of them are fonts: what the watcher watches and what an output may never be."""
+        spec = self.spec
+        files = {self.source.path.resolve()}
+        fonts: set[Path] = set()
+
+        def add(relpath: str | None, into: set[Path] = files) -> None:
+            if relpath:
+                p = Path(os.path.expanduser(relpath))
+                try:
+                    real = (p if p.is_absolute() else self.base_dir / p).resolve()
+                except (OSError, RuntimeError):
+                    return
+                into.add(real)
+                files.add(real)
+
+        for family in spec.fonts.families.values():
+            for face in (family.regular, family.bold):
+                if face is not None:
+                    add(face if isinstance(face, str) else face.path, fonts)
+        for table in spec.data.values():
+            add(getattr(table, "file", None))
+        for block in spec.body:
+            for file in block.files():
+                add(file.path)
+        return files, fonts
+
     def resolve(self, relpath: str, keys: Sequence[Any], *, must_exist: bool = True, what: str = "file") -> Path:
         return resolve_path(self.base_dir, relpath, self.where(keys), dotted(keys),
                             allow_outside=self.allow_outside, must_exist=must_exist, what=what)
+
+
+def set_location(item: str) -> Location:
+    """`--set KEY=VALUE` as the place of a problem, a long value cut in the middle (one line)."""
+    shown = item if len(item) <= 100 else f"{item[:60]}…{item[-30:]}"
+    return Location(f"--set {shown}")
 
 
 def resolve_path(base: Path, relpath: str, where: Location, keypath: str, *, allow_outside: bool,

@@ -8,7 +8,7 @@ itself, and why it is fast, is in `safeyaml`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ import yaml
 from paiban.errors import InputError, Location, Problem, dotted
 from paiban.spec.safeyaml import MAX_DEPTH, Refused
 from paiban.spec.safeyaml import load as parse_yaml
+from paiban.store import NotRegular, TooLarge, read_regular
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -48,6 +49,7 @@ class Source:
     name: str  # as shown in messages (relative to the working directory when possible)
     data: Any
     root: yaml.Node | None
+    text: str = ""  # the YAML as read: positions inside a text value are found in it
 
     def node_at(self, keys: Sequence[Any]) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """(value node, key node of the last key, number of keys matched) along `keys`."""
@@ -94,7 +96,16 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
         if size > MAX_SPEC_BYTES:
             raise InputError(f"file is {size // 1024} KiB; a spec may be at most {MAX_SPEC_BYTES // 1024 // 1024} MiB",
                              Location(name))
-        raw = path.read_bytes()
+        try:  # at most the cap is read, whatever st_size said (/dev/zero says 0); a FIFO is not waited on
+            raw = read_regular(path, MAX_SPEC_BYTES)
+        except NotRegular as exc:
+            raise InputError(f"not a file but {exc.strerror}; expected a report spec (report.yaml)",
+                             Location(name)) from None
+        except TooLarge:
+            raise InputError(f"file is more than {MAX_SPEC_BYTES // 1024 // 1024} MiB; a spec may be at most "
+                             f"{MAX_SPEC_BYTES // 1024 // 1024} MiB", Location(name)) from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror}") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -118,7 +129,34 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
         raise InputError(f"YAML: {' '.join(str(exc).split())}", Location(name)) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", Location(name)) from None
-    return Source(path=path, name=name, data=data, root=root)
+    bad = lone_surrogate(root)
+    if bad is not None:
+        node, ch = bad
+        raise InputError(f"\\u{ord(ch):04x} is half of a UTF-16 surrogate pair, not a character; write the character "
+                         "itself", _loc(name, node.start_mark))
+    return Source(path=path, name=name, data=data, root=root, text=text)
+
+
+def lone_surrogate(root: yaml.Node | None) -> tuple[yaml.Node, str] | None:
+    """The first scalar holding a lone surrogate (a "\\ud800" escape): no font has it, and UTF-8,
+    the PDF's metadata and the text engine cannot encode it."""
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the same node again
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            for ch in node.value:
+                if "\ud800" <= ch <= "\udfff":
+                    return node, ch
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack += [v, k]
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 # ------------------------------------------------------------------ pydantic errors → problems
@@ -257,8 +295,11 @@ def _allowed_keys(model: type[BaseModel], keys: Sequence[Any]) -> list[str]:
     return [f.alias or n for n, f in fields.items()]
 
 
-def problems_from(exc: ValidationError, source: Source, model: type[BaseModel]) -> list[Problem]:
-    """Turn pydantic's errors into located problems, dropping union alternatives that don't fit."""
+def problems_from(exc: ValidationError, source: Source, model: type[BaseModel],
+                  relocate: Callable[[list[Any]], Location | None] | None = None) -> list[Problem]:
+    """Turn pydantic's errors into located problems, dropping union alternatives that don't fit.
+
+    `relocate(keys)`: a place other than the file for the value at `keys` (a --set argument)."""
     from paiban.spec.model import BLOCKS  # built by now: the errors are the model's
 
     by_node: dict[tuple, list[tuple[dict, list]]] = {}
@@ -285,6 +326,9 @@ def problems_from(exc: ValidationError, source: Source, model: type[BaseModel]) 
             else:
                 loc = source.where(keys, at_key=at_key)
             shown = keys[:-1] if err["type"] in ("missing", "extra_forbidden") else keys
+            moved = relocate(keys) if relocate is not None else None
+            if moved is not None:
+                loc = moved
             problems.append(Problem(msg, loc, dotted(shown) or None))
     problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0) if p.location else (0, 0))
     return problems

@@ -462,6 +462,13 @@ class BlockAt(NamedTuple):
 # ---------------------------------------------------------------- the whole spec
 
 
+class Links(Model):
+    schemes: list[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*$")]] = Field(
+        default_factory=lambda: ["http", "https", "mailto"],
+        description="URL schemes a [link](url) may use; any other (javascript:, file:, a bare path) is "
+                    "refused, as a PDF viewer would open it.")
+
+
 class Spec(Model):
     # The factories of page and charts are lambdas, not the classes: pydantic inspects a
     # factory's signature, and a model class's signature is built from all its fields.
@@ -473,6 +480,7 @@ class Spec(Model):
     styles: dict[str, Style] = Field(default_factory=empty_dict, description="Text styles by name; see the README.")
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
+    links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:

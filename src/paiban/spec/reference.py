@@ -58,6 +58,7 @@ def reference() -> str:
         FaceRef,
         Family,
         ImageSpec,
+        Links,
         Margins,
         Page,
         PartSpec,
@@ -79,6 +80,7 @@ def reference() -> str:
         ("a face given in full", FaceRef, ""),
         ("styles.&lt;name&gt;", Style, ""),
         ("charts (the theme of every chart)", ChartTheme, "charts."),
+        ("links", Links, "links."),
         ("data.&lt;name&gt;", TableSpec, ""),
     ]
     for title, model, prefix in sections:

@@ -94,7 +94,10 @@ class _Checks:
         except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
             tag = str(node.tag).rsplit(":", 1)[-1]
             value = node.value if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
-            raise Refused(f"!!{tag} cannot hold {value!r}; remove the tag or fix the value",
+            if tag == "int" and isinstance(value, str) and len(value) > 80:  # Python's int digit limit
+                raise Refused(f"a number of {len(value):,} digits; at most 4,300 are read", node.start_mark) from None
+            shown = repr(value) if len(value) <= 80 else f"{value[:40]!r}…({len(value):,} characters)"
+            raise Refused(f"!!{tag} cannot hold {shown}; remove the tag or fix the value",
                           node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001
