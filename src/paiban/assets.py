@@ -32,6 +32,7 @@ class Assets:
     charts: dict[str, Any] = field(default_factory=dict)
     charts_drawn: list[str] = field(default_factory=list)
     charts_cached: list[str] = field(default_factory=list)
+    latin_language: str | None = "en"  # hyphenation patterns of Latin words (document.latin_language)
 
 
 def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]], dict[str, Location]]:
@@ -382,7 +383,7 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
     # Built-in styles may name families the editor's fonts: lacks; fall back to what exists.
     styles = {n: style_in_families(s, families) for n, s in styles.items()}
     check_coverage(loaded, fonts, styles, diagnostics, uses)
-    assets = Assets(fonts=fonts, styles=styles)
+    assets = Assets(fonts=fonts, styles=styles, latin_language=loaded.spec.document.latin_language)
     prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
     return assets
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from operator import ne
 from typing import NamedTuple
 
@@ -40,6 +40,7 @@ class GlyphLine(NamedTuple):
     char_space: float  # Tc (pt), the even stretch every glyph is followed by
     shifts: Mapping[int, float]
     spaces: frozenset[int] | set[int] = frozenset()  # line positions followed by a space (code 32)
+    tail: str = ""  # drawn right after the last glyph, in its font (the hyphen at a hyphenation point)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def write_text(canv, text: TextObject) -> None:
         tf_at.update(zip(starts, map(ops.__getitem__, map(subsets.__getitem__, at)), strict=True))
         k = m
     code_of = bytes(map((255).__and__, codes))
+    fonts_from = list(accumulate((length for _, length in text.fonts[:-1]), initial=0))
+    font_name = {at: font for at, (font, _) in zip(fonts_from, text.fonts, strict=True)}
 
     # Text render mode: "" (fill) or the fill+stroke operators of fake bold.
     stroke = text.stroke
@@ -219,6 +222,19 @@ def write_text(canv, text: TextObject) -> None:
                 q0 = q
             items.append("<" + (_hex_piece(hxl, q0, qb, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * qb]) + ">")
             out.append("[" + " ".join(items) + "] TJ")
+        if ln.tail:
+            # in the last glyph's font, touching it: undo the Tc that followed the last glyph
+            font = fonts_from[bisect_right(fonts_from, e - 1) - 1]
+            enc = subset_codes(doc, font_name[font])
+            tcodes = enc.codes(ln.tail)
+            for sub in dict.fromkeys(c >> 8 for c in tcodes):
+                name = enc.name(sub)
+                tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
+            if tf is not cur_tf:
+                cur_tf = tf
+                out.append(tf)
+            back = f"{tc * k1000:.2f} " if tc else ""
+            out.append(f"[{back}<{bytes(c & 255 for c in tcodes).hex()}>] TJ")
     out.append("ET")
     if cur_tc:
         out.append("0 Tc")
