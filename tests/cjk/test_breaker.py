@@ -8,10 +8,9 @@ from itertools import pairwise
 import pytest
 
 from paiban.charts.text import tokens
-from paiban.cjk import CJKLayoutWarning, break_lines, parse_markup, place_line, prepare
+from paiban.cjk import CJKLayoutWarning, break_lines, display, parse_markup, place_line, prepare
 from paiban.cjk.chars import Cls, no_break_after, no_break_before
 from paiban.cjk.items import STRETCH_CHAR, STRETCH_NONE, STRETCH_SPACE, Spacing
-from paiban.layout import headline
 from tests.support.project import DATA
 
 ARTICLE = DATA / "article_paragraphs.txt"
@@ -73,8 +72,8 @@ def test_middle_dots_and_small_kana_never_start_a_line_nor_middle_dots_end_one(s
             assert t[0] not in "·・っー", (m, got)
         for t in got[:-1]:
             assert t[-1] not in "·・", (m, got)
-    assert headline.break_points("列夫·托尔斯泰", ["列夫", "·", "托尔斯泰"]) == []
-    assert tokens("列夫·托尔斯泰（俄）") == ["列", "夫·托", "尔", "斯", "泰", "（俄）"]
+    assert display.break_points("列夫·托尔斯泰", lambda t: ["列夫", "·", "托尔斯泰"]) == []
+    assert tokens("列夫·托尔斯泰（俄）") == ["列夫·托尔斯泰", "（俄）"]  # words whole, · glued
 
 
 def test_dashes_and_ellipses_are_never_split_and_never_start_a_line(serif):

@@ -22,6 +22,7 @@ from itertools import groupby
 
 from reportlab.platypus import Flowable
 
+from paiban.cjk.display import keep_words_whole
 from paiban.cjk.face import FaceLike
 from paiban.cjk.items import Prepared, Spacing, prepare
 from paiban.cjk.justify import Placed, place_line
@@ -63,6 +64,7 @@ class ParaStyle:
     open_at_line_start: str = "full"  # or "half": an opening mark starting a line hangs its blank
     line_end: str = "half"  # where a mark ending a line sits: half, full or hang (Spacing.line_end)
     hyphenate: str | None = "en"  # pyphen language of Latin words in justified text; None: never
+    whole_words: bool = False  # display text: break inside a word only when no word fits (cjk.display)
     space_before: float = 0.0
     space_after: float = 0.0
     keep_with_next: bool = False
@@ -135,8 +137,15 @@ class CJKParagraph(Flowable):
         self.text = text
         self.style = style
         self.report = report
-        self._prep = _prep if _prep is not None else prepare(parse_markup(text), style.faces, style.bold_faces,
-                                                             style.spacing)
+        if _prep is None:
+            _prep = prepare(parse_markup(text), style.faces, style.bold_faces, style.spacing)
+            if style.whole_words:
+                keep_words_whole(_prep)
+            self._prep = _prep
+            _prep_given = False
+        else:
+            self._prep = _prep
+            _prep_given = True
         self._start = _start
         self._stop = self._prep.n if _stop is None else _stop
         self._indent = _indent
@@ -147,7 +156,7 @@ class CJKParagraph(Flowable):
         self.width = 0.0
         self.height = 0.0
         self._layout: _Layout | None = None
-        if _prep is None:
+        if not _prep_given:
             for msg in self._prep.diagnostics:
                 if report is not None:
                     report(msg)

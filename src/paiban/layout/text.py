@@ -28,7 +28,7 @@ def para_style(assets: Assets, style: TextStyle) -> ParaStyle:
                      first_indent=style.indent, align=style.align, color=style.color,
                      emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent,
                      line_end=style.line_end, open_at_line_start=style.line_start,
-                     hyphenate=assets.latin_language)
+                     hyphenate=assets.latin_language, whole_words=style.whole_words)
 
 
 def make_paragraph_factory(assets: Assets) -> Callable[..., Flowable]:

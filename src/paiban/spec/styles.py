@@ -43,6 +43,9 @@ _BASE = dict(font="song", bold=False, size="9.5pt", leading=1.7, indent="0pt", a
 #: Display styles whose lines start flush even when they open with a bracket or quote: a headline
 #: line starting with a full-width “ looks indented.
 _OPEN_HALF = ("title", "subtitle", "kicker", "headline", "subhead")
+#: Display styles: read at a glance, so their lines break between words only.
+DISPLAY = ("title", "subtitle", "byline", "kicker", "headline", "subhead", "caption", "source", "credit",
+           "header", "footer")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class TextStyle:
     accent: str
     line_end: str = "half"  # where a mark ending a line sits: half, full, hang
     line_start: str = "full"  # an opening mark starting a line: full or half width
+    whole_words: bool = False  # display text: lines break between words only (paiban.cjk.display)
 
 
 def _pt(value: object, size: float) -> float:
@@ -94,5 +98,6 @@ def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
             indent=_pt(merged["indent"], size), align=merged["align"], color=merged["color"],
             space_before=_pt(merged["space_before"], size), space_after=_pt(merged["space_after"], size),
             fallback=tuple(f for f in [merged["font"], *fallback] if f), emphasis=merged["emphasis"],
-            accent=merged["accent"], line_end=punct["line_end"], line_start=punct["line_start"])
+            accent=merged["accent"], line_end=punct["line_end"], line_start=punct["line_start"],
+            whole_words=name in DISPLAY)
     return out
