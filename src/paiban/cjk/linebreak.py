@@ -180,7 +180,7 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
                     elif b > starts[jj] and rmax == inf:
                         # nowhere to put the slack (a URL or a long word alone on the line): the
                         # line is left short rather than letter-spaced, when nothing better fits
-                        r = UNJUSTIFIABLE_RATIO
+                        r = UNJUSTIFIABLE_RATIO + d  # the fuller the better
                     elif allow_lone:
                         r = LONE_GLYPH_RATIO
                     else:

@@ -21,6 +21,8 @@ from itertools import accumulate, compress, count
 from operator import ne
 from typing import NamedTuple
 
+from reportlab.pdfbase import pdfmetrics
+
 from paiban.pdf.codes import subset_codes
 
 RGB = tuple[float, float, float]
@@ -177,6 +179,19 @@ def write_text(canv, text: TextObject) -> None:
             g = s + a
             if line_lost:
                 if b - g == 1 and g in line_lost:
+                    # not drawn (a placeholder box stands there): an invisible space that carries
+                    # the character as ActualText, so copy-paste and search get it in its place
+                    font = font_name[fonts_from[bisect_right(fonts_from, g) - 1]]
+                    enc = subset_codes(doc, font)
+                    (code,) = enc.codes(" ")
+                    name = enc.name(code >> 8)
+                    tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
+                    if tf is not cur_tf:
+                        cur_tf = tf
+                        out.append(tf)
+                    back = (pdfmetrics.getFont(font).stringWidth(" ", size) + tc) * k1000
+                    actual = chars[g].encode("utf-16-be").hex().upper()
+                    out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [<{code & 255:02x}> {back:.2f}] TJ EMC")
                     continue
                 tf = tf_at[piece_at[bisect_right(piece_at, g) - 1]]
             else:
