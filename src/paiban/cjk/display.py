@@ -226,14 +226,10 @@ def _balance(us: Sequence[str], width: float, measure: Callable[[str], float]) -
     return lines
 
 
-#: Penalty for a break inside a word of display text set as a paragraph: taken only when no
-#: break between words fits the measure (a word longer than the line).
-IN_WORD_PENALTY = 5000.0
-
-
 def keep_words_whole(p: Prepared, words: Words | None = None) -> None:
-    """Make breaks inside the words of a prepared paragraph a last resort, for display text set
-    by the paragraph engine (captions, credits, running heads): the same units as `units`."""
+    """Close the breaks inside the words of a prepared paragraph, for display text set by the
+    paragraph engine (captions, credits, running heads): the same units as `units`. A word longer
+    than the whole line is still broken, by the line breaker's over-long-run rule, with a warning."""
     text = p.text
     bounds: set[int] = set()
     at = 0
@@ -247,4 +243,4 @@ def keep_words_whole(p: Prepared, words: Words | None = None) -> None:
         if brk[i] is None:
             continue
         if not any(b in bounds for b in range(src[i] + 1, src[i + 1] + 1)):
-            brk[i] = max(brk[i], IN_WORD_PENALTY)
+            brk[i] = None

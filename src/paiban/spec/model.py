@@ -144,6 +144,9 @@ class Fonts(Model):
         "error", description="A character no font has: an error, or a warning and a visible placeholder.")
     fallback: list[str] = Field(default_factory=lambda: ["song", "hei", "kai"],
                                 description="Families tried in order for a character a style's font lacks.")
+    system_fallback: bool = Field(
+        True, description="A character no configured font has is drawn from an installed font that has it "
+        "(found with fontconfig), with a warning naming the font file; false: never.")
 
     @property
     def families(self) -> dict[str, Family]:

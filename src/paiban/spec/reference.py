@@ -84,7 +84,9 @@ def reference() -> str:
     for title, model, prefix in sections:
         out += [f"### {title}", "", *_table(model, prefix), ""]
     out += ["`fonts.missing` (`error` or `warn`) says what a character no font has does; "
-            "`fonts.fallback` (default `song, hei, kai`) is the order tried for it.", ""]
+            "`fonts.fallback` (default `song, hei, kai`) is the order tried for it; "
+            "`fonts.system_fallback` (default `true`) then looks for an installed font that has it "
+            "(fontconfig), and draws it from there with a warning naming the file.", ""]
     out += ["### Built-in styles", "",
             "Each can be changed in `styles:` key by key; other names make new styles "
             "(for `- text: {text: …, style: name}`).", "",

@@ -30,7 +30,8 @@ DEFAULTS: dict[str, dict] = {
                      color="#1a1a1a", accent="#b3120f"),
     "subhead": dict(font="hei", bold=True, size="10pt", leading=1.7, indent="0pt", align="left",
                     color="#1a1a1a"),
-    "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="justify", color="#333333"),
+    # ragged right: a caption breaks between words only, and a justified short line would be letter-spaced
+    "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="left", color="#333333"),
     "source": dict(font="kai", size="7.5pt", leading=1.5, indent="0pt", align="left", color="#666666"),
     "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
     "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
