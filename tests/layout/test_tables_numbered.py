@@ -46,3 +46,39 @@ def test_caption_continuation_lines_hang_under_the_text(default_pdf):
                     assert rest[0][0] > box[2]
                     hung += 1
     assert hung >= 1
+
+
+def test_a_table_too_wide_for_a_column_is_set_across_the_page(tmp_path):
+    import shutil
+
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "fonts").mkdir()
+    for f in ("NotoSerifSC-Regular.ttf", "NotoSansSC-Regular.ttf"):
+        shutil.copy(ROOT / "fonts" / f, proj / "fonts" / f)
+    (proj / "report.yaml").write_text("""\
+document: {title: 测试标题}
+page: {columns: 5}
+fonts:
+  song: {regular: fonts/NotoSerifSC-Regular.ttf}
+  hei: {regular: fonts/NotoSansSC-Regular.ttf}
+  fallback: [song, hei]
+charts: {font: hei}
+data:
+  wide:
+    columns: [乡镇, 党员人数, 党组织数, 集体经济收入, 脱贫人口, 光伏收益]
+    rows: [[秀水镇, 1200, 45, 560.5, 320, 80.2], [孙家庄镇, 1105, 41, 512.7, 298, 71.3]]
+body:
+  - text: 见{tab:wide}。
+  - figure: {id: wide, chart: table, data: wide, x: 乡镇, y: [党员人数, 党组织数, 集体经济收入, 脱贫人口, 光伏收益],
+             caption: 各乡镇主要指标}
+""", encoding="utf-8")
+    r = run_paiban("build", "report.yaml", "-q", cwd=proj)
+    assert r.returncode == 0, r.stderr
+    with pymupdf.open(proj / "build" / "report.pdf") as doc:
+        text = "".join(p.get_text() for p in doc)
+        head = [b for p in doc for b in p.get_text("blocks") if b[4].startswith("乡镇")]
+        width = doc[0].rect.width
+    assert "见表1" in re.sub(r"\s", "", text)
+    assert head and head[0][2] - head[0][0] > width / 2  # the header row spans far more than a column
+    assert "孙家庄镇" in text and "集体经济收入" in text  # no cell broken inside a word

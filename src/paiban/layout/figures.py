@@ -89,7 +89,7 @@ def figure_flowables(setting: FigureSetting, figure: FigureBlock, chart: ChartOu
     source = chart.source
     if source:
         content.append(setting.para(f"资料来源：{source}", setting.styles["source"]))
-    return [setting.float(content, cap, figure.placement, label, wide=figure.width == "page",
+    return [setting.float(content, cap, figure.placement, label, wide=figure.width == "page" or chart.wide,
                           caption_above=figure.chart == "table")]
 
 
