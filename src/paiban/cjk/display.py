@@ -32,6 +32,15 @@ _INSERTION = re.compile(r"[（(][^（()）]{1,3}[)）]")
 _LATIN = re.compile(r"[A-Za-z0-9.,%+\-/·:'@_&=?#]+")
 
 Words = Callable[[str], Sequence[str]]
+#: Where words come from when a caller names no segmenter: set by the layout to its disk-cached
+#: segmenter for a build (`use_words`), so display text costs jieba nothing on a warm cache.
+_words_source: Words | None = None
+
+
+def use_words(words: Words | None) -> None:
+    """The segmenter `units` uses by default (None: jieba, in this process only)."""
+    global _words_source
+    _words_source = words
 
 
 @lru_cache(maxsize=4096)
@@ -111,7 +120,7 @@ def units(text: str, words: Words | None = None) -> list[str]:
         if piece.isspace():
             out.append(piece)
             continue
-        segs = list((words or jieba_words)(piece)) if any(is_han(c) for c in piece) else [piece]
+        segs = list((words or _words_source or jieba_words)(piece)) if any(is_han(c) for c in piece) else [piece]
         if "".join(segs) != piece:
             segs = [piece]
         merged: list[str] = []

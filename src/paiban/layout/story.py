@@ -18,6 +18,7 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
+from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
@@ -69,6 +70,7 @@ class StoryBuilder:
         # what blocks snap to: the body's pitch, or nothing when page.baseline_grid is off
         self.grid = self.pitch if loaded.spec.page.baseline_grid else 0.0
         self.segmenter = Segmenter(loaded.cache_dir)
+        use_words(self.segmenter.words)  # display text of this build: words from the disk cache
         self.numbers_by_index: dict[int, str] = {}  # block index → 图N / 表N
         self.numbers: dict[str, str] = {}  # figure id → 图N / 表N
         self.block_index = 0
