@@ -98,7 +98,8 @@ def reference() -> str:
     out += ["", "### Body blocks", "", "`body:` is a list; each item has one key: "
             + ", ".join(f"`{k}`" for k in BLOCKS) + ". Text takes `**bold**`, `*emphasis*` "
             "(着重号), `[link](https://…)`, `[text]{color=#b3120f}`, and `{fig:ID}` for a "
-            "figure's number; paragraphs are separated by a blank line.", ""]
+            "figure's number (图N; a `chart: table` figure is numbered 表N on its own counter, its caption "
+            "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
                          ("quote", QuoteSpec)):
