@@ -17,7 +17,7 @@ import yaml
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
 from paiban.fonts.book import FontBook
 from paiban.fonts.face import FaceSource
-from paiban.fonts.installed import find_installed
+from paiban.fonts.installed import find_installed, fonts_covering
 from paiban.fonts.sniff import sniff
 from paiban.spec.geometry import geometry
 from paiban.spec.loaded import LoadedSpec
@@ -32,6 +32,7 @@ class Assets:
     charts: dict[str, Any] = field(default_factory=dict)
     charts_drawn: list[str] = field(default_factory=list)
     charts_cached: list[str] = field(default_factory=list)
+    latin_language: str | None = "en"  # hyphenation patterns of Latin words (document.latin_language)
 
 
 def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]], dict[str, Location]]:
@@ -310,6 +311,49 @@ def check_coverage(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextSt
         raise InputError(problems[0].message, problems[0].location, problems=problems)
 
 
+def system_fallback(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle], diagnostics: Diagnostics,
+                    uses: list[TextUse]) -> dict[str, TextStyle]:
+    """Characters no configured face has, looked up among the installed fonts (𠮷, 䶮, 🌾 in names
+    and shop signs are real): each face found becomes a family every style falls back to last, with
+    a warning naming the character, the font file and where it is written. Returns the styles."""
+    missing: dict[str, list[Location]] = {}
+    for use in uses:
+        if use.style is None:
+            continue  # chart text is drawn by matplotlib from the chart theme's fonts
+        style = styles.get(use.style) or styles["body"]
+        weight = "bold" if use.bold or style.bold else "regular"
+        for ch in fonts.missing(use.text, tuple(dict.fromkeys(style.fallback)), weight):
+            missing.setdefault(ch, []).extend(locate(loaded, use, ch))
+    added: dict[Path, str] = {}
+    for ch, places in missing.items():
+        face_key = None
+        for inst in fonts_covering(ch):
+            key = added.get(inst.path)
+            if key is None:
+                key = f"installed-{len(added) + 1}"
+                try:
+                    fonts.add_family(key, FaceSource(inst.path, inst.index, lookup=inst.family))
+                    if not fonts.face(key).has(ch):
+                        raise ValueError("no glyph")
+                except Exception:  # noqa: BLE001 - a font ReportLab cannot use (a colour bitmap font): try the next
+                    fonts.drop_family(key)
+                    continue
+                added[inst.path] = key
+            elif not fonts.face(key).has(ch):
+                continue
+            face_key = key
+            places = sorted(set(places), key=Location.order)
+            diagnostics.warn(f"no configured font has {ch!r} (U+{ord(ch):04X}); drawn from the installed font "
+                             f"{inst.path} ({inst.family}); written at {_places(places)}", places[0])
+            break
+        if face_key is None:
+            continue  # the coverage check reports it
+    if not added:
+        return styles
+    keys = tuple(added.values())
+    return {n: replace(s, fallback=s.fallback + keys) for n, s in styles.items()}
+
+
 def _places(places: list[Location]) -> str:
     """report.yaml:40:7, 52:3, 60:11; data/x.csv:3 — every place, the file named once."""
     out: list[str] = []
@@ -473,8 +517,10 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
                 raise InputError(f"unknown font family {fam!r}", loaded.where(["styles", name]), f"styles.{name}")
     # Built-in styles may name families the editor's fonts: lacks; fall back to what exists.
     styles = {n: style_in_families(s, families) for n, s in styles.items()}
+    if loaded.spec.fonts.system_fallback:
+        styles = system_fallback(loaded, fonts, styles, diagnostics, uses)
     check_coverage(loaded, fonts, styles, diagnostics, uses)
-    assets = Assets(fonts=fonts, styles=styles)
+    assets = Assets(fonts=fonts, styles=styles, latin_language=loaded.spec.document.latin_language)
     prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
     return assets
 

@@ -101,22 +101,31 @@ def pdf_rows(page):
                 for c in span["chars"]:
                     if not c["c"].isspace():
                         rows.setdefault(round(c["origin"][1], 2), []).append(c)
-    return ["".join(c["c"] for c in sorted(chars, key=lambda c: c["origin"][0]))
+    # by the centre of each glyph's box: a compressed opening bracket's origin may sit left of the
+    # narrow letter before it, its ink (in its right half) never does
+    return ["".join(c["c"] for c in sorted(chars, key=lambda c: c["bbox"][0] + c["bbox"][2]))
             for _, chars in sorted(rows.items())]
 
 
 def check(text: str, face, measure_em: float) -> None:
     para, width, pdf = set_and_read(text, face, measure_em)
     placed = para.placed_lines(width)
+    prep = para._prep if hasattr(para, "_prep") else None
     for pl in placed[:-1]:
-        assert abs(pl.width * SIZE - width) <= 0.1, pl
+        if prep is not None and not any(prep.gap_class[pl.line.start:pl.line.end - 1]):
+            # no justification point (a long Latin word alone): short, never letter-spaced
+            assert pl.width * SIZE <= width + 0.1 and all(g == 0 for g in pl.gaps), pl
+        else:
+            assert abs(pl.width * SIZE - width) <= 0.1, pl
     rows = pdf_rows(pdf[0])
     assert len(rows) == len(placed)
     for row in rows[1:]:
         assert row[0] not in NO_START, rows
     for row in rows:
         assert row[-1] not in NO_END, rows
-    assert re.sub(r"\s+", "", pdf[0].get_text()) == re.sub(r"\s+", "", text)
+    # a hyphen drawn at a hyphenation point is not in the text: read back without it
+    read = "".join(row[:-1] if pl.hyphen else row for row, pl in zip(rows, placed, strict=True))
+    assert read == re.sub(r"\s+", "", text)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,

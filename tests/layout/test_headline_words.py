@@ -15,7 +15,7 @@ import jieba
 import pytest
 import yaml
 
-from paiban.layout import headline
+from paiban.cjk import display
 from tests.support.project import DATA, ROOT
 
 ARTICLE = DATA / "article_paragraphs.txt"
@@ -48,15 +48,15 @@ def test_small_dictionary_cuts_as_jieba(full_jieba) -> None:
     texts = _texts()
     assert len(texts) > 60
     for text in texts:
-        small = list(headline._tokenizer_for(text).cut(text, HMM=True))
+        small = list(display._tokenizer_for(text).cut(text, HMM=True))
         assert small == list(full_jieba.cut(text, HMM=True)), text
         assert "".join(small) == text
 
 
 def test_small_dictionary_knows_only_the_words_inside() -> None:
     text = "搭建四个平台推进高质量发展"
-    tokenizer = headline._tokenizer_for(text)
+    tokenizer = display._tokenizer_for(text)
     words = [w for w, n in tokenizer.FREQ.items() if n]
     assert "高质量" in words and "平台" in words
     assert all(w in text for w in words)
-    assert tokenizer.total == headline._dictionary_total() > 10_000_000
+    assert tokenizer.total == display._dictionary_total() > 10_000_000

@@ -47,5 +47,7 @@ def test_fake_bold_scaled_hidden_glyphs_dots_and_links(serif) -> None:
     assert "150 Tz 1 0 0 1 0.000 50.000 Tm" in ops and "150 Tz 1 0 0 1 10.000 50.000 Tm" in ops
     assert "2 Tr 0.3 w" in ops and "0 Tr" in ops
     assert "1 0 0 rg\n25.65 47 m" in ops  # the dot, after the text object
-    assert pdf[0].get_text().replace("\n", "") == "——甲乙"  # the hidden glyph is not drawn
+    # the hidden glyph is not drawn: an invisible space carries it as ActualText, in its place
+    assert pdf[0].get_text().replace("\n", "") == "——甲□乙"
+    assert "/Span <</ActualText <FEFF25A1>>> BDC" in ops
     assert [link["uri"] for link in pdf[0].get_links()] == ["https://example.com"]

@@ -57,6 +57,7 @@ class ChartOut:
     reason: list[str]  # why it was redrawn ("new", "data", "theme", "fonts", "figure", "size", "code", …)
     source: str | None  # the figure's source note, else its table's
     seconds: float = 0.0
+    wide: bool = False  # a table too wide to read in a column, drawn across the page
 
 
 @dataclass
@@ -135,6 +136,12 @@ def prepare_charts(figures: Iterable[FigureItem], tables: Mapping[str, Table], t
     style = resolve_style(theme, fonts)
     for job in jobs:
         width = _width(widths, job.fig.width)
+        wide = False
+        if job.fig.chart == "table" and job.fig.width == "column" and not isinstance(widths, int | float):
+            from paiban.charts.tabular import min_table_width
+
+            if min_table_width(job.data, style) > width:  # unreadable in a column: across the page
+                width, wide = _width(widths, "page"), True
         try:
             out = _prepare_one(job, theme, style, figures_dir, width, pitch, force, fonts.cache_dir)
         except InputError as exc:  # e.g. a label no chart font can draw: say which figure
@@ -142,6 +149,7 @@ def prepare_charts(figures: Iterable[FigureItem], tables: Mapping[str, Table], t
                              exc.problem.path or dotted(job.keys)) from None
         except OSError as exc:
             raise BuildError(f"cannot write the chart cache in {figures_dir}: {exc.strerror or exc}") from None
+        out.wide = wide
         result.charts[out.id] = out
         (result.drawn if out.redrawn else result.cached).append(out.id)
         if progress is not None and out.redrawn:

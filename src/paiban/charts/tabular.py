@@ -9,8 +9,22 @@ from __future__ import annotations
 from paiban.charts.figdata import ChartData
 from paiban.charts.painter import Box, Layout, Painter
 from paiban.charts.style import ChartStyle
-from paiban.charts.text import wrap
+from paiban.charts.text import tokens, wrap
 from paiban.spec.charts import FigureBlock
+
+
+def min_table_width(data: ChartData, style: ChartStyle) -> float:
+    """The narrowest width the table can be read at: the first column as wide as its longest word
+    (it wraps between words only), the others as wide as their widest cell, with the gaps. A table
+    wider than its column is set across the page rather than broken inside words."""
+    size = style.size
+    ncol = len(data.header)
+    pad = size * 1.2
+    first = max([size * 4] + [style.width(t.strip(), size, c == 0) for c, cell in
+                               enumerate([data.header[0], *(r[0] for r in data.cells)]) for t in tokens(str(cell))])
+    others = sum(max([style.width(data.header[c], size, True)] + [style.width(r[c], size) for r in data.cells])
+                 for c in range(1, ncol))
+    return first + others + pad * (ncol - 1)
 
 
 def layout_table(data: ChartData, fig: FigureBlock, style: ChartStyle, width: float) -> Layout:

@@ -1,34 +1,23 @@
-"""Measuring and breaking the short labels of charts and facts boxes.
+"""Measuring and breaking the short labels of charts, table cells and facts boxes.
 
-Labels are a few words, so a greedy breaker is enough; what matters is not to break inside a
-number ("2307.02", "10,200") and not to start or end a line where clreq forbids it (the
-prohibition table of paiban.cjk.chars).
+Labels are a few words, so a greedy breaker is enough; what matters is to break only between
+words (垃圾, 普及率 stay whole), never inside a number or between a number and its unit ("2307.02",
+"10,200", "2018年") and not to start or end a line where clreq forbids it: the units come from
+the one display-text breaker, paiban.cjk.display.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from paiban.charts.style import ChartStyle
-from paiban.cjk.chars import no_break_after, no_break_before
-
-_TOKEN = re.compile(r"[A-Za-z0-9.,%＋+\-/·:']+|\s+|.", re.S)
+from paiban.cjk.display import units
 
 
 def tokens(text: str) -> list[str]:
-    """Breakable units: Latin/digit runs stay whole, and no unit starts where a line may not
-    (a closing mark, a stop, a middle dot sticks to what precedes it) nor follows one that may
-    not end a line (an opening mark sticks to what follows it): cjk.chars' prohibition table."""
-    out: list[str] = []
-    for t in _TOKEN.findall(text):
-        if out and (no_break_before(t[0]) or no_break_after(out[-1][-1])):
-            out[-1] += t
-        else:
-            out.append(t)
-    if len(out) > 1 and all(map(no_break_after, out[-1])):  # a label ending in an opening mark
-        out[-2:] = [out[-2] + out[-1]]
-    return out
+    """Breakable units: words (jieba), a number with its unit (2018年, 10元), Latin runs whole,
+    never a break where clreq forbids one — the display-text breaker of paiban.cjk.display."""
+    return units(text)
 
 
 def wrap(style: ChartStyle, text: str, max_width: float, size: float, bold: bool = False) -> list[str]:

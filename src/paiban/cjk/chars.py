@@ -42,8 +42,10 @@ MIDDOTS = frozenset("·・‧")
 #: Characters that may sit inside a number or a Latin word when a word character follows.
 CONNECTORS = frozenset(".,:/-_'’&@#")
 SIGNS = frozenset("+-±−∓")
-#: Where a URL (or an over-long Latin run) may be broken: after one of these.
-URL_BREAK_AFTER = frozenset("/.-_?&=#")
+#: Where a URL or an e-mail address (or an over-long Latin run) may be broken (Chicago 7.42):
+#: after a slash, before one of URL_BREAK_BEFORE — never inside a run of letters.
+URL_BREAK_AFTER = frozenset("/")
+URL_BREAK_BEFORE = frozenset(".@_-?&=#")
 #: Units that stick to the number before them (no break, no Han–Latin space between).
 UNIT_SIGNS = frozenset("%％‰‱℃℉°′″")
 
@@ -136,3 +138,11 @@ def no_break_before(ch: str) -> bool:
 def no_break_after(ch: str) -> bool:
     """True when no line may end with `ch` (no break after it): opening marks, middle dots."""
     return char_class(ch) in NO_END_CLASSES
+
+
+def url_break_between(a: str, b: str) -> bool:
+    """May a URL or an e-mail address break between `a` and `b`? After a slash (not inside //),
+    or before . @ _ - ? & = # (the first of a row of them)."""
+    if a in URL_BREAK_AFTER:
+        return b not in URL_BREAK_AFTER
+    return b in URL_BREAK_BEFORE and a not in URL_BREAK_BEFORE

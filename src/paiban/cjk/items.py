@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, and_, eq, not_, or_, sub
 
@@ -39,10 +40,10 @@ from paiban.cjk.chars import (
     QUOTES_OPEN,
     SIGNS,
     UNIT_SIGNS,
-    URL_BREAK_AFTER,
     Cls,
     char_class,
     is_cjk,
+    url_break_between,
 )
 from paiban.cjk.face import FaceLike, face_for
 from paiban.cjk.markup import Run
@@ -56,8 +57,15 @@ STRETCH_CHAR = 2  # between characters on the Han grid: take the rest, evenly
 PLACEHOLDER_ADVANCE = 1.0
 #: Penalty for breaking a URL (or an over-long run) after / . - _ ? & =.
 URL_PENALTY = 50.0
+#: Penalty for breaking a Latin word at a hyphenation point (a hyphen is drawn at the line end).
+HYPHEN_PENALTY = 60.0
+#: Latin words shorter than this are never hyphenated.
+HYPHEN_MIN_WORD = 6
+#: Full-width marks that hang wholly past the measure under `line_end: hang` (clreq 行尾悬挂).
+HANGING = frozenset("、，。．")
 
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s\u3000-\u303f\uff00-\uffef“”‘’（）《》]+", re.I)
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s\u3000-\u303f\uff00-\uffef“”‘’（）《》]+"
+                  r"|[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.I)
 _DROP = frozenset("\u00ad\u200c\u200d\u2060\ufeff")  # soft hyphen, joiners, BOM: never drawn
 _ZWSP = "\u200b"
 _INNER_JOIN = CONNECTORS | SIGNS
@@ -78,6 +86,11 @@ class Spacing:
     han_space: float = 0.5  # a space typed between two Han characters (e.g. in a headline)
     fullwidth_quotes: bool = True  # give narrow curly quotes a full-width box in Chinese text
     emph_bold: bool = False  # emphasis drawn with the bold faces
+    # where a full-width mark ending a line sits (clreq 行尾点号): "half" — its blank half past the
+    # measure, ink flush with the edge; "full" — its whole box inside; "hang" — 、，。． wholly
+    # outside the measure (the others as "half")
+    line_end: str = "half"
+    hyphenate: str | None = None  # pyphen language of Latin words ("en"); None: no hyphenation
 
 
 @dataclass
@@ -107,6 +120,11 @@ class Prepared:
     break_penalty: list[float | None]  # penalty for breaking at the gap; None: prohibited
     token: list[int]  # id of the Latin word / number a glyph belongs to, -1 if none
     text: str  # plain text (markup removed), for messages
+    # what a line ending after glyph i adds to its natural width (em): a hyphen's width at a
+    # hyphenation point, minus the part of a closing mark set past the measure (the line-end policy)
+    end_extra: list[float] = field(default_factory=list)
+    end_trim: list[float] = field(default_factory=list)  # … of which the part past the measure
+    hyphen: list[bool] = field(default_factory=list)  # a break after glyph i draws a hyphen
     # for the PDF writer: what to add to a gap's width to get the distance from where the PDF
     # viewer leaves the text position after glyph i to glyph i+1's origin (box vs. font advance)
     gap_correction: list[float] = field(default_factory=list)
@@ -350,8 +368,15 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
             gclass[i] = STRETCH_NONE  # inside a word or a number: tight, unbreakable
             brk[i] = url_breaks.get(i)
             continue
-        if not space and (kb in no_start or ka in no_end) and not latinish[i] and not latinish[j] \
+        if not space and (kb in no_start or ka in no_end) and (latinish[i] or latinish[j]) \
                 and j not in nbsp_before:
+            # a Latin word and the mark that closes (or opens) it: no break, and no stretch — a
+            # gap there would look like a space typed inside “Counties）”
+            brk[i] = None
+            gclass[i] = STRETCH_NONE
+            gshrink[i] = rblank[i] + lblank[j]
+            continue
+        if not space and (kb in no_start or ka in no_end) and j not in nbsp_before:
             # a mark that glues to its neighbour: no break here, no Han–Latin space
             brk[i] = None
             shrink = rblank[i] + lblank[j]
@@ -398,14 +423,82 @@ def prepare(runs: Sequence[Run], faces: Sequence[FaceLike], bold_faces: Sequence
     if n:
         gclass[n - 1] = STRETCH_NONE
         brk[n - 1] = 0.0  # the paragraph's end
+    hyphen = [False] * n
+    end_extra = [0.0] * n
+    if spacing.hyphenate and n:
+        _hyphenation(chars, cls, token, brk, hyphen, end_extra, face_of, spacing.hyphenate)
+    end_trim = _end_trim(chars, adv, rblank, spacing.line_end)
+    end_extra = list(map(sub, end_extra, end_trim))
 
     p = Prepared(chars=chars, run=run_of, runs=list(runs), face=face_of, bold=bold_of, box_width=adv,
                  font_advance=font_adv, origin_offset=xoff, horizontal_scale=hscale, missing=miss,
                  left_blank=lblank, right_blank=rblank, classes=cls, source=source, gap_width=gw,
                  gap_shrink=gshrink, gap_class=gclass, gap_typed_space=gspace, break_penalty=brk,
-                 token=token, text=text, diagnostics=diagnostics)
+                 token=token, text=text, diagnostics=diagnostics, end_extra=end_extra, end_trim=end_trim,
+                 hyphen=hyphen)
     p._sums()
     return p
+
+
+def _end_trim(chars: list[str], box: list[float], rblank: list[float], policy: str) -> list[float]:
+    """How much of each glyph's box lies past the measure when it ends a line (one policy for
+    every line end: a mark's ink never sits a half em inside the edge on one line and flush on
+    the next)."""
+    if policy == "full":
+        return [0.0] * len(chars)
+    out = list(rblank)
+    if policy == "hang":
+        for i, ch in enumerate(chars):
+            if ch in HANGING and box[i] >= 0.75:
+                out[i] = box[i]
+    return out
+
+
+def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[float | None],
+                 hyphen: list[bool], end_extra: list[float], face_of: list[FaceLike], lang: str) -> None:
+    """Open a break, with a hyphen drawn at the line end, at each hyphenation point of a Latin word
+    (pyphen's patterns for `lang`), and a break after a hyphen typed inside a word (Co-|operation).
+    The line breaker takes one only where it keeps a line from being loose: it costs a penalty."""
+    dic = _pyphen(lang)
+    n = len(chars)
+    i = 0
+    while i < n:
+        t = token[i]
+        if t < 0:
+            i += 1
+            continue
+        j = i
+        while j < n and token[j] == t:
+            j += 1
+        if any(c in "/@:" or c.isdigit() for c in chars[i:j]):
+            i = j  # a URL, an e-mail address, a number: broken by their own rules, never hyphenated
+            continue
+        # the token's letter runs (a compound Co-operation has two)
+        a = i
+        while a < j:
+            b = a
+            while b < j and chars[b].isalpha():
+                b += 1
+            if b - a >= HYPHEN_MIN_WORD and dic is not None:
+                for pos in dic.positions("".join(chars[a:b])):
+                    g = a + pos - 1
+                    if brk[g] is None:
+                        brk[g] = HYPHEN_PENALTY
+                        hyphen[g] = True
+                        end_extra[g] = face_of[g].advance("-")
+            if b < j and chars[b] == "-" and b > a and b + 1 < j and chars[b + 1].isalpha() and brk[b] is None:
+                brk[b] = HYPHEN_PENALTY / 2  # after a typed hyphen: no hyphen added
+            a = b + 1
+        i = j
+
+
+@lru_cache(maxsize=8)
+def _pyphen(lang: str):
+    """pyphen's dictionary for a language tag (en, en-GB, de-DE …); None when it has none."""
+    import pyphen
+
+    name = pyphen.language_fallback(lang.replace("-", "_"))
+    return pyphen.Pyphen(lang=name, left=2, right=3) if name else None
 
 
 def _chinese_context(chars: list[str], i: int) -> bool:
@@ -452,7 +545,7 @@ def _tokens(chars: list[str], cls: list[Cls], space_before: list[bool]) -> list[
 def _url_breaks(text: str, source: list[int], token: list[int], n: int) -> dict[int, float]:
     """Glyph index → penalty for a break after it inside a URL; URLs become one token."""
     out: dict[int, float] = {}
-    if "://" not in text and "www." not in text.lower():
+    if "://" not in text and "www." not in text.lower() and "@" not in text:
         return out
     next_tid = max(token, default=-1) + 1
     for m in _URL.finditer(text):
@@ -467,8 +560,7 @@ def _url_breaks(text: str, source: list[int], token: list[int], n: int) -> dict[
         for g in range(a, b - 1):
             if source[g] < scheme_end + 3 and scheme_end >= 0:
                 continue  # never inside "https://"
-            ch = text[source[g]]
-            if ch in URL_BREAK_AFTER and text[source[g + 1]] not in URL_BREAK_AFTER:
+            if url_break_between(text[source[g]], text[source[g + 1]]):
                 out[g] = URL_PENALTY
     return out
 

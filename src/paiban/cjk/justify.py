@@ -3,11 +3,12 @@
 Positions follow the same arithmetic the breaker used to score the line, so a line the breaker
 accepted always fills the measure exactly:
 
-* slack goes first into Han–Latin gaps and word spaces (up to an eighth of an em each), then
-  evenly into every gap between characters on the Han grid; letters inside a Latin word and
-  digits inside a number stay tight;
-* a line that is too long first lets a closing mark at its end hang its blank half, then
-  shrinks punctuation blanks and Han–Latin gaps in proportion to what each may give;
+* slack goes evenly into every justification point — Han–Latin gaps, word spaces, gaps between
+  characters on the Han grid — so a Han–Latin gap stays near its quarter em; letters inside a
+  Latin word, digits inside a number and the gap between a word and its closing mark stay tight,
+  and a line with no justification point (a long word alone) is left short, never letter-spaced;
+* a line that is too long shrinks punctuation blanks and Han–Latin gaps in proportion to what
+  each may give; a closing mark at its end sits as the line-end policy says (`end_trim`);
 * two marks side by side keep their compressed 1.5 em: justification never widens a pair.
 
 An opening mark at a line start keeps its full width (clreq allows both; full width is the
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paiban.cjk.items import STRETCH_CHAR, STRETCH_SPACE, Prepared
-from paiban.cjk.linebreak import SPACE_STRETCH_FIRST, Line
+from paiban.cjk.items import Prepared
+from paiban.cjk.linebreak import Line
 
 
 @dataclass(frozen=True)
@@ -37,49 +38,37 @@ class Placed:
     # every gap that is not "special" (see Prepared.special_gaps) got exactly `char_space` more than
     # its natural width: false when a line had to be letter-spaced
     uniform: bool = True
+    hyphen: bool = False  # the line ends at a hyphenation point: a hyphen is drawn after its last glyph
 
 
 def place_line(p: Prepared, line: Line, measure: float, align: str = "justify") -> Placed:
     s, e = line.start, line.end
     b = e - 1
     gw, gclass, gshrink = p.gap_width, p.gap_class, p.gap_shrink
-    natural = p.prefix_width[e] - p.gap_width[b] - p.prefix_width[s] + line.indent - line.trim
+    end_hang = p.end_trim[b] if p.end_trim else 0.0
+    extra = p.end_extra[b] if p.end_extra and not line.last else -end_hang
+    natural = p.prefix_width[e] - p.gap_width[b] - p.prefix_width[s] + line.indent - line.trim + extra
     d = measure - natural
     gaps = list(gw[s:b])
-    end_hang = 0.0
     offset = 0.0
-    each_b = 0.0
+    each = 0.0
     uniform = True
     if d < 0:
-        need = -d
-        end_hang = min(need, p.right_blank[b])
-        rest = need - end_hang
         total = p.prefix_shrink[b] - p.prefix_shrink[s]
-        if rest > 0 and total > 0:
-            f = min(1.0, rest / total)
+        if total > 0:
+            f = min(1.0, -d / total)
             for k in range(len(gaps)):
                 gaps[k] -= gshrink[s + k] * f
     elif align == "justify" and not line.last and d > 0:
         na = p.prefix_space_gaps[b] - p.prefix_space_gaps[s]
         nb = p.prefix_char_gaps[b] - p.prefix_char_gaps[s]
-        if na and (d <= na * SPACE_STRETCH_FIRST or not nb):
-            each_a, each_b = d / na, 0.0
-        elif nb:
-            each_a = SPACE_STRETCH_FIRST if na else 0.0
-            each_b = (d - na * each_a) / nb
-        else:
-            each_a = each_b = 0.0
-            if gaps:  # a URL or a long word alone on the line: letter-space it
-                each = d / len(gaps)
-                gaps = [g + each for g in gaps]
-                uniform = False
-        if each_a or each_b:
+        if na or nb:
+            # evenly over every justification point: a Han–Latin gap never takes the slack first
+            each = d / (na + nb)
             for k in range(len(gaps)):
-                c = gclass[s + k]
-                if c == STRETCH_SPACE:
-                    gaps[k] += each_a
-                elif c == STRETCH_CHAR:
-                    gaps[k] += each_b
+                if gclass[s + k]:  # STRETCH_SPACE or STRETCH_CHAR
+                    gaps[k] += each
+        # else: a long word or URL alone on the line is left short, never letter-spaced
     elif d > 0 and align == "right":
         offset = d
     elif d > 0 and align == "center":
@@ -92,4 +81,8 @@ def place_line(p: Prepared, line: Line, measure: float, align: str = "justify") 
         x += adv[k]
         if k < b:
             x += gaps[k - s]
-    return Placed(line, tuple(xs), x - end_hang, end_hang, offset, each_b, tuple(gaps), uniform)
+    hyphen = p.hyphen[b] if p.hyphen and not line.last else False
+    if hyphen:
+        x += p.end_extra[b] + end_hang  # the hyphen drawn after the last glyph
+    return Placed(line, tuple(xs), x - end_hang, end_hang, offset, each,
+                  tuple(gaps), uniform, hyphen)

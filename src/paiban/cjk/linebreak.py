@@ -2,14 +2,15 @@
 
 Every allowed break is a candidate; dynamic programming picks the set of breaks with the least
 total demerits over the whole paragraph. A line's badness comes from how far its gaps must
-move away from their natural width — stretch (slack into Han–Latin gaps and word spaces first,
-then evenly between characters) or shrink (punctuation blanks and Han–Latin gaps compressed
-in proportion). So where a break is prohibited (a line may not start with ，), pulling a
+move away from their natural width — stretch (slack spread evenly over every justification
+point: Han–Latin gaps, word spaces and gaps between characters; never between the letters of a
+word) or shrink (punctuation blanks and Han–Latin gaps compressed in proportion). So where a break is prohibited (a line may not start with ，), pulling a
 character back onto the line and pushing one forward are simply two candidate layouts, and the
 one that keeps spacing most even wins — no fixed rule decides.
 
-A full-width mark ending a line may hang its blank half past the measure at no cost: its ink
-stays inside, only the glyph box hangs (clreq §3.1.6).
+Where a full-width mark ending a line sits is one policy (`Prepared.end_extra`, from the style's
+`punctuation.line_end`): by default its blank half lies past the measure and its ink is flush
+with the edge on every line (clreq §3.1.6). A break at a hyphenation point adds the hyphen.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_not
 
-from paiban.cjk.chars import URL_BREAK_AFTER, no_break_before
+from paiban.cjk.chars import url_break_between
 from paiban.cjk.items import URL_PENALTY, Prepared
 
-#: Extra width (em) each Han–Latin gap or word space takes before character gaps stretch at all.
-SPACE_STRETCH_FIRST = 0.125
 #: Stretch per Han–Latin gap / word space (em) that counts as ratio 1.
 SPACE_STRETCH_UNIT = 0.25
 #: Stretch per character gap (em) that counts as ratio 1.
@@ -32,6 +31,8 @@ CHAR_STRETCH_UNIT = 0.1
 MAX_RATIO = 2.5
 #: Ratio of a non-final line holding one glyph that cannot fill the measure.
 LONE_GLYPH_RATIO = 100.0
+#: Ratio of a line of several glyphs with no justification point (a long Latin word or URL alone).
+UNJUSTIFIABLE_RATIO = 10.0
 #: Slack (em) a ragged line can have at ratio 1.
 RAGGED_UNIT = 3.0
 #: Penalty for a break forced inside a run that is longer than a whole line.
@@ -113,7 +114,7 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
     are found by bisection (lines too loose to be acceptable are never looked at) and scanned
     backwards until the line gets too long to shrink into the measure.
     """
-    pw, ps, gw, rb = p.prefix_width, p.prefix_shrink, p.gap_width, p.right_blank
+    pw, ps, gw, ex = p.prefix_width, p.prefix_shrink, p.gap_width, p.end_extra
     pa, pb, pc = p.prefix_space_gaps, p.prefix_char_gaps, p.prefix_content_chars
     n = cands[-1] + 1
     m = len(cands)
@@ -135,13 +136,12 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
     prev = [-1] * (m + 1)
     # the loosest line worth considering: every character gap stretched to the ratio limit
     loose = M if rmax == inf else M * (rmax * CHAR_STRETCH_UNIT) / (1 + rmax * CHAR_STRETCH_UNIT)
-    a_first, a_unit, b_unit = SPACE_STRETCH_FIRST, SPACE_STRETCH_UNIT, CHAR_STRETCH_UNIT
-    a_floor = a_first / a_unit
+    a_unit, b_unit = SPACE_STRETCH_UNIT, CHAR_STRETCH_UNIT
     top = -1  # the last start index whose line to the current break is not too loose
     for k in range(m):
         b = cands[k]
         last = para_end and b == n - 1
-        end_w = pw[b + 1] - gw[b]
+        end_w = pw[b + 1] - gw[b] + ex[b]
         if last or k == m - 1:
             jhi = k
         else:
@@ -151,7 +151,6 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
                 top += 1
             jhi = top
         pen = 0.0 if last else (brk[b] or 0.0)
-        eb = rb[b]
         psb, pab, pbb = ps[b], pa[b], pb[b]
         base = M - end_w
         best = inf
@@ -159,7 +158,7 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
         for jj in range(jhi, -1, -1):
             d = base + spw[jj]
             shrink = psb - sps[jj]
-            if d < -(shrink + eb) - EPS:
+            if d < -shrink - EPS:
                 break  # too long; lines starting further back are longer still
             tj = tot[jj]
             if tj == inf:
@@ -175,18 +174,13 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
                     nb = pbb - spb[jj]
                     if d <= EPS:
                         r = 0.0
-                    elif d <= na * a_first:
-                        r = d / na / a_unit
-                    elif nb:
-                        r = (d - na * a_first) / nb / b_unit
-                        if na and r < a_floor:
-                            r = a_floor
-                    elif na:
-                        r = d / na / a_unit
-                    elif b > starts[jj]:
-                        # nowhere meant for slack (a URL or a long word alone on the line):
-                        # letter-space it, at twice the cost of spacing Han characters
-                        r = 2.0 * d / (b - starts[jj]) / b_unit
+                    elif na or nb:
+                        # the slack is spread evenly over every justification point
+                        r = d / (na * a_unit + nb * b_unit)
+                    elif b > starts[jj] and rmax == inf:
+                        # nowhere to put the slack (a URL or a long word alone on the line): the
+                        # line is left short rather than letter-spaced, when nothing better fits
+                        r = UNJUSTIFIABLE_RATIO + d  # the fuller the better
                     elif allow_lone:
                         r = LONE_GLYPH_RATIO
                     else:
@@ -195,7 +189,7 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
                         continue
                     bad = 100.0 * r * r * r
             else:
-                rest = -d - eb
+                rest = -d
                 if rest <= EPS or shrink <= EPS:
                     bad = 0.0
                 else:
@@ -258,9 +252,9 @@ def _relax_overlong(p: Prepared, M: float, start: int, n: int, indent: float,
     cands = list(compress(range(start, n - 1), map(is_not, brk[start:n - 1], repeat(None))))
     cands.append(n - 1)
     # the narrowest each unbreakable run [a, b] can be set (all in one pass: usually none is too long)
-    pw, gw, ps, rb = p.prefix_width, p.gap_width, p.prefix_shrink, p.right_blank
+    pw, gw, ps, ex = p.prefix_width, p.gap_width, p.prefix_shrink, p.end_extra
     starts = [start, *(b + 1 for b in cands[:-1])]
-    widths = [pw[b + 1] - gw[b] - pw[a] - (ps[b] - ps[a]) - rb[b] for a, b in zip(starts, cands, strict=True)]
+    widths = [pw[b + 1] - gw[b] - pw[a] - (ps[b] - ps[a]) + ex[b] for a, b in zip(starts, cands, strict=True)]
     widths[0] += indent
     if max(widths) <= M + EPS:
         return brk, cands
@@ -272,17 +266,16 @@ def _relax_overlong(p: Prepared, M: float, start: int, n: int, indent: float,
 
 
 def _min_width(p: Prepared, a: int, b: int, indent: float) -> float:
-    """Glyphs [a, b] set as tightly as they may be (every gap shrunk, the end's blank hung)."""
+    """Glyphs [a, b] set as tightly as they may be (every gap shrunk, the line end as its policy says)."""
     pw, ps = p.prefix_width, p.prefix_shrink
-    return pw[b + 1] - p.gap_width[b] - pw[a] + indent - (ps[b] - ps[a]) - p.right_blank[b]
+    return pw[b + 1] - p.gap_width[b] - pw[a] + indent - (ps[b] - ps[a]) + p.end_extra[b]
 
 
 def _open_chunk(p: Prepared, brk: list[float | None], a: int, b: int, M: float, indent: float,
                 notes: list[str]) -> None:
     chars = p.chars
     for g in range(a, b):
-        if chars[g] in URL_BREAK_AFTER and not no_break_before(chars[g + 1]) \
-                and chars[g + 1] not in URL_BREAK_AFTER:
+        if url_break_between(chars[g], chars[g + 1]) and brk[g] is None:
             brk[g] = URL_PENALTY
     x = a
     while x <= b:

@@ -43,6 +43,15 @@ class FontBook:
         # per fallback chain: characters known to be drawable by it (or to need no glyph)
         self._covered: dict[tuple[Face, ...], set[str]] = {}
 
+    def add_family(self, family: str, regular: FaceSource) -> None:
+        """A family found on the system for characters no configured face has (regular only)."""
+        self._families[family] = {"regular": regular}
+
+    def drop_family(self, family: str) -> None:
+        self._families.pop(family, None)
+        for weight in ("regular", "bold"):
+            self._faces.pop((family, weight), None)
+
     @property
     def families(self) -> list[str]:
         return list(self._families)

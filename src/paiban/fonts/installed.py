@@ -99,3 +99,48 @@ def _find_matplotlib(name: str, weight: float) -> Installed | None:
             best = (score, cand)
     return best[1] if best else None
 
+
+
+def fonts_covering(ch: str) -> list[Installed]:
+    """Installed faces that have a glyph for `ch`, regular upright faces first (fontconfig's
+    charset query; where fontconfig is not installed, matplotlib's font list with each file's cmap)."""
+    exe = shutil.which("fc-list")
+    if exe is not None:
+        fmt = "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\t%{weight}\t%{slant}\n"
+        try:
+            out = subprocess.run([exe, "--format", fmt, f":charset={ord(ch):x}"], capture_output=True, text=True,
+                                 timeout=30, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        found: list[tuple[tuple, Installed]] = []
+        for line in out.splitlines():
+            parts = line.split("\t")
+            if len(parts) != 6 or not parts[0]:
+                continue
+            file, idx, fam, style, w, slant = parts
+            try:
+                index = int(idx) & 0xFFFF
+                w_val = float(w.strip("[]").split()[0]) if w else _FC_REGULAR
+                slant_val = int(slant or 0)
+            except ValueError:
+                continue
+            score = (slant_val != 0, abs(w_val - _FC_REGULAR), file)
+            found.append((score, Installed(Path(file), index, fam, style, "fontconfig")))
+        return [inst for _, inst in sorted(found, key=lambda f: f[0])]
+    return _covering_matplotlib(ch)
+
+
+def _covering_matplotlib(ch: str) -> list[Installed]:
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    out = []
+    for entry in font_manager.fontManager.ttflist:
+        try:
+            with TTFont(entry.fname, fontNumber=int(getattr(entry, "index", 0) or 0), lazy=True) as font:
+                if ord(ch) in (font.getBestCmap() or {}):
+                    out.append(Installed(Path(entry.fname), int(getattr(entry, "index", 0) or 0), entry.name,
+                                         entry.style, "matplotlib"))
+        except Exception:  # noqa: BLE001 - a file matplotlib lists but fontTools cannot read: not a candidate
+            continue
+    return out

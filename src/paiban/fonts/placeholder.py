@@ -28,6 +28,9 @@ def draw_placeholder(canvas: Canvas, ch: str, x: float, baseline: float, size: f
     top = baseline + size * face.ascent * 0.92 if face.ascent > 0 else baseline + size * 0.8
     bottom = baseline + size * min(face.descent, 0.0) * 0.8
     canvas.saveState()
+    # the digits are a picture of the code point, not text: an empty ActualText keeps them out of
+    # copy-paste (the paragraph's text object carries the character itself where the box stands)
+    canvas.addLiteral("/Span <</ActualText ()>> BDC")
     canvas.setStrokeColor(HexColor(color))
     canvas.setFillColor(HexColor(color))
     canvas.setLineWidth(max(size / 24, 0.3))
@@ -42,5 +45,6 @@ def draw_placeholder(canvas: Canvas, ch: str, x: float, baseline: float, size: f
         centre = (top + bottom) / 2
         canvas.drawCentredString(mid, centre + fs * 0.15, rows[0])
         canvas.drawCentredString(mid, centre - fs * 0.85, rows[1])
+    canvas.addLiteral("EMC")
     canvas.restoreState()
     return advance

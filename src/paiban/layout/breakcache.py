@@ -152,7 +152,7 @@ def break_key(p: Prepared, measure: float, start: int, stop: int, indent: float,
     h.update(array("d", p.prefix_width))
     h.update(array("d", p.prefix_shrink))
     h.update(array("d", p.gap_width))
-    h.update(array("d", p.right_blank))
+    h.update(array("d", p.end_extra))
     if trim_open:
         h.update(array("d", p.left_blank))
     h.update(bytes(p.gap_class))

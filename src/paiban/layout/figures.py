@@ -40,6 +40,30 @@ class DrawingFlowable(Flowable):
         self.canv.restoreState()
 
 
+class Caption(Flowable):
+    """A caption as a compositor sets it: the label (图 1, 表 2), an em of space, then the text,
+    whose continuation lines hang under the text, not under the label. Both are paragraphs of the
+    caption style, so their baselines share one pitch."""
+
+    def __init__(self, label: Flowable, text: Flowable, faces: tuple, size: float):
+        super().__init__()
+        self.label, self.text = label, text
+        from paiban.layout.textline import TextLine
+
+        self.indent = TextLine.of(label.text, faces, size).width + size  # the label and an em
+        self._label_h = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, self._label_h = self.label.wrap(self.indent + 1, ah)
+        _, th = self.text.wrap(max(aw - self.indent, aw * 0.5), ah)
+        self.width, self.height = aw, max(th, self._label_h)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.label.drawOn(self.canv, 0, self.height - self._label_h)
+        self.text.drawOn(self.canv, self.indent, self.height - self.text.height)
+
+
 class FigureSetting(Protocol):
     """What figures, facts boxes and the contents block are set with (the story builder has it)."""
 
@@ -51,32 +75,34 @@ class FigureSetting(Protocol):
 
     def faces(self, style: TextStyle) -> tuple: ...
 
-    def caption(self, text: str | None) -> tuple[int, Flowable | None]: ...
+    def caption(self, text: str | None) -> tuple[str, Flowable | None]: ...
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
-              *, wide: bool = False) -> FloatBlock: ...
+              *, wide: bool = False, caption_above: bool = False) -> FloatBlock: ...
 
 
 def figure_flowables(setting: FigureSetting, figure: FigureBlock, chart: ChartOut) -> list[Flowable]:
-    """A chart, its source note and caption, floated as the figure asks."""
-    number, cap = setting.caption(figure.caption)
+    """A chart, its source note and caption, floated as the figure asks; a table's caption (表N)
+    goes above it, as tables are read from the top."""
+    label, cap = setting.caption(figure.caption)
     content: list[Flowable] = [DrawingFlowable(chart.drawing)]
     source = chart.source
     if source:
         content.append(setting.para(f"资料来源：{source}", setting.styles["source"]))
-    return [setting.float(content, cap, figure.placement, f"图{number}", wide=figure.width == "page")]
+    return [setting.float(content, cap, figure.placement, label, wide=figure.width == "page" or chart.wide,
+                          caption_above=figure.chart == "table")]
 
 
 def facts_flowables(setting: FigureSetting, facts: FactsBlock, assets: Assets, theme: ChartTheme) -> list[Flowable]:
     """A facts box, its source note and caption, floated as the box asks."""
     from paiban.layout.facts import facts_flowable  # the charts' text stack, only for a facts box
 
-    number, cap = setting.caption(facts.caption)
+    label, cap = setting.caption(facts.caption)
     box = facts_flowable(facts, assets, setting.grid or None, theme)
     content: list[Flowable] = [box]
     if facts.source:
         content.append(setting.para(f"资料来源：{facts.source}", setting.styles["source"]))
-    name = f"图{number}" if number else (facts.title or "facts")
+    name = label or facts.title or "facts"
     return [setting.float(content, cap, facts.placement, name, wide=facts.width == "page")]
 
 

@@ -22,6 +22,7 @@ from itertools import groupby
 
 from reportlab.platypus import Flowable
 
+from paiban.cjk.display import keep_words_whole
 from paiban.cjk.face import FaceLike
 from paiban.cjk.items import Prepared, Spacing, prepare
 from paiban.cjk.justify import Placed, place_line
@@ -32,6 +33,7 @@ from paiban.pdf.text import GlyphLine, TextObject, add_links, write_text
 
 ALIGNS = ("justify", "left", "center", "right")
 EMPHASES = ("dots", "bold", "color")
+LINE_ENDS = ("half", "full", "hang")
 #: Top of the ideographic em box above the baseline, in em (CJK fonts: 880/1000).
 IDEOGRAPHIC_ASCENT = 0.88
 
@@ -60,6 +62,9 @@ class ParaStyle:
     han_space: float = 0.5  # em, for a space typed between two Han characters
     fullwidth_quotes: bool = True
     open_at_line_start: str = "full"  # or "half": an opening mark starting a line hangs its blank
+    line_end: str = "half"  # where a mark ending a line sits: half, full or hang (Spacing.line_end)
+    hyphenate: str | None = "en"  # pyphen language of Latin words in justified text; None: never
+    whole_words: bool = False  # display text: break inside a word only when no word fits (cjk.display)
     space_before: float = 0.0
     space_after: float = 0.0
     keep_with_next: bool = False
@@ -73,6 +78,8 @@ class ParaStyle:
             raise ValueError(f"align must be one of {', '.join(ALIGNS)}, not {self.align!r}")
         if self.open_at_line_start not in ("full", "half"):
             raise ValueError(f"open_at_line_start must be 'full' or 'half', not {self.open_at_line_start!r}")
+        if self.line_end not in LINE_ENDS:
+            raise ValueError(f"line_end must be one of {', '.join(LINE_ENDS)}, not {self.line_end!r}")
         if self.emphasis not in EMPHASES:
             raise ValueError(f"emphasis must be one of {', '.join(EMPHASES)}, not {self.emphasis!r}")
         if self.size <= 0:
@@ -92,7 +99,8 @@ class ParaStyle:
     @property
     def spacing(self) -> Spacing:
         return Spacing(han_latin=self.han_latin, han_latin_min=self.han_latin_min, han_space=self.han_space,
-                       fullwidth_quotes=self.fullwidth_quotes, emph_bold=self.emphasis == "bold")
+                       fullwidth_quotes=self.fullwidth_quotes, emph_bold=self.emphasis == "bold",
+                       line_end=self.line_end, hyphenate=self.hyphenate if self.align == "justify" else None)
 
 
 def baseline_offset(style: ParaStyle) -> float:
@@ -129,8 +137,15 @@ class CJKParagraph(Flowable):
         self.text = text
         self.style = style
         self.report = report
-        self._prep = _prep if _prep is not None else prepare(parse_markup(text), style.faces, style.bold_faces,
-                                                             style.spacing)
+        if _prep is None:
+            _prep = prepare(parse_markup(text), style.faces, style.bold_faces, style.spacing)
+            if style.whole_words:
+                keep_words_whole(_prep)
+            self._prep = _prep
+            _prep_given = False
+        else:
+            self._prep = _prep
+            _prep_given = True
         self._start = _start
         self._stop = self._prep.n if _stop is None else _stop
         self._indent = _indent
@@ -141,7 +156,7 @@ class CJKParagraph(Flowable):
         self.width = 0.0
         self.height = 0.0
         self._layout: _Layout | None = None
-        if _prep is None:
+        if not _prep_given:
             for msg in self._prep.diagnostics:
                 if report is not None:
                     report(msg)
@@ -356,12 +371,14 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
             adj, spaces = _all_shifts(p, pl, size, tc, spaced, space_adv, line_lost)
             for k in line_lost:
                 placeholders.append((chars[k], pl.x[k - s] * size, y, face_of[k]))
+        if e < p.n and p.gap_typed_space[e - 1]:
+            spaces = {*spaces, e - 1 - s}  # the space at a break stays in the text layer (copy-paste)
         if scaled:
             for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e - 1)]:
                 adj[k - s + 1] = adj.get(k - s + 1, 0.0) + tc * (1 - hscale[k])  # Tz scaled its Tc too
             for k in scaled[bisect_left(scaled, s):bisect_left(scaled, e)]:
                 scaled_at[k - first] = ((pl.x[k - s] + xoff[k]) * size, hscale[k])
-        lines.append(GlyphLine(y, s - first, e - first, tc, adj, spaces))
+        lines.append(GlyphLine(y, s - first, e - first, tc, adj, spaces, "-" if pl.hyphen else ""))
     fonts = [(f.rl_name, len(list(group))) for f, group in groupby(face_of[first:end])]  # faces: by identity
     write_text(canv, TextObject(
         size=size, chars=chars[first:end], fonts=fonts, run=p.run[first:end], colors=colors, lines=lines, stroke=_strokes(p, st, first, end), scaled=scaled_at,

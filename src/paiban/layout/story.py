@@ -18,15 +18,16 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
+from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
-from paiban.layout.figures import contents_flowables, facts_flowables, figure_flowables
+from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
 
-_REF = re.compile(r"\{fig:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
+_REF = re.compile(r"\{(fig|tab):([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
 ParagraphFactory = Callable[..., Flowable]  # (text, style, report=None): layout.text
 
@@ -69,8 +70,9 @@ class StoryBuilder:
         # what blocks snap to: the body's pitch, or nothing when page.baseline_grid is off
         self.grid = self.pitch if loaded.spec.page.baseline_grid else 0.0
         self.segmenter = Segmenter(loaded.cache_dir)
-        self.numbers_by_index: dict[int, int] = {}
-        self.numbers: dict[str, int] = {}
+        use_words(self.segmenter.words)  # display text of this build: words from the disk cache
+        self.numbers_by_index: dict[int, str] = {}  # block index → 图N / 表N
+        self.numbers: dict[str, str] = {}  # figure id → 图N / 表N
         self.block_index = 0
         self.at: tuple = ("document",)  # the spec key the text being set comes from
         self._told: set[tuple[tuple, str]] = set()
@@ -115,10 +117,11 @@ class StoryBuilder:
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
-        out: list[Flowable] = keyed([self.para(doc.title, s["title"])], self.at)
+        # title and subtitle break between words into balanced lines, as headlines do
+        out: list[Flowable] = keyed([self.headline(doc.title, s["title"])], self.at)
         if doc.subtitle:
             self.at = ("document", "subtitle")
-            out += keyed([Spacer(0, s["subtitle"].size * 0.3), self.para(doc.subtitle, s["subtitle"])], self.at)
+            out += keyed([Spacer(0, s["subtitle"].size * 0.3), self.headline(doc.subtitle, s["subtitle"])], self.at)
         if doc.byline:
             self.at = ("document", "byline")
             out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
@@ -140,17 +143,20 @@ class StoryBuilder:
 
     # ------------------------------------------------------------ body
 
-    def number_figures(self) -> dict[str, int]:
-        """图 numbers in reading order: every figure and image, and facts boxes with a caption."""
-        numbers: dict[str, int] = {}
-        n = 0
+    def number_figures(self) -> dict[str, str]:
+        """Numbers in reading order, each counter on its own: 表N for tables (`chart: table`), 图N
+        for every other figure and image and for facts boxes with a caption; id → label."""
+        numbers: dict[str, str] = {}
+        counters: dict[str, int] = {}
         for at in self.loaded.spec.blocks():
             if at.block.numbered():
-                n += 1
-                self.numbers_by_index[at.index] = n
+                kind = "表" if at.kind == "figure" and getattr(at.value, "chart", None) == "table" else "图"
+                counters[kind] = counters.get(kind, 0) + 1
+                label = f"{kind}{counters[kind]}"
+                self.numbers_by_index[at.index] = label
                 cited = at.block.cited_id()
                 if cited:
-                    numbers[cited] = n
+                    numbers[cited] = label
         return numbers
 
     def build(self) -> Story:
@@ -165,15 +171,15 @@ class StoryBuilder:
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
-        """`{fig:ID}` in text becomes 图N, the number that figure got."""
+        """`{fig:ID}` and `{tab:ID}` in text become the label that figure or table got (图N, 表N)."""
 
         def sub(m: re.Match) -> str:
-            number = self.numbers.get(m.group(1))
-            if number is None:
-                raise InputError(f"unknown figure {m.group(1)!r} in {m.group(0)}; figure ids: "
+            label = self.numbers.get(m.group(2))
+            if label is None:
+                raise InputError(f"unknown figure {m.group(2)!r} in {m.group(0)}; figure ids: "
                                  f"{', '.join(self.numbers) or 'none'}",
                                  self.loaded.where(["body", self.block_index]), f"body[{self.block_index}]")
-            return f"图{number}"
+            return label
 
         return _REF.sub(sub, text)
 
@@ -235,30 +241,37 @@ class StoryBuilder:
         items.append(Rule(s.color, 1.0, self.pitch * 0.5))
         return [FloatBlock(items, self.grid, "here", name="quote")]
 
-    def caption(self, text: str | None) -> tuple[int, Flowable | None]:
-        number = self.numbers_by_index.get(self.block_index, 0)
+    def caption(self, text: str | None) -> tuple[str, Flowable | None]:
+        """The block's label (图N, 表N; "" when unnumbered) and its caption: the label, then the
+        text with its continuation lines hanging under the text, not under the label."""
+        label = self.numbers_by_index.get(self.block_index, "")
         if not text:
-            return number, None
-        return number, self.para(f"图{number}　{text}", self.styles["caption"])
+            return label, None
+        cs = self.styles["caption"]
+        shown = f"{label[0]} {label[1:]}"  # 图 1: a thin space between the word and the number
+        return label, Caption(self.para(shown, cs), self.para(text, cs), self.faces(cs), cs.size)
 
     def _image(self, image, i: int, parts: list[str]) -> list[Flowable]:
         number, cap = self.caption(image.caption)
         cs = self.styles["caption"]
         if image.file is None:
-            self.diagnostics.warn(f"image block has no file; drawing a placeholder for 图{number}",
+            self.diagnostics.warn(f"image block has no file; drawing a placeholder for {number}",
                                   self.loaded.where(["body", i, "image"]), f"body[{i}].image")
             box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.grid)
         else:
             from paiban.layout.images import image_flowable
 
             box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics)
-        return [self.float([box], cap, image.placement, f"图{number}", wide=image.width == "page")]
+        return [self.float([box], cap, image.placement, number, wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
-              *, wide: bool = False) -> FloatBlock:
-        """A figure block: content, its caption, and half a line of air, floated as asked."""
+              *, wide: bool = False, caption_above: bool = False) -> FloatBlock:
+        """A figure block: content, its caption (under a figure, over a table), and half a line of
+        air, floated as asked."""
         items = list(content)
-        if caption is not None:
+        if caption is not None and caption_above:
+            items[:0] = [caption, Spacer(0, self.styles["caption"].size * 0.4)]
+        elif caption is not None:
             items += [Spacer(0, self.styles["caption"].size * 0.4), caption]
         items.append(Spacer(0, self.pitch * 0.5))
         return FloatBlock(items, self.grid, placement, name=name, wide=wide)

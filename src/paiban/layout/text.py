@@ -26,7 +26,9 @@ def para_style(assets: Assets, style: TextStyle) -> ParaStyle:
         bold = tuple(fonts.face(fam, "bold") for fam in style.fallback if fonts.bold_kind(fam) == "real")
     return ParaStyle(faces=faces, bold_faces=bold, size=style.size, leading=style.leading,
                      first_indent=style.indent, align=style.align, color=style.color,
-                     emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent)
+                     emphasis=style.emphasis, emphasis_color=style.accent, link_color=style.accent,
+                     line_end=style.line_end, open_at_line_start=style.line_start,
+                     hyphenate=assets.latin_language, whole_words=style.whole_words)
 
 
 def make_paragraph_factory(assets: Assets) -> Callable[..., Flowable]:

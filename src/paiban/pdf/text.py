@@ -18,9 +18,11 @@ import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from operator import ne
 from typing import NamedTuple
+
+from reportlab.pdfbase import pdfmetrics
 
 from paiban.pdf.codes import subset_codes
 
@@ -41,6 +43,7 @@ class GlyphLine(NamedTuple):
     char_space: float  # Tc (pt), the even stretch every glyph is followed by
     shifts: Mapping[int, float]
     spaces: frozenset[int] | set[int] = frozenset()  # line positions followed by a space (code 32)
+    tail: str = ""  # drawn right after the last glyph, in its font (the hyphen at a hyphenation point)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def write_text(canv, text: TextObject) -> None:
         tf_at.update(zip(starts, map(ops.__getitem__, map(subsets.__getitem__, at)), strict=True))
         k = m
     code_of = bytes(map((255).__and__, codes))
+    fonts_from = list(accumulate((length for _, length in text.fonts[:-1]), initial=0))
+    font_name = {at: font for at, (font, _) in zip(fonts_from, text.fonts, strict=True)}
 
     # Text render mode: "" (fill) or the fill+stroke operators of fake bold.
     stroke = text.stroke
@@ -175,6 +180,19 @@ def write_text(canv, text: TextObject) -> None:
             g = s + a
             if line_lost:
                 if b - g == 1 and g in line_lost:
+                    # not drawn (a placeholder box stands there): an invisible space that carries
+                    # the character as ActualText, so copy-paste and search get it in its place
+                    font = font_name[fonts_from[bisect_right(fonts_from, g) - 1]]
+                    enc = subset_codes(doc, font)
+                    (code,) = enc.codes(" ")
+                    name = enc.name(code >> 8)
+                    tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
+                    if tf is not cur_tf:
+                        cur_tf = tf
+                        out.append(tf)
+                    back = (pdfmetrics.getFont(font).stringWidth(" ", size) + tc) * k1000
+                    actual = chars[g].encode("utf-16-be").hex().upper()
+                    out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [<{code & 255:02x}> {back:.2f}] TJ EMC")
                     continue
                 tf = tf_at[piece_at[bisect_right(piece_at, g) - 1]]
             else:
@@ -220,6 +238,19 @@ def write_text(canv, text: TextObject) -> None:
                 q0 = q
             items.append("<" + (_hex_piece(hxl, q0, qb, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * qb]) + ">")
             out.append("[" + " ".join(items) + "] TJ")
+        if ln.tail:
+            # in the last glyph's font, touching it: undo the Tc that followed the last glyph
+            font = fonts_from[bisect_right(fonts_from, e - 1) - 1]
+            enc = subset_codes(doc, font_name[font])
+            tcodes = enc.codes(ln.tail)
+            for sub in dict.fromkeys(c >> 8 for c in tcodes):
+                name = enc.name(sub)
+                tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
+            if tf is not cur_tf:
+                cur_tf = tf
+                out.append(tf)
+            back = f"{tc * k1000:.2f} " if tc else ""
+            out.append(f"[{back}<{bytes(c & 255 for c in tcodes).hex()}>] TJ")
     out.append("ET")
     if cur_tc:
         out.append("0 Tc")

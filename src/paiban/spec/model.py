@@ -29,6 +29,9 @@ class Document(Model):
     subject: str | None = Field(None, description="Subject metadata of the PDF.")
     keywords: list[str] = Field(default_factory=empty_list, description="Keywords metadata of the PDF.")
     language: str = Field("zh-CN", description="BCP 47 language tag of the text.")
+    latin_language: str | None = Field(
+        "en", description="Language of the Latin words in the text (en, en-GB, de …): their hyphenation "
+        "patterns in justified text; null: never hyphenate.")
     date: str | None = Field(None, description="Issue date, available to headers as {date}.")
 
 
@@ -141,6 +144,9 @@ class Fonts(Model):
         "error", description="A character no font has: an error, or a warning and a visible placeholder.")
     fallback: list[str] = Field(default_factory=lambda: ["song", "hei", "kai"],
                                 description="Families tried in order for a character a style's font lacks.")
+    system_fallback: bool = Field(
+        True, description="A character no configured font has is drawn from an installed font that has it "
+        "(found with fontconfig), with a warning naming the font file; false: never.")
 
     @property
     def families(self) -> dict[str, Family]:
@@ -148,6 +154,17 @@ class Fonts(Model):
 
 
 # ---------------------------------------------------------------- styles
+
+
+class Punctuation(Model):
+    """Where punctuation sits at the edges of a line (clreq 行尾点号, 行首点号)."""
+
+    line_end: Literal["half", "full", "hang"] | None = Field(
+        None, description="A mark ending a line: half (its blank half past the edge, the ink flush), full (the "
+        "whole mark inside), or hang (、，。 wholly past the edge).")
+    line_start: Literal["half", "full"] | None = Field(
+        None, description="An opening bracket or quote starting a line: full width, or half (its blank "
+        "outside the measure, so the line does not look indented).")
 
 
 class Style(Model):
@@ -169,6 +186,10 @@ class Style(Model):
     emphasis: Literal["dots", "bold", "color"] | None = Field(
         None, description="How *emphasis* is shown: 着重号 dots, bold, or colour.")
     accent: Color | None = Field(None, description="Accent colour (kicker bands, rules, emphasis colour).")
+    punctuation: Punctuation | None = Field(None, description=(
+        "Punctuation at the line edges: {line_end: half | full | hang} where a mark ending a line sits (half: "
+        "its blank half past the edge, by default), {line_start: full | half} an opening mark starting a line "
+        "(half by default in title, subtitle, kicker, headline, subhead)."))
 
 
 # ---------------------------------------------------------------- body blocks

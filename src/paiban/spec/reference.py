@@ -86,7 +86,9 @@ def reference() -> str:
     for title, model, prefix in sections:
         out += [f"### {title}", "", *_table(model, prefix), ""]
     out += ["`fonts.missing` (`error` or `warn`) says what a character no font has does; "
-            "`fonts.fallback` (default `song, hei, kai`) is the order tried for it.", ""]
+            "`fonts.fallback` (default `song, hei, kai`) is the order tried for it; "
+            "`fonts.system_fallback` (default `true`) then looks for an installed font that has it "
+            "(fontconfig), and draws it from there with a warning naming the file.", ""]
     out += ["### Built-in styles", "",
             "Each can be changed in `styles:` key by key; other names make new styles "
             "(for `- text: {text: …, style: name}`).", "",
@@ -98,7 +100,8 @@ def reference() -> str:
     out += ["", "### Body blocks", "", "`body:` is a list; each item has one key: "
             + ", ".join(f"`{k}`" for k in BLOCKS) + ". Text takes `**bold**`, `*emphasis*` "
             "(着重号), `[link](https://…)`, `[text]{color=#b3120f}`, and `{fig:ID}` for a "
-            "figure's number; paragraphs are separated by a blank line.", ""]
+            "figure's number (图N; a `chart: table` figure is numbered 表N on its own counter, its caption "
+            "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
                          ("quote", QuoteSpec)):

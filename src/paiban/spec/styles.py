@@ -30,7 +30,8 @@ DEFAULTS: dict[str, dict] = {
                      color="#1a1a1a", accent="#b3120f"),
     "subhead": dict(font="hei", bold=True, size="10pt", leading=1.7, indent="0pt", align="left",
                     color="#1a1a1a"),
-    "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="justify", color="#333333"),
+    # ragged right: a caption breaks between words only, and a justified short line would be letter-spaced
+    "caption": dict(font="kai", size="8.5pt", leading=1.5, indent="0pt", align="left", color="#333333"),
     "source": dict(font="kai", size="7.5pt", leading=1.5, indent="0pt", align="left", color="#666666"),
     "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
     "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
@@ -39,7 +40,13 @@ DEFAULTS: dict[str, dict] = {
 }
 _BASE = dict(font="song", bold=False, size="9.5pt", leading=1.7, indent="0pt", align="justify",
              color="#1a1a1a", space_before="0pt", space_after="0pt", fallback=None, emphasis="dots",
-             accent="#b3120f")
+             accent="#b3120f", punctuation={"line_end": "half", "line_start": "full"})
+#: Display styles whose lines start flush even when they open with a bracket or quote: a headline
+#: line starting with a full-width “ looks indented.
+_OPEN_HALF = ("title", "subtitle", "kicker", "headline", "subhead")
+#: Display styles: read at a glance, so their lines break between words only.
+DISPLAY = ("title", "subtitle", "byline", "kicker", "headline", "subhead", "caption", "source", "credit",
+           "header", "footer")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class TextStyle:
     fallback: tuple[str, ...]
     emphasis: str
     accent: str
+    line_end: str = "half"  # where a mark ending a line sits: half, full, hang
+    line_start: str = "full"  # an opening mark starting a line: full or half width
+    whole_words: bool = False  # display text: lines break between words only (paiban.cjk.display)
 
 
 def _pt(value: object, size: float) -> float:
@@ -74,9 +84,12 @@ def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
     for name in names:
         merged = dict(_BASE)
         merged.update(DEFAULTS.get(name, DEFAULTS["body"]))
+        punct = dict(_BASE["punctuation"], line_start="half" if name in _OPEN_HALF else "full")
         given = spec.styles.get(name)
         if given is not None:
-            merged.update(given.model_dump(exclude_none=True))
+            mine = given.model_dump(exclude_none=True)
+            punct.update(mine.pop("punctuation", {}))
+            merged.update(mine)
         size = _pt(merged["size"], 10.0)
         leading = merged["leading"]
         leading_pt = leading * size if isinstance(leading, int | float) else _pt(leading, size)
@@ -86,5 +99,6 @@ def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
             indent=_pt(merged["indent"], size), align=merged["align"], color=merged["color"],
             space_before=_pt(merged["space_before"], size), space_after=_pt(merged["space_after"], size),
             fallback=tuple(f for f in [merged["font"], *fallback] if f), emphasis=merged["emphasis"],
-            accent=merged["accent"])
+            accent=merged["accent"], line_end=punct["line_end"], line_start=punct["line_start"],
+            whole_words=name in DISPLAY)
     return out

@@ -1,0 +1,255 @@
+"""The display-text breaker: where a title, headline, label, caption or table cell may break.
+
+Body text may break between any two Han characters; display text is read at a glance, and a
+word cut in two (白鹭|湾, 教|育, 2018|年) stops the eye. So display text breaks only between
+words — where the editor typed a space (the preferred break, never printed at a line end), else
+where a Chinese word segmenter (jieba) finds a word boundary — and never where clreq's
+prohibition table forbids it. Two further rules a sub-editor follows:
+
+* a number keeps its unit or hedge: 1000余条, 10元, 2018年, 12.5%, 3.6万元 (the digits and the
+  word after them are one unit);
+* a line does not end with a preposition or conjunction cut from its object (把|支部, 在|全县).
+
+Every kind of display text (masthead, headlines, kickers, facts, captions, chart labels, table
+cells, running heads, contents rows) goes through `units` or `break_points` here, so they break
+alike. The word list comes from a callable (the layout's disk-cached segmenter) or from jieba.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from paiban.cjk.chars import is_han, no_break_after, no_break_before
+from paiban.cjk.items import Prepared
+
+#: One-character words that bind to the word after them (prepositions, conjunctions, 把/被).
+CLINGING = frozenset("把被在从对向与和及为将给由跟同让于以")
+_NUMBER_END = re.compile(r"[0-9０-９][%％‰]?$")
+_LIST_NUMBER = re.compile(r"[0-9０-９]{1,2}[.．、]|[（(][0-9一二三四五六七八九十]{1,2}[)）]")
+_INSERTION = re.compile(r"[（(][^（()）]{1,3}[)）]")
+_LATIN = re.compile(r"[A-Za-z0-9.,%+\-/·:'@_&=?#]+")
+
+Words = Callable[[str], Sequence[str]]
+#: Where words come from when a caller names no segmenter: set by the layout to its disk-cached
+#: segmenter for a build (`use_words`), so display text costs jieba nothing on a warm cache.
+_words_source: Words | None = None
+
+
+def use_words(words: Words | None) -> None:
+    """The segmenter `units` uses by default (None: jieba, in this process only)."""
+    global _words_source
+    _words_source = words
+
+
+@lru_cache(maxsize=4096)
+def jieba_words(text: str) -> tuple[str, ...]:
+    """jieba's segmentation of `text`: a few short texts with a dictionary of only their words,
+    then with jieba's whole dictionary (loaded once)."""
+    global _small_cuts
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    if jieba.dt.initialized or len(text) > _SMALL_MAX_TEXT or _small_cuts >= _SMALL_MAX_CUTS:
+        return tuple(jieba.cut(text, HMM=True))
+    _small_cuts += 1
+    return tuple(_tokenizer_for(text).cut(text, HMM=True))
+
+
+# jieba's start-up loads all 350,000 words of its dictionary (about 1 s, even from its cache);
+# a headline needs only the words inside it (about 0.05 s to find). After this many headlines
+# in one process, loading the whole dictionary once is cheaper.
+_SMALL_MAX_CUTS = 12
+_SMALL_MAX_TEXT = 80
+_small_cuts = 0
+
+
+@lru_cache(maxsize=1)
+def _dictionary_total() -> int:
+    """The sum of all word frequencies of jieba's dictionary (its `total`)."""
+    import re
+
+    return sum(map(int, re.findall(r" (\d+)", _dictionary_text())))
+
+
+def _dictionary_text() -> str:
+    import jieba
+
+    with jieba.dt.get_dict_file() as f:
+        return f.read().decode("utf-8")
+
+
+def _tokenizer_for(text: str):
+    """A jieba tokenizer that knows only the dictionary words occurring in `text`.
+
+    jieba segments a text by the frequencies of the words that are substrings of it (and keeps
+    every prefix of a word, as jieba's own loader does, so its word graph walks the same way),
+    against the whole dictionary's total: with those, it cuts exactly as with the full dictionary.
+    """
+    import re
+
+    import jieba
+
+    data = _dictionary_text()
+    total = _dictionary_total()
+    chars = "".join(sorted(set(text) - set(" \t\r\n")))
+    freq: dict[str, int] = {}
+    if chars:
+        for m in re.finditer(r"^([" + re.escape(chars) + r"]+) (\d+)", data, re.M):
+            if m.group(1) in text:
+                freq[m.group(1)] = int(m.group(2))
+    for word in list(freq):
+        for k in range(1, len(word)):
+            freq.setdefault(word[:k], 0)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return tokenizer
+
+
+def units(text: str, words: Words | None = None) -> list[str]:
+    """`text` as unbreakable units, in order (their concatenation is `text`): words as the
+    segmenter finds them, merged where a break would cut a number from its unit, a preposition
+    from its object, or fall where clreq forbids; white space is a unit of its own."""
+    out: list[str] = []
+    for piece in re.split(r"(\s+)", text):
+        if not piece:
+            continue
+        if piece.isspace():
+            out.append(piece)
+            continue
+        segs = list((words or _words_source or jieba_words)(piece)) if any(is_han(c) for c in piece) else [piece]
+        if "".join(segs) != piece:
+            segs = [piece]
+        merged: list[str] = []
+        for w in segs:
+            if merged and _glued(merged[-1], w):
+                merged[-1] += w
+            else:
+                merged.append(w)
+        out.extend(_suffixes(merged))
+    # "3. 数字乡村": a list number keeps its space and the word after it
+    k = 0
+    while k + 2 < len(out):
+        if _LIST_NUMBER.fullmatch(out[k]) and out[k + 1] == " " and not k:
+            out[k:k + 3] = ["".join(out[k:k + 3])]
+        k += 1
+    return out
+
+
+def _suffixes(us: list[str]) -> list[str]:
+    """A one-character word after a word is its suffix (白鹭湾, 普及率, 产业链上), and a short
+    bracketed insertion inside a word stays in it (党（工）委)."""
+    out: list[str] = []
+    for u in us:
+        if out and len(u) == 1 and is_han(u) and u not in CLINGING and is_han(out[-1][-1]) \
+                and not (len(out[-1]) == 1 and out[-1] in CLINGING):
+            out[-1] += u
+        elif len(out) >= 2 and _INSERTION.fullmatch(out[-1]) and is_han(out[-2][-1]) and is_han(u[0]):
+            ins = out.pop()
+            out[-1] += ins + u
+        else:
+            out.append(u)
+    return out
+
+
+def _glued(a: str, b: str) -> bool:
+    """No break between unit `a` and the next unit `b`."""
+    if no_break_before(b[0]) or no_break_after(a[-1]):
+        return True
+    if _NUMBER_END.search(a) and not b[0].isspace() and not _LATIN.match(b[0]):
+        return True  # 1000|余条, 2018|年, 10|元: the number keeps its unit
+    if _LATIN.fullmatch(a) and _LATIN.match(b[0]):
+        return True  # a Latin word or number the segmenter cut (5G, 12.5%)
+    return len(a) == 1 and a in CLINGING and is_han(b[0])
+
+
+def break_points(text: str, words: Words | None = None) -> list[int]:
+    """Offsets in `text` where a display line may end (after a unit; a space is dropped there)."""
+    points, at = [], 0
+    us = units(text, words)
+    for u in us[:-1]:
+        at += len(u)
+        points.append(at)
+    return points
+
+
+def balanced_lines(text: str, width: float, measure: Callable[[str], float],
+                   words: Words | None = None) -> list[str]:
+    """Fewest lines that fit `width`, broken between units only, the longest line as short as can be.
+
+    A space the editor typed is the preferred break: when the text breaks at all, it breaks there
+    first if the pieces fit, and the space is never printed at a line end (nor at a line start).
+    Returns one line when the text fits; the text unbroken when no break fits (the paragraph
+    engine then breaks it by the clreq rules).
+    """
+    if measure(text) <= width:
+        return [text]
+    us = units(text.strip(), words)
+    spaces = {i for i, u in enumerate(us) if u.isspace()}
+    if spaces:
+        # the editor's spaces first: chunks between them, each broken further only if too long
+        chunks: list[list[str]] = [[]]
+        for i, u in enumerate(us):
+            if i in spaces:
+                chunks.append([])
+            else:
+                chunks[-1].append(u)
+        lines: list[str] = []
+        for chunk in chunks:
+            t = "".join(chunk)
+            if not t:
+                continue
+            lines += [t] if measure(t) <= width else _balance(chunk, width, measure)
+        return lines
+    return _balance(us, width, measure)
+
+
+def _balance(us: Sequence[str], width: float, measure: Callable[[str], float]) -> list[str]:
+    flat = "".join(us)
+    cuts, at = [], 0
+    for u in us[:-1]:
+        at += len(u)
+        cuts.append(at)
+    n = len(flat)
+    # best[end] = (lines, longest, path) for flat[:end] ending at a cut
+    best: dict[int, tuple[int, float, list[int]]] = {0: (0, 0.0, [])}
+    for end in [*cuts, n]:
+        # starts nearest first: once a line is too wide, every longer one is too
+        for start in reversed(list(best)):
+            k, longest, path = best[start]
+            w = measure(flat[start:end])
+            if w > width:
+                break
+            cand = (k + 1, max(longest, w), [*path, end])
+            if end not in best or cand[:2] < best[end][:2]:
+                best[end] = cand
+    if n not in best:
+        return [flat]
+    lines, prev = [], 0
+    for end in best[n][2]:
+        lines.append(flat[prev:end])
+        prev = end
+    return lines
+
+
+def keep_words_whole(p: Prepared, words: Words | None = None) -> None:
+    """Close the breaks inside the words of a prepared paragraph, for display text set by the
+    paragraph engine (captions, credits, running heads): the same units as `units`. A word longer
+    than the whole line is still broken, by the line breaker's over-long-run rule, with a warning."""
+    text = p.text
+    bounds: set[int] = set()
+    at = 0
+    for u in units(text, words):
+        at += len(u)
+        bounds.add(at)
+        if u.isspace():
+            bounds.add(at - len(u))
+    src, brk = p.source, p.break_penalty
+    for i in range(p.n - 1):
+        if brk[i] is None:
+            continue
+        if not any(b in bounds for b in range(src[i] + 1, src[i + 1] + 1)):
+            brk[i] = None
