@@ -14,7 +14,6 @@ from paiban.layout.breakcache import remembered
 from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
-from paiban.layout.textline import TextLine
 from paiban.pdf.canvas import DeferredCanvas
 from paiban.spec.geometry import Geometry, geometry
 from paiban.spec.loaded import LoadedSpec
@@ -167,10 +166,22 @@ class RunningLines:
         body = assets.styles["body"]
         self.initial_font = assets.fonts.face(body.font).rl_name
 
+    def part_at_top(self, canvas: Canvas, number: int) -> str:
+        """The part in force at the top of page `number`: the one whose heading opens the page's
+        first column, else the last one begun on an earlier page (pages are decorated in order;
+        `_paiban_part` is the last part begun by the end of the page, `_paiban_top_parts` the
+        parts whose heading stands at the top of a page — see `blocks.PartHeading`)."""
+        opening = getattr(canvas, "_paiban_top_parts", {}).get(number)
+        part = opening or self._carried
+        self._carried = getattr(canvas, "_paiban_part", None) or part
+        return part
+
+    _carried = ""
+
     def __call__(self, canvas: Canvas, number: int, total: int) -> None:
         self.pages = total
         page = self.spec.page
-        values = {"title": self.spec.document.title, "part": getattr(canvas, "_paiban_part", None) or "",
+        values = {"title": self.spec.document.title, "part": self.part_at_top(canvas, number),
                   "page": number, "pages": total, "date": self.spec.document.date or "",
                   "subtitle": self.spec.document.subtitle or ""}
         geo = self.geo
@@ -196,9 +207,17 @@ class RunningLines:
             self._line(canvas, page.footer, values, st, left, right, y)
 
     def _line(self, canvas: Canvas, line, values: dict, style, left: float, right: float, y: float) -> None:
-        faces = self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
-        canvas.setFillColor(HexColor(style.color))
-        for text, align, x in ((line.left, "left", left), (line.center, "center", (left + right) / 2),
-                               (line.right, "right", right)):
-            if text:
-                TextLine.of(text.format(**values), faces, style.size).draw(canvas, x, y, align)
+        """A running line's three parts, each set by the text engine (Han–Latin spacing,
+        punctuation compression, a —— that never breaks) on one line with its baseline at `y`."""
+        from dataclasses import replace
+
+        from paiban.layout.paragraph import CJKParagraph
+        from paiban.layout.text import para_style
+
+        base = para_style(self.assets, style)
+        for text, align in ((line.left, "left"), (line.center, "center"), (line.right, "right")):
+            if not text:
+                continue
+            p = CJKParagraph(text.format(**values), replace(base, align=align, first_indent=0.0))
+            _, h = p.wrap(right - left, 1e6)
+            p.drawOn(canvas, left, y + p.baseline_offset - h)

@@ -19,7 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 
 from paiban.assets import Assets
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
-from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
 from paiban.layout.figures import contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
 from paiban.layout.headline import Headline, Segmenter
@@ -205,7 +205,7 @@ class StoryBuilder:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.faces(k), k.size, k.color, k.accent, self.grid))
         head.append(self.headline(part.title, s["headline"]))
-        block = GridGroup(head, self.grid, top=0.35, name=f"part {part.title}")
+        block = PartHeading(head, self.grid, part.title)
         _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = [FloatBarrier()]
         if part.break_ == "page":

@@ -1,0 +1,96 @@
+"""Issue 14, "Page make-up that holds on any content", on the default briefing at the sizes an
+editor tries first: every bookmark opens its heading, contents entries link to the same places
+with the right page numbers, the running header names the part the page opens in, no column
+foot is left empty by more than one line before the last page, and the last page is balanced.
+Everything is read back from the built PDF."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from paiban.build import build
+from paiban.spec.geometry import geometry
+from paiban.spec.load import load_spec
+from tests.support.makeup import destinations, holes, last_page_spread, misplaced_bookmarks, squash
+from tests.support.project import ROOT
+
+SIZES = {
+    "A4x3": ["page.size=A4", "page.columns=3"],
+    "B5x2": ["page.size=B5", "page.columns=2"],
+    "A3x4": ["page.size=A3", "page.columns=4"],
+    "Letterx3": ["page.size=Letter", "page.columns=3"],
+}
+PITCH = 9.5 * 1.6
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("makeup")
+    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    for folder in ("fonts", "data", "figures"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.pkl"))
+    return root
+
+
+@pytest.fixture(scope="module", params=list(SIZES), ids=list(SIZES))
+def sized(request, project: Path):
+    out = project / "build" / f"{request.param}.pdf"
+    build(project / "report.yaml", out, overrides=SIZES[request.param])
+    geo = geometry(load_spec(project / "report.yaml", overrides=SIZES[request.param]).spec.page)
+    with pymupdf.open(out) as doc:
+        yield request.param, doc, geo
+
+
+def test_every_bookmark_opens_its_heading(sized) -> None:
+    _name, doc, _geo = sized
+    entries = destinations(doc)
+    assert len(entries) == 6
+    assert misplaced_bookmarks(doc, PITCH) == []
+    assert len({page for _t, page, _top in entries}) > 1  # not all on page 1, as before
+
+
+def test_no_hole_at_a_column_foot_and_a_balanced_last_page(sized) -> None:
+    name, doc, geo = sized
+    assert holes(doc, geo, PITCH, 9.5) == [], name
+    assert last_page_spread(doc, geo, PITCH) <= 1.0, name
+
+
+def test_contents_entries_link_to_the_headings(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "contents.pdf"
+    build(project / "report.yaml", out, overrides=["body.0={contents: {title: 本期要目}}"])
+    with pymupdf.open(out) as doc:
+        marks = {title: (page, top) for title, page, top in destinations(doc)}
+        links = [link for link in doc[0].get_links() if link["kind"] == pymupdf.LINK_GOTO]
+        assert len(links) == len(marks) == 6
+        words = doc[0].get_text("words")
+        for link in links:
+            row = link["from"]
+            text = squash("".join(w[4] for w in words if row.y0 - 1 <= (w[1] + w[3]) / 2 <= row.y1 + 1
+                                  and row.x0 - 1 <= w[0] and w[2] <= row.x1 + 1))
+            title = next(t for t in marks if text.startswith(squash(t)))
+            page, top = marks[title]
+            assert link["page"] + 1 == page and abs(link["to"].y - top) < 0.5, (title, link)
+            assert text.rstrip("·").endswith(str(page)) or text.endswith(str(page)), (title, text)  # the number printed is that page
+
+
+def test_running_header_names_the_part_the_page_opens_in(project: Path) -> None:
+    out = project / "build" / "A4x3.pdf"
+    if not out.exists():
+        build(project / "report.yaml", out, overrides=SIZES["A4x3"])
+    with pymupdf.open(out) as doc:
+        marks = sorted((page, top, title) for title, page, top in destinations(doc))
+        for page in doc:
+            number = page.number + 1
+            if number == 1:
+                continue
+            head = squash("".join(b[4] for b in page.get_text("blocks") if b[3] < 56.0))
+            # the part in force at the page's top: the last one that began on an earlier page, or
+            # one whose heading stands at the very top of the page's first column
+            before = [t for p, _top, t in marks if p < number]
+            at_top = [t for p, top, t in marks if p == number and top < 70.0]
+            expected = (at_top or before)[-1 if not at_top else 0]
+            assert head.endswith(squash(expected)), (number, head, expected)
