@@ -58,6 +58,21 @@ class _Overflow(Exception):
     """Raised while balancing when the last page's content would need another page."""
 
 
+class _PageDone(Exception):
+    """Raised at the end of a trial layout of a page (its cost is left in the doc's
+    `_trial_cost`: ReportLab rebuilds exceptions that pass through its handlers with a new
+    message, so they carry no data)."""
+
+
+class _Replan(Exception):
+    """Raised at the end of a page whose column feet are left empty: the page is laid out again
+    with floats deferred (`BriefingDoc._replan`) from the top-level placing loop."""
+
+
+#: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
+_KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
+
+
 class PlacementError(Exception):
     """Laying out a flowable failed: `error` is what was raised, `flowable` the innermost
     flowable being placed that knows the spec keys it was made for (`spec_keys`), `frame` the
@@ -92,6 +107,12 @@ class BriefingDoc(BaseDocTemplate):
         self._snap: tuple | None = None
         self._balancing = False
         self.balanced_height: float | None = None
+        self._defer: frozenset[int] = frozenset()  # floats (by id) placed at the next column's top
+        self._planned: set[int] = set()  # pages whose float positions were chosen by cost
+        self._here: list = []  # floats placed where they stand on this page: what may be deferred
+        self._broken: set[str] = set()  # columns of this page ended by a break the spec asks for
+        self._depth = 0
+        self._trial = False
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -113,6 +134,12 @@ class BriefingDoc(BaseDocTemplate):
     def handle_pageEnd(self) -> None:  # noqa: N802
         if self._balancing:
             raise _Overflow
+        if self._trial:
+            self._trial_cost = self._page_cost()
+            raise _PageDone
+        if (self._depth and self.page not in self._planned and self._snap is not None and self._here
+                and self._page_cost() > 0):
+            raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
         super().handle_pageEnd()
@@ -131,8 +158,17 @@ class BriefingDoc(BaseDocTemplate):
         and the pieces it splits into (put back at the front) carry its spec keys."""
         f = flowables[0] if flowables else None
         rest = len(flowables) - 1
-        with self._placing(f):
-            self._handle_flowable(flowables)
+        self._depth += 1
+        try:
+            with self._placing(f):
+                self._handle_flowable(flowables)
+        except _Replan:
+            if self._depth > 1:
+                raise
+            self._replan(flowables)
+            return
+        finally:
+            self._depth -= 1
         if f is not None and _located(f):
             for piece in flowables[:max(0, len(flowables) - rest)]:
                 if not _located(piece):
@@ -144,7 +180,7 @@ class BriefingDoc(BaseDocTemplate):
         flowable inside it, placed meanwhile, was named already)."""
         try:
             yield
-        except (PlacementError, _Overflow):
+        except (PlacementError, _Overflow, _PageDone, _Replan):
             raise
         except Exception as exc:
             if f is None or not _located(f):
@@ -156,9 +192,13 @@ class BriefingDoc(BaseDocTemplate):
 
         f = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
+        if getattr(f, "explicit", False) and frame is not None:
+            self._note_break(f)
         if isinstance(f, FloatBarrier) and flowables is not self._hanging:
+            # A new part: the floats of the last one still go first, at the top of the next
+            # column, but the part starts here meanwhile instead of leaving this column's foot
+            # empty (Typst lets a float wait for the next region the same way).
             del flowables[0]
-            self._flush_floats()
             return
         if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
             del flowables[0]
@@ -177,13 +217,15 @@ class BriefingDoc(BaseDocTemplate):
                 del flowables[0]
                 self._place_bottom(f, h)
                 return
-            if f.placement == "top" and not frame._atTop or not fits or self._pending:
+            deferred = id(f) in self._defer and not frame._atTop
+            if f.placement == "top" and not frame._atTop or not fits or self._pending or deferred:
                 if frame._atTop and not fits and not self._pending:
                     pass  # too tall for an empty column: let ReportLab split or report it
                 else:
                     del flowables[0]
                     self._pending.append(f)
                     return
+            self._here.append(f)
         super().handle_flowable(flowables)
 
     def _place_bottom(self, f, h: float) -> None:
@@ -259,20 +301,26 @@ class BriefingDoc(BaseDocTemplate):
 
     def _endBuild(self) -> None:  # noqa: N802
         if self._pending or self._pending_wide:
-            # floats still waiting at the end of the text: place them in the columns that follow
-            if self._pending_wide:
-                self.handle_pageBreak()
-                self.clean_hanging()
-            self._story.extend(self._pending)
-            self._pending = []
-            for f in self._story:
-                if hasattr(f, "placement"):
-                    f.placement = "here"
-            self._run(self._story)
-            self._flush_floats()
+            self._finish(self._story)
         if self.balance and self._snap is not None:
             self._balance_last_page()
         super()._endBuild()
+
+    def _finish(self, flowables: list) -> None:
+        """Run the story to its end, then place the floats still waiting at the end of the text
+        in the columns that follow (page-wide ones on a new page)."""
+        self._run(flowables)
+        if not (self._pending or self._pending_wide):
+            return
+        if self._pending_wide:
+            self.handle_pageBreak()
+            self.clean_hanging()
+        waiting, self._pending = self._pending, []
+        for f in waiting:
+            f.placement = "here"
+        flowables.extend(waiting)
+        self._run(flowables)
+        self._flush_floats()
 
     def _run(self, flowables: list) -> None:
         while flowables:
@@ -298,23 +346,102 @@ class BriefingDoc(BaseDocTemplate):
         if self._pending or self._pending_wide:
             raise LayoutError(f"Flowable {(self._pending or self._pending_wide)[0].identity()} fits no column")
 
+    # ---------------------------------------------------------------- choosing float positions
+
+    def _note_break(self, f) -> None:
+        """A break the spec asks for ends this column (a page break: every column left)."""
+        from reportlab.platypus import PageBreak
+
+        columns = self._columns()
+        if self.frame not in columns:
+            return
+        at = columns.index(self.frame)
+        for fr in columns[at:] if isinstance(f, PageBreak) else [self.frame]:
+            self._broken.add(fr.id)
+
+    def _page_cost(self) -> float:
+        """What the page's column feet cost: each empty line past the first at the foot of a
+        column that no break of the spec's ended (the one line the orphan rule may cost is free),
+        squared, so that two small gaps beat one large hole."""
+        cost = 0.0
+        for fr in self._columns():
+            if fr.id in self._broken:
+                continue
+            empty = int((fr._y - fr._y1p) / self.pitch + 1e-6) if self.pitch > 0 else 0
+            cost += max(0, empty - 1) ** 2
+        return cost
+
+    def _try(self, defer: frozenset[int]) -> float:
+        """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
+        the next column: the cost of its column feet (0 when the story ends on it)."""
+        self._defer = defer
+        flowables = self._restore(None)
+        self._trial = True
+        self.canv.dry_run = True
+        try:
+            self._run(flowables)
+            return 0.0
+        except _PageDone:
+            return self._trial_cost
+        except Exception:  # a float too tall for what is left, …: not this way
+            return float("inf")
+        finally:
+            self._trial = False
+            self.canv.dry_run = False
+
+    def _replan(self, flowables: list) -> None:
+        """The page just laid out leaves a column foot empty (a part heading that needs more room
+        than is left, a float that went to the next column): try it with floats that stood
+        where they were met moved to the top of the next column instead — one, then a second
+        with the best first — and lay it out for real the cheapest way. Floats only move
+        forward, at most one column (Typst's flow distributes floats the same way: by trying).
+        Then go on from the page's first flowable."""
+        page = self.page
+        self._planned.add(page)
+        here = [id(f) for f in self._here]
+        start = self._defer
+        best_cost = self._try(start)
+        best = start
+        for _round in range(2):
+            if best_cost == 0:
+                break
+            base = best
+            for fid in here:
+                if fid in base:
+                    continue
+                cost = self._try(base | {fid})
+                if cost < best_cost - 1e-9:
+                    best_cost, best = cost, base | {fid}
+            if best is base:
+                break
+        self._defer = best
+        restored = self._restore(None)
+        flowables[:] = restored
+        self._story = flowables
+
     # ---------------------------------------------------------------- balancing
 
     def _snapshot(self) -> None:
-        if self._balancing:
+        if self._balancing or self._trial:
             return
+        self._here = []
+        self._broken = set()
         canv = self.canv
         self._snap = (
-            list(self._story), _copy_state(self.__dict__, skip=("_snap", "_story")),
+            list(self._story), _copy_state(self.__dict__, skip=_KEPT),
             _copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
         )
 
     def _restore(self, height: float | None) -> list:
         story, doc_state, canv_state, pending, wide = self._snap  # type: ignore[misc]
         snap = self._snap
-        self.__dict__.update(_copy_state(doc_state))
+        _roll_back(self.__dict__, doc_state, keep=_KEPT)
         self._snap = snap
-        self.canv.__dict__.update(_copy_state(canv_state))
+        self._here, self._broken = [], set()
+        # annotations made since the snapshot stay defined in the document: new ones need new names
+        count = self.canv.__dict__.get("_annotationCount", 0)
+        _roll_back(self.canv.__dict__, canv_state)
+        self.canv._annotationCount = max(count, self.canv.__dict__.get("_annotationCount", 0))
         self._pending = list(pending)
         self._pending_wide = list(wide)
         flowables = list(story)
@@ -335,7 +462,7 @@ class BriefingDoc(BaseDocTemplate):
         self._balancing = True
         self.canv.dry_run = True
         try:
-            self._run(flowables)
+            self._finish(flowables)
             return not (self._pending or self._pending_wide)
         except _Overflow:
             return False
@@ -354,8 +481,7 @@ class BriefingDoc(BaseDocTemplate):
         hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
-        self._run(flowables)
-        self._flush_floats()
+        self._finish(flowables)
         self.balanced_height = height
 
     def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
@@ -397,6 +523,14 @@ class BriefingDoc(BaseDocTemplate):
 
 def _is_column(frame: Frame) -> bool:
     return frame.id != "masthead"
+
+
+def _roll_back(state: dict, saved: dict, keep: tuple[str, ...] = ()) -> None:
+    """`state` as it was when `saved` was taken: attributes set since then are dropped too (a
+    part heading's mark on the canvas, …), except those in `keep`."""
+    for k in [k for k in state if k not in saved and k not in keep]:
+        del state[k]
+    state.update(_copy_state(saved))
 
 
 def _copy_state(state: dict, skip: tuple[str, ...] = ()) -> dict:

@@ -48,6 +48,13 @@ def keyed(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
     return flowables
 
 
+def explicit(brk: Flowable) -> Flowable:
+    """A break the spec asks for (`break:`, a part's `break`): the column it ends may end short,
+    which the page make-up does not count as a hole (`pages.BriefingDoc`)."""
+    brk.explicit = True
+    return brk
+
+
 @dataclass
 class Story:
     masthead: list[Flowable]
@@ -209,9 +216,9 @@ class StoryBuilder:
         _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = [FloatBarrier()]
         if part.break_ == "page":
-            out.append(PageBreak())
+            out.append(explicit(PageBreak()))
         elif part.break_ == "column":
-            out.append(FrameBreak())
+            out.append(explicit(FrameBreak()))
         else:
             out.append(self.space(self.pitch))
         # never stranded: the heading goes with at least three lines of what follows
@@ -233,7 +240,8 @@ class StoryBuilder:
         if quote.source:
             items.append(self.para("—— " + quote.source, self.styles["credit"]))
         items.append(Rule(s.color, 1.0, self.pitch * 0.5))
-        return [FloatBlock(items, self.grid, "here", name="quote")]
+        # text in the reading order, never a float: kept whole where it stands
+        return [GridGroup(items, self.grid, name="quote")]
 
     def caption(self, text: str | None) -> tuple[int, Flowable | None]:
         number = self.numbers_by_index.get(self.block_index, 0)
@@ -277,7 +285,7 @@ class StoryBuilder:
         return contents_flowables(self, contents, titles)
 
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
-        return [PageBreak() if kind == "page" else FrameBreak()]
+        return [explicit(PageBreak() if kind == "page" else FrameBreak())]
 
 
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
