@@ -24,9 +24,18 @@ class ColumnFrame(Frame):
     raised bottom lives in `_y1p` and every reset recomputes the geometry from scratch.
     """
 
+    low: float | None = None  # the bottom of the lowest float set at this column's foot
+
     def _reset(self) -> None:
         super()._reset()
         self._geom()
+        self.__dict__["low"] = None
+
+    def set_at_foot(self, h: float) -> None:
+        """A float of height `h` drawn at the foot: the column's text now ends above it."""
+        y = self._y1p
+        self.__dict__["low"] = y if self.low is None else min(self.low, y)
+        self.raise_bottom(h)
 
     def raise_bottom(self, by: float) -> None:
         self.__dict__["_y1p"] = self._y1p + by
@@ -131,7 +140,20 @@ class BriefingDoc(BaseDocTemplate):
         if self._pending and _is_column(self.frame):
             self._place_pending()
 
+    def _rule_floor(self) -> None:
+        """Where the column rules of this page end: the lowest point any column's content
+        reaches (a balanced last page's rules stop with its columns)."""
+        columns = self._columns()
+        if not columns:
+            return
+        floor = min(min(fr._y, fr.low if getattr(fr, "low", None) is not None else fr._y) for fr in columns)
+        floors = dict(getattr(self.canv, "_paiban_rule_floor", {}))
+        floors[self.page] = floor
+        self.canv._paiban_rule_floor = floors
+
     def handle_pageEnd(self) -> None:  # noqa: N802
+        if not (self._balancing or self._trial):
+            self._rule_floor()
         if self._balancing:
             raise _Overflow
         if self._trial:
@@ -203,7 +225,13 @@ class BriefingDoc(BaseDocTemplate):
         if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
             del flowables[0]
             columns = self._columns()
-            if (f.placement != "top" and not self._pending_wide and columns and frame is columns[0]
+            if (f.placement != "bottom" and not self._pending_wide and columns and frame is columns[0]
+                    and all(fr._atTop for fr in columns) and self._fits_wide_top(f, columns)):
+                # no column of this page holds anything yet (page 1 under the masthead, or a
+                # fresh page): the float tops the columns here, not on a page of its own later
+                self._pending_wide.append(f)
+                self._place_wide()
+            elif (f.placement != "top" and not self._pending_wide and columns and frame is columns[0]
                     and self._fits_wide_bottom(f, columns)):
                 self._place_wide_bottom(f, columns)
             else:
@@ -231,7 +259,7 @@ class BriefingDoc(BaseDocTemplate):
     def _place_bottom(self, f, h: float) -> None:
         frame = self.frame
         f.drawOn(self.canv, frame._x1 + frame._leftPadding, frame._y1p)
-        frame.raise_bottom(h)
+        frame.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _columns(self) -> list[Frame]:
@@ -243,16 +271,33 @@ class BriefingDoc(BaseDocTemplate):
         return left, right - left
 
     def _fits_wide_bottom(self, f, columns: list[Frame]) -> bool:
+        """Room for `f` across the foot of every column; a column still to be filled keeps three
+        lines of text above it (after the text has ended, none is needed)."""
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
-        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame else self.pitch * 3) for fr in columns)
+        ended = not self._story
+        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame or ended else self.pitch * 3) for fr in columns)
+
+    def _span(self, y0: float, y1: float) -> None:
+        """A page-wide float from y0 up to y1 on this page: the column rules stop there
+        (`render.RunningLines`). A new dict each time: a replayed page rolls it back."""
+        spans = dict(getattr(self.canv, "_paiban_spans", {}))
+        spans[self.page] = [*spans.get(self.page, []), (y0, y1)]
+        self.canv._paiban_spans = spans
+
+    def _fits_wide_top(self, f, columns: list[Frame]) -> bool:
+        """Room for `f` above the columns with four lines of text left under it."""
+        _, width = self._text_box(columns)
+        _, h = f.wrap(width, 1e6)
+        return columns[0]._y - h >= columns[0]._y1p + self.pitch * 4
 
     def _place_wide_bottom(self, f, columns: list[Frame]) -> None:
         left, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         f.drawOn(self.canv, left, columns[0]._y1p)
+        self._span(columns[0]._y1p, columns[0]._y1p + h)
         for fr in columns:
-            fr.raise_bottom(h)
+            fr.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -269,10 +314,12 @@ class BriefingDoc(BaseDocTemplate):
                     return
                 if f.placement == "bottom":
                     f.drawOn(self.canv, left, columns[0]._y1p)
+                    self._span(columns[0]._y1p, columns[0]._y1p + h)
                     for fr in columns:
-                        fr.raise_bottom(h)
+                        fr.set_at_foot(h)
                 else:
                     f.drawOn(self.canv, left, top - h)
+                    self._span(top - h, top)
                     for fr in columns:
                         fr._y = top - h
                 self._curPageFlowableCount += 1
@@ -312,6 +359,10 @@ class BriefingDoc(BaseDocTemplate):
         self._run(flowables)
         if not (self._pending or self._pending_wide):
             return
+        columns = self._columns()
+        while self._pending_wide and self.frame in columns and self._fits_wide_bottom(self._pending_wide[0], columns):
+            # the text has ended: a page-wide float closes this page rather than open one alone
+            self._place_wide_bottom(self._pending_wide.pop(0), columns)
         if self._pending_wide:
             self.handle_pageBreak()
             self.clean_hanging()

@@ -153,6 +153,19 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
     return c
 
 
+def _open_runs(bottom: float, top: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of [bottom, top] no page-wide float covers: where column rules are drawn
+    (they stop a third of a line short of each float)."""
+    runs, y = [], bottom
+    for y0, y1 in sorted(spans):
+        if y0 - 4 > y:
+            runs.append((y, y0 - 4))
+        y = max(y, y1 + 4)
+    if top > y:
+        runs.append((y, top))
+    return runs
+
+
 class RunningLines:
     """Draws the header and footer of each page once the page count is known."""
 
@@ -198,9 +211,11 @@ class RunningLines:
             top = geo.height - geo.top - (self.masthead_height if number == 1 else 0)
             canvas.setStrokeColor(HexColor("#9a9a9a"))
             canvas.setLineWidth(0.3)
-            for i in range(1, geo.columns):
-                x = geo.column_x(number, i) - geo.gutter / 2
-                canvas.line(x, geo.bottom, x, top)
+            floor = max(geo.bottom, getattr(canvas, "_paiban_rule_floor", {}).get(number, geo.bottom))
+            for y0, y1 in _open_runs(floor, top, getattr(canvas, "_paiban_spans", {}).get(number, [])):
+                for i in range(1, geo.columns):
+                    x = geo.column_x(number, i) - geo.gutter / 2
+                    canvas.line(x, y0, x, y1)
         if page.footer and (number > 1 or page.footer.first_page is not False):
             st = self.assets.styles["footer"]
             y = geo.bottom - st.size * 2.2
