@@ -254,7 +254,26 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending.append(f)
                     return
             self._here.append(f)
+        if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
+            self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
+            return
         super().handle_flowable(flowables)
+
+    def _too_tall_here(self, f, frame: Frame) -> bool:
+        """`f` cannot split and is taller than this empty column, which is shorter than a full
+        one (page 1 under the masthead, a column under a page-wide float) that would hold it.
+        ReportLab would give up on it after two such columns; it goes on to a full column."""
+        from paiban.layout.grid import GridGroup
+
+        full = max(fr._height for fr in self._columns_of_all_pages())
+        avail = frame._y - frame._y1p
+        if not isinstance(f, GridGroup) or avail >= full - 1e-6:
+            return False
+        _, h = f.wrap(frame._getAvailableWidth(), avail)
+        return avail + 1e-6 < h <= full + 1e-6
+
+    def _columns_of_all_pages(self) -> list[Frame]:
+        return [fr for t in self.pageTemplates for fr in t.frames if _is_column(fr)]
 
     def _place_bottom(self, f, h: float) -> None:
         frame = self.frame

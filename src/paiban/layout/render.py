@@ -8,9 +8,10 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.assets import Assets
-from paiban.errors import BuildError, Diagnostics, InputError, PaibanError, dotted
+from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
+from paiban.layout.fit import fit_problems, located, too_big
 from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
@@ -53,7 +54,9 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
 
     flow = [*story.masthead, FrameBreak(), *story.flow]
     try:
-        check_floats_fit(loaded, story.flow, geo)
+        problems = fit_problems(loaded, story.flow, geo)
+        if problems:
+            raise problems[0]
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
     except PlacementError as exc:  # a block's flowable: named at the block's line
         raise placement_error(loaded, exc) from None
@@ -69,54 +72,6 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
     return decorate.pages
 
 
-#: How a layout message names the masthead's lines (body blocks name themselves: `BodyBlock.named`).
-_MASTHEAD = {"title": "the title", "subtitle": "the subtitle", "byline": "the byline"}
-
-
-def _named(loaded: LoadedSpec, keys: tuple) -> str:
-    """What a layout message calls the spec node at `keys`: "this figure", "the title", …"""
-    if keys[0] == "styles":
-        return f"text in style '{keys[1]}'"
-    if keys[0] == "body" and len(keys) > 1 and isinstance(keys[1], int):
-        return loaded.spec.body[keys[1]].named
-    return _MASTHEAD.get(str(keys[-1]), "this block")
-
-
-def _too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_w: float, frame_h: float,
-             ) -> InputError:
-    what = _named(loaded, keys)
-    size = f"{height:.0f}pt tall" + (f" and {width:.0f}pt wide" if width > frame_w + 0.5 else "")
-    room = f"{frame_h:.0f}pt" + (f" × {frame_w:.0f}pt wide" if width > frame_w + 0.5 else "")
-    return InputError(f"{what} is {size}, more than fits in an empty column ({room}); "
-                      "shorten it or make it smaller", loaded.where(list(keys)), dotted(keys))
-
-
-def check_floats_fit(loaded: LoadedSpec, flow: list, geo: Geometry) -> None:
-    """A figure, image or facts box taller than a whole column could never be placed (it would
-    wait for a column forever): refuse it at its spec line before the layout starts."""
-    from paiban.layout.grid import FloatBlock
-
-    for f in flow:
-        if not isinstance(f, FloatBlock):
-            continue
-        width = geo.text_width if f.wide else geo.column_width
-        keys = getattr(f, "spec_keys", None) or ("body",)
-        try:
-            _, h = f.wrap(width, geo.text_height)
-        except InputError as exc:  # e.g. a character no font has, found while measuring the block
-            raise located(loaded, exc, keys) from None
-        if h > geo.text_height + 1e-6:
-            raise _too_big(loaded, keys, width, h, width, geo.text_height)
-
-
-def located(loaded: LoadedSpec, exc: InputError, keys: tuple) -> InputError:
-    """An input error raised while measuring or drawing the block at `keys`, at that block's
-    spec line if it came without a location."""
-    if exc.location is not None:
-        return exc
-    return InputError(exc.problem.message, loaded.where(list(keys)), exc.problem.path or dotted(keys))
-
-
 def placement_error(loaded: LoadedSpec, exc: PlacementError) -> Exception:
     """A failure while placing a block's flowable as the editor's problem, at the block's line:
     ReportLab's LayoutError ("Flowable <… at 0x7f…> too large") says what did not fit where."""
@@ -128,7 +83,7 @@ def placement_error(loaded: LoadedSpec, exc: PlacementError) -> Exception:
         return located(loaded, error, keys)
     if isinstance(error, LayoutError):
         fw, fh = (frame._width, frame._height) if frame is not None else (0.0, 0.0)
-        return _too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
+        return too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
     return error
 
 

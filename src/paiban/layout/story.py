@@ -67,8 +67,10 @@ class StoryBuilder:
     the resolved styles, the body's pitch and grid, figure numbers and warnings at spec keys."""
 
     def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
-                 column_width: float, text_width: float):
+                 column_width: float, text_width: float, *, measuring: bool = False):
+        """`measuring`: for `paiban validate`, which measures blocks without drawing charts."""
         self.loaded, self.assets, self._make = loaded, assets, para
+        self.measuring = measuring
         self.diagnostics = diagnostics
         self.column_width, self.text_width = column_width, text_width
         self.styles = assets.styles
@@ -273,9 +275,20 @@ class StoryBuilder:
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
         chart = self.assets.charts.get(figure.id) if self.assets.charts else None
+        if chart is None and self.measuring:
+            return [self.measured_figure(figure)]
         if chart is None:
             raise BuildError(f"chart {figure.id!r} was not prepared", self.loaded.where(["body", i, "figure"]))
         return figure_flowables(self, figure, chart)
+
+    def measured_figure(self, figure) -> FloatBlock:
+        """A figure's float for `paiban validate`, which draws no chart: its drawing as a blank of
+        the height the spec gives (`height:`, or `aspect:` of the width); a chart sized from its
+        data is not measured without drawing it (0 high here)."""
+        width = self.text_width if figure.width == "page" else self.column_width
+        h = figure.height.pt() if figure.height is not None else width * figure.aspect if figure.aspect else 0.0
+        number, cap = self.caption(figure.caption)
+        return self.float([Spacer(width, h)], cap, figure.placement, f"图{number}", wide=figure.width == "page")
 
     def _facts(self, facts, i: int, parts: list[str]) -> list[Flowable]:
         return facts_flowables(self, facts, self.assets, self.loaded.spec.charts)
