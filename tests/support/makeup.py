@@ -29,6 +29,7 @@ class Box:
     y1: float
     text: str = ""
     size: float = 0.0
+    baseline: float = 0.0
 
 
 def boxes(page: pymupdf.Page) -> list[Box]:
@@ -42,7 +43,7 @@ def boxes(page: pymupdf.Page) -> list[Box]:
             text = "".join(s["text"] for s in line["spans"])
             if text.strip():
                 size = max(s["size"] for s in line["spans"])
-                out.append(Box(*line["bbox"], text=text, size=size))
+                out.append(Box(*line["bbox"], text=text, size=size, baseline=line["spans"][0]["origin"][1]))
     for d in page.get_drawings():
         r = d["rect"]
         out.append(Box(r.x0, r.y0, r.x1, r.y1))
@@ -176,16 +177,17 @@ def reading_stream(doc: pymupdf.Document, geo: Geometry) -> str:
     """The text of the columns in reading order: page by page, column by column, top to bottom
     (what spans the columns — the masthead, page-wide figures — before the columns it tops)."""
     cols = Columns(geo)
-    parts: list[tuple[int, int, float, str]] = []
+    parts: list[tuple[int, int, float, float, str]] = []
     for number, page in enumerate(doc, start=1):
         for box in boxes(page):
             if not box.text or box.y1 < cols.top - 1 or box.y0 > cols.bottom + 1:
                 continue
             where = cols.column_of(number, box)
             column = -1 if len(where) != 1 else where[0]
-            parts.append((number, column, box.y0, squash(box.text)))
+            # by baseline: a fallback face's taller box must not put its line before its neighbour
+            parts.append((number, column, round(box.baseline, 1), box.x0, squash(box.text)))
     parts.sort()
-    return "".join(p[3] for p in parts)
+    return "".join(p[4] for p in parts)
 
 
 def out_of_order(stream: str, pieces: list[str]) -> list[str]:

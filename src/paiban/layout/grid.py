@@ -94,7 +94,9 @@ class Snap(Flowable):
         return w, self.height
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        return [Snap(p, self.pitch) for p in self.inner.split(aw, ah)]
+        # the head's height is rounded up to whole lines: split it to the whole lines that fit
+        room = math.floor(ah / self.pitch + 1e-6) * self.pitch if self.pitch > 0 else ah
+        return [Snap(p, self.pitch) for p in self.inner.split(aw, room)]
 
     def draw(self) -> None:
         self.inner.drawOn(self.canv, 0, (self.height - self.inner_height) / 2)

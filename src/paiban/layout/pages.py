@@ -257,7 +257,15 @@ class BriefingDoc(BaseDocTemplate):
         if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
             self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
             return
+        if hasattr(f, "_postponed") and frame is not None and _is_column(frame) and not self._empty_and_full(frame):
+            # ReportLab refuses a flowable the second column it fails in; but this column holds
+            # floats already or is short, and an empty full one holds it (`fit.fit_problems`)
+            del f._postponed
         super().handle_flowable(flowables)
+
+    def _empty_and_full(self, frame: Frame) -> bool:
+        full = max(fr._height for fr in self._columns_of_all_pages())
+        return bool(frame._atTop) and frame._y - frame._y1p >= full - 1e-6
 
     def _too_tall_here(self, f, frame: Frame) -> bool:
         """`f` cannot split and is taller than this empty column, which is shorter than a full
