@@ -105,3 +105,42 @@ def test_running_header_names_the_part_the_page_opens_in(project: Path) -> None:
             at_top = [t for p, top, t in marks if p == number and top < 70.0]
             expected = (at_top or before)[-1 if not at_top else 0]
             assert head.endswith(squash(expected)), (number, head, expected)
+
+
+def _column_starts(doc: pymupdf.Document, geo) -> list[str]:
+    """The first line of each column on every page (squashed)."""
+    from tests.support.makeup import Columns, boxes
+
+    cols = Columns(geo)
+    starts = []
+    for number, page in enumerate(doc, start=1):
+        for i in range(geo.columns):
+            lines = [b for b in boxes(page) if b.text and cols.column_of(number, b) == [i]
+                     and cols.top - 1 <= b.y0 <= cols.bottom]
+            if lines:
+                starts.append(squash(min(lines, key=lambda b: b.baseline).text))
+    return starts
+
+
+def test_kept_paragraphs_stay_in_one_column_with_the_end_of_the_paragraph_before(project: Path,
+                                                                               tmp_path: Path) -> None:
+    """Three short paragraphs kept together and with the paragraph before them: at lengths of
+    that paragraph where they would otherwise split across columns (190, 285) or open one
+    (475), they stand in one column, under the last lines of the paragraph before."""
+    from tests.support.makeup import Columns, boxes
+
+    overrides = ["page.size=A5", "page.columns=2", "body.1={text: 占位}"]
+    geo = geometry(load_spec(project / "report.yaml", overrides=overrides).spec.page)
+    cols = Columns(geo)
+    text = "山西省阳泉市盂县县委高擎伟大旗帜，全面落实新时代党的建设总要求。" * 40
+    kept = "\\n\\n".join(["乙" * 50] * 3)
+    for n in (190, 285, 475):
+        out = tmp_path / f"keep{n}.pdf"
+        build(project / "report.yaml", out, overrides=[
+            *overrides, f"body.2={{text: '{text[:600 + n]}'}}",
+            f'body.3={{text: {{text: "{kept}", keep: together, keep_with_previous: true}}}}'])
+        with pymupdf.open(out) as doc:
+            where = {(page.number, tuple(cols.column_of(page.number + 1, b)))
+                     for page in doc for b in boxes(page) if "乙" in b.text}
+            assert len(where) == 1, (n, where)
+            assert not any(s.startswith("乙") for s in _column_starts(doc, geo)), n

@@ -36,8 +36,17 @@ from paiban.spec.geometry import geometry
 from paiban.spec.load import load_spec
 from paiban.validate import validate
 from tests.support.judge import merge_same_baseline, overlaps, page_lines
-from tests.support.makeup import (Columns, boxes, column_ends, holes, last_page_spread, misplaced_bookmarks, out_of_order,
-                                  reading_stream, squash)
+from tests.support.makeup import (
+    Columns,
+    boxes,
+    column_ends,
+    holes,
+    last_page_spread,
+    misplaced_bookmarks,
+    out_of_order,
+    reading_stream,
+    squash,
+)
 from tests.support.project import DATA, FONTS
 
 EXAMPLES = {"ci": 150, "slow": 3000}

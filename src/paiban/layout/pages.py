@@ -222,7 +222,9 @@ class BriefingDoc(BaseDocTemplate):
             # empty (Typst lets a float wait for the next region the same way).
             del flowables[0]
             return
-        if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
+        if isinstance(f, FloatBlock) and not f.wide and getattr(f, "keepWithNext", False):
+            pass  # kept with the block after it (a closing line): set in the text where it stands
+        elif isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
             del flowables[0]
             columns = self._columns()
             if (f.placement != "bottom" and not self._pending_wide and columns and frame is columns[0]
@@ -237,7 +239,7 @@ class BriefingDoc(BaseDocTemplate):
             else:
                 self._pending_wide.append(f)
             return
-        if isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
+        elif isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
             avail = frame._y - frame._y1p
             _, h = f.wrap(frame._getAvailableWidth(), avail)
             fits = h <= avail + 1e-6

@@ -21,7 +21,7 @@ from paiban.assets import Assets
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
 from paiban.layout.figures import contents_flowables, facts_flowables, figure_flowables
-from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
+from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
@@ -167,10 +167,15 @@ class StoryBuilder:
         self.numbers = self.number_figures()
         flow: list[Flowable] = []
         parts: list[str] = []
+        tie_next = False
         for at in self.loaded.spec.blocks():
             self.block_index = at.index
             self.at = at.keys
-            flow.extend(keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at))
+            made = keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at)
+            if getattr(at.value, "keep_with_previous", False) or tie_next:
+                made = _tie(flow, made)
+            tie_next = bool(getattr(at.value, "keep_with_next", False))
+            flow.extend(made)
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
@@ -204,7 +209,10 @@ class StoryBuilder:
     def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:
         if isinstance(value, str):
             return self._text_paras(value, self.styles["body"])
-        return self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+        paras = self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+        if value.keep == "together":  # one block that never splits (`fit.fit_problems` checks it fits)
+            return [GridGroup(paras, self.grid, name="kept paragraphs")]
+        return paras
 
     def _part(self, part, i: int, parts: list[str]) -> list[Flowable]:
         parts.append(part.title)
@@ -233,7 +241,8 @@ class StoryBuilder:
         _, h = block.wrap(self.column_width, 1e6)
         return [CondPageBreak(h + 3 * self.pitch), block]
 
-    def _credit(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+    def _credit(self, credit, i: int, parts: list[str]) -> list[Flowable]:
+        text = credit if isinstance(credit, str) else credit.text
         return [GridGroup([self.para(text, self.styles["credit"])], self.grid, name="credit")]
 
     def _quote(self, quote, i: int, parts: list[str]) -> list[Flowable]:
@@ -299,6 +308,26 @@ class StoryBuilder:
 
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
         return [explicit(PageBreak() if kind == "page" else FrameBreak())]
+
+
+def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
+    """Keep a block with the end of the one before it: a block kept whole after a paragraph is
+    tied to the paragraph's last lines (`grid.Tied`); otherwise ReportLab's keepWithNext holds
+    the previous block's last flowable (and the spaces after it) with this block's first."""
+    last = next((i for i in range(len(flow) - 1, -1, -1) if not isinstance(flow[i], (GridSpace, Spacer))), None)
+    if last is not None and made and isinstance(made[0], GridGroup) and hasattr(flow[last], "split") \
+            and not isinstance(flow[last], GridGroup):
+        spaces = flow[last + 1:]
+        del flow[last + 1:]
+        head = flow.pop()
+        group = made[0] if not spaces else GridGroup([*spaces, made[0]], made[0].pitch, name=made[0].name)
+        group.spec_keys = getattr(made[0], "spec_keys", None)
+        return [Tied(head, group), *made[1:]]
+    for f in reversed(flow):
+        f.keepWithNext = True
+        if not isinstance(f, (GridSpace, Spacer)):
+            break
+    return made
 
 
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
