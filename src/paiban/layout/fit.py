@@ -30,7 +30,7 @@ def too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_
                       "shorten it or make it smaller", loaded.where(list(keys)), dotted(keys))
 
 
-def fit_problems(loaded: LoadedSpec, flow: list, geo: Geometry) -> list[InputError]:
+def fit_problems(loaded: LoadedSpec, flow: list, geo: Geometry, masthead: list = ()) -> list[InputError]:
     """Blocks that no page could hold, in reading order, at their spec lines: a figure, image or
     facts box (which would wait for a column forever), a heading, quote, credit or contents
     block (kept whole) taller than a full column — or, spanning the page, than the text block.
@@ -40,6 +40,13 @@ def fit_problems(loaded: LoadedSpec, flow: list, geo: Geometry) -> list[InputErr
     from paiban.layout.grid import FloatBlock, GridGroup
 
     problems: list[InputError] = []
+    for f in masthead:  # title, subtitle, byline, lead across: the page's width, above the columns
+        keys = getattr(f, "spec_keys", None)
+        if keys is None or keys[0] != "document":
+            continue
+        _, h = f.wrap(geo.text_width, geo.text_height)
+        if h > geo.text_height + 1e-6:
+            problems.append(too_big(loaded, keys, geo.text_width, h, geo.text_width, geo.text_height))
     for f in flow:
         if not isinstance(f, GridGroup):
             continue  # paragraphs split across columns; spaces and breaks take none
@@ -79,4 +86,4 @@ def spec_fit_problems(loaded: LoadedSpec, assets) -> list[InputError]:
         story = builder.build()
     except InputError as exc:
         return [exc]
-    return fit_problems(loaded, story.flow, geo)
+    return fit_problems(loaded, story.flow, geo, story.masthead)

@@ -54,7 +54,7 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
 
     flow = [*story.masthead, FrameBreak(), *story.flow]
     try:
-        problems = fit_problems(loaded, story.flow, geo)
+        problems = fit_problems(loaded, story.flow, geo, story.masthead)
         if problems:
             raise problems[0]
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
