@@ -46,8 +46,13 @@ def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outs
     result.name = loaded.source.name
     diagnostics = Diagnostics()
     try:
-        prepare(loaded, diagnostics, draw_charts=False)
+        assets = prepare(loaded, diagnostics, draw_charts=False)
     except InputError as exc:
         result.errors.extend(exc.problems)
+    else:  # every block measured as the build will place it: what would not fit, it refuses too
+        from paiban.layout.fit import spec_fit_problems
+
+        for error in spec_fit_problems(loaded, assets):
+            result.errors.extend(error.problems)
     result.warnings.extend(diagnostics.warnings)
     return result

@@ -462,8 +462,10 @@ def test_a_too_tall_piece_of_a_split_paragraph_is_named_at_its_block(project: Pa
 
     loaded = load_spec(project / "report.yaml")
     problem = placement_error(loaded, raised.value)
+    # the room named is a full column's (742pt): page 1's, under the masthead (642pt), is not
+    # where the layout gives up on a block any more (issue 14: it goes on to a full column)
     assert re.match(r".*report\.yaml:11:11: body\[0\]\.text: this paragraph is 1000pt tall, more than fits "
-                    r"in an empty column \(642pt\); shorten it or make it smaller$", str(problem)), str(problem)
+                    r"in an empty column \(742pt\); shorten it or make it smaller$", str(problem)), str(problem)
 
 
 def test_regression_a_tiny_length_reads_back(project: Path) -> None:

@@ -12,7 +12,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
 from paiban.fonts.face import Face
-from paiban.layout.grid import on_grid
+from paiban.layout.grid import GridGroup, on_grid
 from paiban.layout.textline import TextLine
 
 
@@ -23,7 +23,8 @@ def part_key(number: int) -> str:
 
 
 class Bookmark(Flowable):
-    """An invisible mark that adds an outline entry (one per part) where it lands."""
+    """An invisible mark where a heading starts: a named destination at that point of the page
+    (the outline entry and contents links go there) and, once per key, its outline entry."""
 
     def __init__(self, title: str, key: str, level: int = 0):
         super().__init__()
@@ -35,15 +36,42 @@ class Bookmark(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        c.bookmarkPage(self.key)
+        x, y = c.absolutePosition(0, 0)
+        destination = getattr(c, "destination", None)
+        if destination is not None:
+            destination(self.key, x, y + self.top_air)
+        else:  # a plain canvas writes each page as it goes: the current page is this one
+            c.bookmarkPage(self.key, fit="XYZ", left=x, top=y + self.top_air)
         c._doc.__dict__.setdefault("_paiban_part_pages", {})[self.key] = c.getPageNumber()
         # The last page may be laid out twice (column balancing): one outline entry per key.
         done = c._doc.__dict__.setdefault("_paiban_outline", set())
         if self.key not in done:
             done.add(self.key)
             c.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
-        current = getattr(c, "_paiban_part", None)
-        c._paiban_part = self.title if self.level == 0 else current
+        if self.level == 0:
+            c._paiban_part = self.title
+
+    #: how far above the mark the destination's top sits: the heading's ascenders and a hair
+    top_air = 4.0
+
+
+class PartHeading(GridGroup):
+    """A part's heading block (its bookmark, kicker and headline). Where it opens a page — at the
+    top of the page's first column — the page's running header names this part, not the one the
+    page's first lines continue from (`render.RunningLines.part_at_top`)."""
+
+    def __init__(self, items: list[Flowable], pitch: float, title: str):
+        super().__init__(items, pitch, top=0.35, name=f"part {title}")
+        self.title = title
+
+    def draw(self) -> None:
+        frame = getattr(self, "_frame", None)
+        if frame is not None and frame._atTop and str(frame.id).endswith("0"):
+            c = self.canv
+            tops = dict(getattr(c, "_paiban_top_parts", {}))  # a new dict: balancing rolls back
+            tops[c.getPageNumber()] = self.title
+            c._paiban_top_parts = tops
+        super().draw()
 
 
 class KickerBand(Flowable):
@@ -158,7 +186,7 @@ class Contents(Flowable):
             line = TextLine.of(title, self.faces, self.size)  # a part title: editors' text
             line.draw(c, 0, y)
             rows.append((y, key, line.width))
-        width, face, size, color = self.width, self.face, self.size, self.color
+        width, face, size, color, pitch = self.width, self.face, self.size, self.color, self.pitch
 
         def numbers(canvas) -> None:
             pages = canvas._doc.__dict__.get("_paiban_part_pages", {})
@@ -174,9 +202,19 @@ class Contents(Flowable):
                 n = int((width - title_w - num_w - size) / max(unit, 0.1))
                 if n > 0:
                     canvas.drawRightString(x0 + width - num_w - size * 0.5, y0, " ".join("·" * n))
+                if key in pages:  # the whole row opens the part, at its heading
+                    bottom = y0 - (pitch - size) / 2 - size * 0.12
+                    _link(canvas, key, (x0, bottom, x0 + width, bottom + pitch))
             canvas.restoreState()
 
         c.later(numbers)
+
+
+def _link(canvas, key: str, rect: tuple[float, float, float, float]) -> None:
+    """A borderless link from `rect` (page space, drawn now: the page is being written) to `key`."""
+    off = getattr(canvas, "offset", 0.0)
+    x0, y0, x1, y1 = rect
+    canvas.linkAbsolute("", key, Rect=(x0 + off, y0 + off, x1 + off, y1 + off), Border="[0 0 0]")
 
 
 class Measure(Flowable):

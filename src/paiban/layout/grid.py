@@ -94,10 +94,47 @@ class Snap(Flowable):
         return w, self.height
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        return [Snap(p, self.pitch) for p in self.inner.split(aw, ah)]
+        # the head's height is rounded up to whole lines: split it to the whole lines that fit
+        room = math.floor(ah / self.pitch + 1e-6) * self.pitch if self.pitch > 0 else ah
+        pieces = [Snap(p, self.pitch) for p in self.inner.split(aw, room)]
+        if pieces:
+            pieces[-1].keepWithNext = getattr(self, "keepWithNext", False)
+        return pieces
 
     def draw(self) -> None:
         self.inner.drawOn(self.canv, 0, (self.height - self.inner_height) / 2)
+
+
+class Tied(Flowable):
+    """A paragraph's end tied to the block kept whole after it (a keep): the pair splits only
+    inside the paragraph, so the block never opens a column alone — it takes the paragraph's
+    last lines (as many as the paragraph's widow rule asks) with it."""
+
+    def __init__(self, head: Flowable, tail: Flowable):
+        super().__init__()
+        self.head, self.tail = head, tail
+        self.spec_keys = getattr(tail, "spec_keys", None)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, self.head_h = self.head.wrap(aw, ah)
+        _, self.tail_h = self.tail.wrap(aw, max(ah - self.head_h, 0.0))
+        self.width, self.height = aw, self.head_h + self.tail_h
+        return aw, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        _, tail_h = self.tail.wrap(aw, ah)
+        room = ah - tail_h
+        if room <= 0:
+            return []
+        self.head._frame = getattr(self, "_frame", None)
+        pieces = self.head.split(aw, room)
+        if len(pieces) != 2:
+            return []
+        return [pieces[0], Tied(pieces[1], self.tail)]
+
+    def draw(self) -> None:
+        self.tail.drawOn(self.canv, 0, 0)
+        self.head.drawOn(self.canv, 0, self.tail_h)
 
 
 class FloatBlock(GridGroup):

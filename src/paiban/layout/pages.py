@@ -12,50 +12,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
-from paiban.spec.geometry import Geometry
+from paiban.layout.frames import ColumnFrame, column_frames, copy_state, make_templates, roll_back
 
-
-class ColumnFrame(Frame):
-    """A frame whose bottom can be raised for one page (bottom floats, balancing).
-
-    ReportLab's own `_saveGeom`/`_restoreGeom` pair is broken (it indexes a float), so the
-    raised bottom lives in `_y1p` and every reset recomputes the geometry from scratch.
-    """
-
-    def _reset(self) -> None:
-        super()._reset()
-        self._geom()
-
-    def raise_bottom(self, by: float) -> None:
-        self.__dict__["_y1p"] = self._y1p + by
-        self.__dict__["_aH"] = self._y2 - self._y1p - self._topPadding
-
-
-def column_frames(geo: Geometry, page_number: int, top_y: float, bottom_y: float, prefix: str) -> list[Frame]:
-    frames = []
-    for i in range(geo.columns):
-        frames.append(ColumnFrame(geo.column_x(page_number, i), bottom_y, geo.column_width, top_y - bottom_y,
-                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                            id=f"{prefix}{i}", showBoundary=0))
-    return frames
-
-
-def make_templates(geo: Geometry, masthead_height: float) -> list[PageTemplate]:
-    """A first page (masthead frame + columns) and odd/even column pages."""
-    first_top = geo.height - geo.top
-    mast = Frame(geo.left(1), first_top - masthead_height, geo.text_width, masthead_height,
-                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="masthead")
-    first = PageTemplate(id="first", frames=[mast, *column_frames(geo, 1, first_top - masthead_height,
-                                                                     geo.bottom, "c")])
-    odd = PageTemplate(id="odd", frames=column_frames(geo, 1, first_top, geo.bottom, "o"))
-    even = PageTemplate(id="even", frames=column_frames(geo, 2, first_top, geo.bottom, "e"))
-    return [first, odd, even]
+__all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
 
 class _Overflow(Exception):
     """Raised while balancing when the last page's content would need another page."""
+
+
+class _PageDone(Exception):
+    """Raised at the end of a trial layout of a page (its cost is left in the doc's
+    `_trial_cost`: ReportLab rebuilds exceptions that pass through its handlers with a new
+    message, so they carry no data)."""
+
+
+class _Replan(Exception):
+    """Raised at the end of a page whose column feet are left empty: the page is laid out again
+    with floats deferred (`BriefingDoc._replan`) from the top-level placing loop."""
+
+
+#: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
+_KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
 
 
 class PlacementError(Exception):
@@ -92,6 +72,12 @@ class BriefingDoc(BaseDocTemplate):
         self._snap: tuple | None = None
         self._balancing = False
         self.balanced_height: float | None = None
+        self._defer: frozenset[int] = frozenset()  # floats (by id) placed at the next column's top
+        self._planned: set[int] = set()  # pages whose float positions were chosen by cost
+        self._here: list = []  # floats placed where they stand on this page: what may be deferred
+        self._broken: set[str] = set()  # columns of this page ended by a break the spec asks for
+        self._depth = 0
+        self._trial = False
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -110,9 +96,28 @@ class BriefingDoc(BaseDocTemplate):
         if self._pending and _is_column(self.frame):
             self._place_pending()
 
+    def _rule_floor(self) -> None:
+        """Where the column rules of this page end: the lowest point any column's content
+        reaches (a balanced last page's rules stop with its columns)."""
+        columns = self._columns()
+        if not columns:
+            return
+        floor = min(min(fr._y, fr.low if getattr(fr, "low", None) is not None else fr._y) for fr in columns)
+        floors = dict(getattr(self.canv, "_paiban_rule_floor", {}))
+        floors[self.page] = floor
+        self.canv._paiban_rule_floor = floors
+
     def handle_pageEnd(self) -> None:  # noqa: N802
+        if not (self._balancing or self._trial):
+            self._rule_floor()
         if self._balancing:
             raise _Overflow
+        if self._trial:
+            self._trial_cost = self._page_cost()
+            raise _PageDone
+        if (self._depth and self.page not in self._planned and self._snap is not None and self._here
+                and self._page_cost() > 0):
+            raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
         super().handle_pageEnd()
@@ -131,8 +136,17 @@ class BriefingDoc(BaseDocTemplate):
         and the pieces it splits into (put back at the front) carry its spec keys."""
         f = flowables[0] if flowables else None
         rest = len(flowables) - 1
-        with self._placing(f):
-            self._handle_flowable(flowables)
+        self._depth += 1
+        try:
+            with self._placing(f):
+                self._handle_flowable(flowables)
+        except _Replan:
+            if self._depth > 1:
+                raise
+            self._replan(flowables)
+            return
+        finally:
+            self._depth -= 1
         if f is not None and _located(f):
             for piece in flowables[:max(0, len(flowables) - rest)]:
                 if not _located(piece):
@@ -144,7 +158,7 @@ class BriefingDoc(BaseDocTemplate):
         flowable inside it, placed meanwhile, was named already)."""
         try:
             yield
-        except (PlacementError, _Overflow):
+        except (PlacementError, _Overflow, _PageDone, _Replan):
             raise
         except Exception as exc:
             if f is None or not _located(f):
@@ -156,20 +170,32 @@ class BriefingDoc(BaseDocTemplate):
 
         f = flowables[0] if flowables else None
         frame = getattr(self, "frame", None)
+        if getattr(f, "explicit", False) and frame is not None:
+            self._note_break(f)
         if isinstance(f, FloatBarrier) and flowables is not self._hanging:
+            # A new part: the floats of the last one still go first, at the top of the next
+            # column, but the part starts here meanwhile instead of leaving this column's foot
+            # empty (Typst lets a float wait for the next region the same way).
             del flowables[0]
-            self._flush_floats()
             return
-        if isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
+        if isinstance(f, FloatBlock) and not f.wide and getattr(f, "keepWithNext", False):
+            pass  # kept with the block after it (a closing line): set in the text where it stands
+        elif isinstance(f, FloatBlock) and f.wide and frame is not None and flowables is not self._hanging:
             del flowables[0]
             columns = self._columns()
-            if (f.placement != "top" and not self._pending_wide and columns and frame is columns[0]
+            if (f.placement != "bottom" and not self._pending_wide and columns and frame is columns[0]
+                    and all(fr._atTop for fr in columns) and self._fits_wide_top(f, columns)):
+                # no column of this page holds anything yet (page 1 under the masthead, or a
+                # fresh page): the float tops the columns here, not on a page of its own later
+                self._pending_wide.append(f)
+                self._place_wide()
+            elif (f.placement != "top" and not self._pending_wide and columns and frame is columns[0]
                     and self._fits_wide_bottom(f, columns)):
                 self._place_wide_bottom(f, columns)
             else:
                 self._pending_wide.append(f)
             return
-        if isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
+        elif isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
             avail = frame._y - frame._y1p
             _, h = f.wrap(frame._getAvailableWidth(), avail)
             fits = h <= avail + 1e-6
@@ -177,19 +203,48 @@ class BriefingDoc(BaseDocTemplate):
                 del flowables[0]
                 self._place_bottom(f, h)
                 return
-            if f.placement == "top" and not frame._atTop or not fits or self._pending:
+            deferred = id(f) in self._defer and not frame._atTop
+            if f.placement == "top" and not frame._atTop or not fits or self._pending or deferred:
                 if frame._atTop and not fits and not self._pending:
                     pass  # too tall for an empty column: let ReportLab split or report it
                 else:
                     del flowables[0]
                     self._pending.append(f)
                     return
+            self._here.append(f)
+        if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
+            self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
+            return
+        if hasattr(f, "_postponed") and frame is not None and _is_column(frame) and not self._empty_and_full(frame):
+            # ReportLab refuses a flowable the second column it fails in; but this column holds
+            # floats already or is short, and an empty full one holds it (`fit.fit_problems`)
+            del f._postponed
         super().handle_flowable(flowables)
+
+    def _empty_and_full(self, frame: Frame) -> bool:
+        full = max(fr._height for fr in self._columns_of_all_pages())
+        return bool(frame._atTop) and frame._y - frame._y1p >= full - 1e-6
+
+    def _too_tall_here(self, f, frame: Frame) -> bool:
+        """`f` cannot split and is taller than this empty column, which is shorter than a full
+        one (page 1 under the masthead, a column under a page-wide float) that would hold it.
+        ReportLab would give up on it after two such columns; it goes on to a full column."""
+        from paiban.layout.grid import GridGroup
+
+        full = max(fr._height for fr in self._columns_of_all_pages())
+        avail = frame._y - frame._y1p
+        if not isinstance(f, GridGroup) or avail >= full - 1e-6:
+            return False
+        _, h = f.wrap(frame._getAvailableWidth(), avail)
+        return avail + 1e-6 < h <= full + 1e-6
+
+    def _columns_of_all_pages(self) -> list[Frame]:
+        return [fr for t in self.pageTemplates for fr in t.frames if _is_column(fr)]
 
     def _place_bottom(self, f, h: float) -> None:
         frame = self.frame
         f.drawOn(self.canv, frame._x1 + frame._leftPadding, frame._y1p)
-        frame.raise_bottom(h)
+        frame.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _columns(self) -> list[Frame]:
@@ -201,16 +256,33 @@ class BriefingDoc(BaseDocTemplate):
         return left, right - left
 
     def _fits_wide_bottom(self, f, columns: list[Frame]) -> bool:
+        """Room for `f` across the foot of every column; a column still to be filled keeps three
+        lines of text above it (after the text has ended, none is needed)."""
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
-        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame else self.pitch * 3) for fr in columns)
+        ended = not self._story
+        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame or ended else self.pitch * 3) for fr in columns)
+
+    def _span(self, y0: float, y1: float) -> None:
+        """A page-wide float from y0 up to y1 on this page: the column rules stop there
+        (`render.RunningLines`). A new dict each time: a replayed page rolls it back."""
+        spans = dict(getattr(self.canv, "_paiban_spans", {}))
+        spans[self.page] = [*spans.get(self.page, []), (y0, y1)]
+        self.canv._paiban_spans = spans
+
+    def _fits_wide_top(self, f, columns: list[Frame]) -> bool:
+        """Room for `f` above the columns with four lines of text left under it."""
+        _, width = self._text_box(columns)
+        _, h = f.wrap(width, 1e6)
+        return columns[0]._y - h >= columns[0]._y1p + self.pitch * 4
 
     def _place_wide_bottom(self, f, columns: list[Frame]) -> None:
         left, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         f.drawOn(self.canv, left, columns[0]._y1p)
+        self._span(columns[0]._y1p, columns[0]._y1p + h)
         for fr in columns:
-            fr.raise_bottom(h)
+            fr.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -227,10 +299,12 @@ class BriefingDoc(BaseDocTemplate):
                     return
                 if f.placement == "bottom":
                     f.drawOn(self.canv, left, columns[0]._y1p)
+                    self._span(columns[0]._y1p, columns[0]._y1p + h)
                     for fr in columns:
-                        fr.raise_bottom(h)
+                        fr.set_at_foot(h)
                 else:
                     f.drawOn(self.canv, left, top - h)
+                    self._span(top - h, top)
                     for fr in columns:
                         fr._y = top - h
                 self._curPageFlowableCount += 1
@@ -259,20 +333,30 @@ class BriefingDoc(BaseDocTemplate):
 
     def _endBuild(self) -> None:  # noqa: N802
         if self._pending or self._pending_wide:
-            # floats still waiting at the end of the text: place them in the columns that follow
-            if self._pending_wide:
-                self.handle_pageBreak()
-                self.clean_hanging()
-            self._story.extend(self._pending)
-            self._pending = []
-            for f in self._story:
-                if hasattr(f, "placement"):
-                    f.placement = "here"
-            self._run(self._story)
-            self._flush_floats()
+            self._finish(self._story)
         if self.balance and self._snap is not None:
             self._balance_last_page()
         super()._endBuild()
+
+    def _finish(self, flowables: list) -> None:
+        """Run the story to its end, then place the floats still waiting at the end of the text
+        in the columns that follow (page-wide ones on a new page)."""
+        self._run(flowables)
+        if not (self._pending or self._pending_wide):
+            return
+        columns = self._columns()
+        while self._pending_wide and self.frame in columns and self._fits_wide_bottom(self._pending_wide[0], columns):
+            # the text has ended: a page-wide float closes this page rather than open one alone
+            self._place_wide_bottom(self._pending_wide.pop(0), columns)
+        if self._pending_wide:
+            self.handle_pageBreak()
+            self.clean_hanging()
+        waiting, self._pending = self._pending, []
+        for f in waiting:
+            f.placement = "here"
+        flowables.extend(waiting)
+        self._run(flowables)
+        self._flush_floats()
 
     def _run(self, flowables: list) -> None:
         while flowables:
@@ -298,23 +382,102 @@ class BriefingDoc(BaseDocTemplate):
         if self._pending or self._pending_wide:
             raise LayoutError(f"Flowable {(self._pending or self._pending_wide)[0].identity()} fits no column")
 
+    # ---------------------------------------------------------------- choosing float positions
+
+    def _note_break(self, f) -> None:
+        """A break the spec asks for ends this column (a page break: every column left)."""
+        from reportlab.platypus import PageBreak
+
+        columns = self._columns()
+        if self.frame not in columns:
+            return
+        at = columns.index(self.frame)
+        for fr in columns[at:] if isinstance(f, PageBreak) else [self.frame]:
+            self._broken.add(fr.id)
+
+    def _page_cost(self) -> float:
+        """What the page's column feet cost: each empty line past the first at the foot of a
+        column that no break of the spec's ended (the one line the orphan rule may cost is free),
+        squared, so that two small gaps beat one large hole."""
+        cost = 0.0
+        for fr in self._columns():
+            if fr.id in self._broken:
+                continue
+            empty = int((fr._y - fr._y1p) / self.pitch + 1e-6) if self.pitch > 0 else 0
+            cost += max(0, empty - 1) ** 2
+        return cost
+
+    def _try(self, defer: frozenset[int]) -> float:
+        """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
+        the next column: the cost of its column feet (0 when the story ends on it)."""
+        self._defer = defer
+        flowables = self._restore(None)
+        self._trial = True
+        self.canv.dry_run = True
+        try:
+            self._run(flowables)
+            return 0.0
+        except _PageDone:
+            return self._trial_cost
+        except Exception:  # a float too tall for what is left, …: not this way
+            return float("inf")
+        finally:
+            self._trial = False
+            self.canv.dry_run = False
+
+    def _replan(self, flowables: list) -> None:
+        """The page just laid out leaves a column foot empty (a part heading that needs more room
+        than is left, a float that went to the next column): try it with floats that stood
+        where they were met moved to the top of the next column instead — one, then a second
+        with the best first — and lay it out for real the cheapest way. Floats only move
+        forward, at most one column (Typst's flow distributes floats the same way: by trying).
+        Then go on from the page's first flowable."""
+        page = self.page
+        self._planned.add(page)
+        here = [id(f) for f in self._here]
+        start = self._defer
+        best_cost = self._try(start)
+        best = start
+        for _round in range(2):
+            if best_cost == 0:
+                break
+            base = best
+            for fid in here:
+                if fid in base:
+                    continue
+                cost = self._try(base | {fid})
+                if cost < best_cost - 1e-9:
+                    best_cost, best = cost, base | {fid}
+            if best is base:
+                break
+        self._defer = best
+        restored = self._restore(None)
+        flowables[:] = restored
+        self._story = flowables
+
     # ---------------------------------------------------------------- balancing
 
     def _snapshot(self) -> None:
-        if self._balancing:
+        if self._balancing or self._trial:
             return
+        self._here = []
+        self._broken = set()
         canv = self.canv
         self._snap = (
-            list(self._story), _copy_state(self.__dict__, skip=("_snap", "_story")),
-            _copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
+            list(self._story), copy_state(self.__dict__, skip=_KEPT),
+            copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
         )
 
     def _restore(self, height: float | None) -> list:
         story, doc_state, canv_state, pending, wide = self._snap  # type: ignore[misc]
         snap = self._snap
-        self.__dict__.update(_copy_state(doc_state))
+        roll_back(self.__dict__, doc_state, keep=_KEPT)
         self._snap = snap
-        self.canv.__dict__.update(_copy_state(canv_state))
+        self._here, self._broken = [], set()
+        # annotations made since the snapshot stay defined in the document: new ones need new names
+        count = self.canv.__dict__.get("_annotationCount", 0)
+        roll_back(self.canv.__dict__, canv_state)
+        self.canv._annotationCount = max(count, self.canv.__dict__.get("_annotationCount", 0))
         self._pending = list(pending)
         self._pending_wide = list(wide)
         flowables = list(story)
@@ -335,7 +498,7 @@ class BriefingDoc(BaseDocTemplate):
         self._balancing = True
         self.canv.dry_run = True
         try:
-            self._run(flowables)
+            self._finish(flowables)
             return not (self._pending or self._pending_wide)
         except _Overflow:
             return False
@@ -354,8 +517,7 @@ class BriefingDoc(BaseDocTemplate):
         hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
-        self._run(flowables)
-        self._flush_floats()
+        self._finish(flowables)
         self.balanced_height = height
 
     def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
@@ -397,17 +559,3 @@ class BriefingDoc(BaseDocTemplate):
 
 def _is_column(frame: Frame) -> bool:
     return frame.id != "masthead"
-
-
-def _copy_state(state: dict, skip: tuple[str, ...] = ()) -> dict:
-    """A copy deep enough that running the layout again does not disturb the saved state."""
-    out = {}
-    for k, v in state.items():
-        if k in skip:
-            continue
-        if isinstance(v, list):
-            v = list(v)
-        elif isinstance(v, dict) and k != "__dict__":
-            v = dict(v)
-        out[k] = v
-    return out

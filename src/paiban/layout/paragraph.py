@@ -239,6 +239,7 @@ class CJKParagraph(Flowable):
         head.spaceAfter = 0
         head.keepWithNext = False
         tail.spaceBefore = 0
+        tail.keepWithNext = self.keepWithNext  # a keep set on the block holds for its last piece
         return [head, tail]
 
     # -- drawing ---------------------------------------------------------------------------------

@@ -8,13 +8,13 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.assets import Assets
-from paiban.errors import BuildError, Diagnostics, InputError, PaibanError, dotted
+from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
+from paiban.layout.fit import fit_problems, located, too_big
 from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
-from paiban.layout.textline import TextLine
 from paiban.pdf.canvas import DeferredCanvas, TooManyPages
 from paiban.spec.geometry import Geometry, geometry
 from paiban.spec.loaded import LoadedSpec
@@ -56,7 +56,9 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
 
     flow = [*story.masthead, FrameBreak(), *story.flow]
     try:
-        check_floats_fit(loaded, story.flow, geo)
+        problems = fit_problems(loaded, story.flow, geo, story.masthead)
+        if problems:
+            raise problems[0]
         doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
     except PlacementError as exc:  # a block's flowable: named at the block's line
         if isinstance(exc.error, TooManyPages):
@@ -81,54 +83,6 @@ def too_many_pages(loaded: LoadedSpec) -> InputError:
                       "(split it into several reports)", loaded.where(["body"]), "body")
 
 
-#: How a layout message names the masthead's lines (body blocks name themselves: `BodyBlock.named`).
-_MASTHEAD = {"title": "the title", "subtitle": "the subtitle", "byline": "the byline"}
-
-
-def _named(loaded: LoadedSpec, keys: tuple) -> str:
-    """What a layout message calls the spec node at `keys`: "this figure", "the title", …"""
-    if keys[0] == "styles":
-        return f"text in style '{keys[1]}'"
-    if keys[0] == "body" and len(keys) > 1 and isinstance(keys[1], int):
-        return loaded.spec.body[keys[1]].named
-    return _MASTHEAD.get(str(keys[-1]), "this block")
-
-
-def _too_big(loaded: LoadedSpec, keys: tuple, width: float, height: float, frame_w: float, frame_h: float,
-             ) -> InputError:
-    what = _named(loaded, keys)
-    size = f"{height:.0f}pt tall" + (f" and {width:.0f}pt wide" if width > frame_w + 0.5 else "")
-    room = f"{frame_h:.0f}pt" + (f" × {frame_w:.0f}pt wide" if width > frame_w + 0.5 else "")
-    return InputError(f"{what} is {size}, more than fits in an empty column ({room}); "
-                      "shorten it or make it smaller", loaded.where(list(keys)), dotted(keys))
-
-
-def check_floats_fit(loaded: LoadedSpec, flow: list, geo: Geometry) -> None:
-    """A figure, image or facts box taller than a whole column could never be placed (it would
-    wait for a column forever): refuse it at its spec line before the layout starts."""
-    from paiban.layout.grid import FloatBlock
-
-    for f in flow:
-        if not isinstance(f, FloatBlock):
-            continue
-        width = geo.text_width if f.wide else geo.column_width
-        keys = getattr(f, "spec_keys", None) or ("body",)
-        try:
-            _, h = f.wrap(width, geo.text_height)
-        except InputError as exc:  # e.g. a character no font has, found while measuring the block
-            raise located(loaded, exc, keys) from None
-        if h > geo.text_height + 1e-6:
-            raise _too_big(loaded, keys, width, h, width, geo.text_height)
-
-
-def located(loaded: LoadedSpec, exc: InputError, keys: tuple) -> InputError:
-    """An input error raised while measuring or drawing the block at `keys`, at that block's
-    spec line if it came without a location."""
-    if exc.location is not None:
-        return exc
-    return InputError(exc.problem.message, loaded.where(list(keys)), exc.problem.path or dotted(keys))
-
-
 def placement_error(loaded: LoadedSpec, exc: PlacementError) -> Exception:
     """A failure while placing a block's flowable as the editor's problem, at the block's line:
     ReportLab's LayoutError ("Flowable <… at 0x7f…> too large") says what did not fit where."""
@@ -140,7 +94,7 @@ def placement_error(loaded: LoadedSpec, exc: PlacementError) -> Exception:
         return located(loaded, error, keys)
     if isinstance(error, LayoutError):
         fw, fh = (frame._width, frame._height) if frame is not None else (0.0, 0.0)
-        return _too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
+        return too_big(loaded, keys, getattr(f, "width", 0.0) or 0.0, getattr(f, "height", 0.0) or 0.0, fw, fh)
     return error
 
 
@@ -166,6 +120,19 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
     return c
 
 
+def _open_runs(bottom: float, top: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of [bottom, top] no page-wide float covers: where column rules are drawn
+    (they stop a third of a line short of each float)."""
+    runs, y = [], bottom
+    for y0, y1 in sorted(spans):
+        if y0 - 4 > y:
+            runs.append((y, y0 - 4))
+        y = max(y, y1 + 4)
+    if top > y:
+        runs.append((y, top))
+    return runs
+
+
 class RunningLines:
     """Draws the header and footer of each page once the page count is known."""
 
@@ -179,10 +146,22 @@ class RunningLines:
         body = assets.styles["body"]
         self.initial_font = assets.fonts.face(body.font).rl_name
 
+    def part_at_top(self, canvas: Canvas, number: int) -> str:
+        """The part in force at the top of page `number`: the one whose heading opens the page's
+        first column, else the last one begun on an earlier page (pages are decorated in order;
+        `_paiban_part` is the last part begun by the end of the page, `_paiban_top_parts` the
+        parts whose heading stands at the top of a page — see `blocks.PartHeading`)."""
+        opening = getattr(canvas, "_paiban_top_parts", {}).get(number)
+        part = opening or self._carried
+        self._carried = getattr(canvas, "_paiban_part", None) or part
+        return part
+
+    _carried = ""
+
     def __call__(self, canvas: Canvas, number: int, total: int) -> None:
         self.pages = total
         page = self.spec.page
-        values = {"title": self.spec.document.title, "part": getattr(canvas, "_paiban_part", None) or "",
+        values = {"title": self.spec.document.title, "part": self.part_at_top(canvas, number),
                   "page": number, "pages": total, "date": self.spec.document.date or "",
                   "subtitle": self.spec.document.subtitle or ""}
         geo = self.geo
@@ -199,18 +178,28 @@ class RunningLines:
             top = geo.height - geo.top - (self.masthead_height if number == 1 else 0)
             canvas.setStrokeColor(HexColor("#9a9a9a"))
             canvas.setLineWidth(0.3)
-            for i in range(1, geo.columns):
-                x = geo.column_x(number, i) - geo.gutter / 2
-                canvas.line(x, geo.bottom, x, top)
+            floor = max(geo.bottom, getattr(canvas, "_paiban_rule_floor", {}).get(number, geo.bottom))
+            for y0, y1 in _open_runs(floor, top, getattr(canvas, "_paiban_spans", {}).get(number, [])):
+                for i in range(1, geo.columns):
+                    x = geo.column_x(number, i) - geo.gutter / 2
+                    canvas.line(x, y0, x, y1)
         if page.footer and (number > 1 or page.footer.first_page is not False):
             st = self.assets.styles["footer"]
             y = geo.bottom - st.size * 2.2
             self._line(canvas, page.footer, values, st, left, right, y)
 
     def _line(self, canvas: Canvas, line, values: dict, style, left: float, right: float, y: float) -> None:
-        faces = self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
-        canvas.setFillColor(HexColor(style.color))
-        for text, align, x in ((line.left, "left", left), (line.center, "center", (left + right) / 2),
-                               (line.right, "right", right)):
-            if text:
-                TextLine.of(text.format(**values), faces, style.size).draw(canvas, x, y, align)
+        """A running line's three parts, each set by the text engine (Han–Latin spacing,
+        punctuation compression, a —— that never breaks) on one line with its baseline at `y`."""
+        from dataclasses import replace
+
+        from paiban.layout.paragraph import CJKParagraph
+        from paiban.layout.text import para_style
+
+        base = para_style(self.assets, style)
+        for text, align in ((line.left, "left"), (line.center, "center"), (line.right, "right")):
+            if not text:
+                continue
+            p = CJKParagraph(text.format(**values), replace(base, align=align, first_indent=0.0))
+            _, h = p.wrap(right - left, 1e6)
+            p.drawOn(canvas, left, y + p.baseline_offset - h)

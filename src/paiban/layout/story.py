@@ -20,9 +20,9 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 from paiban.assets import Assets
 from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
-from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, Rule, part_key
+from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
-from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap
+from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
@@ -49,6 +49,13 @@ def keyed(flowables: list[Flowable], keys: tuple) -> list[Flowable]:
     return flowables
 
 
+def explicit(brk: Flowable) -> Flowable:
+    """A break the spec asks for (`break:`, a part's `break`): the column it ends may end short,
+    which the page make-up does not count as a hole (`pages.BriefingDoc`)."""
+    brk.explicit = True
+    return brk
+
+
 @dataclass
 class Story:
     masthead: list[Flowable]
@@ -61,8 +68,10 @@ class StoryBuilder:
     the resolved styles, the body's pitch and grid, figure numbers and warnings at spec keys."""
 
     def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
-                 column_width: float, text_width: float):
+                 column_width: float, text_width: float, *, measuring: bool = False):
+        """`measuring`: for `paiban validate`, which measures blocks without drawing charts."""
         self.loaded, self.assets, self._make = loaded, assets, para
+        self.measuring = measuring
         self.diagnostics = diagnostics
         self.column_width, self.text_width = column_width, text_width
         self.styles = assets.styles
@@ -164,10 +173,15 @@ class StoryBuilder:
         self.numbers = self.number_figures()
         flow: list[Flowable] = []
         parts: list[str] = []
+        tie_next = False
         for at in self.loaded.spec.blocks():
             self.block_index = at.index
             self.at = at.keys
-            flow.extend(keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at))
+            made = keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at)
+            if getattr(at.value, "keep_with_previous", False) or tie_next:
+                made = _tie(flow, made)
+            tie_next = bool(getattr(at.value, "keep_with_next", False))
+            flow.extend(made)
         return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
@@ -201,7 +215,10 @@ class StoryBuilder:
     def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:
         if isinstance(value, str):
             return self._text_paras(value, self.styles["body"])
-        return self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+        paras = self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+        if value.keep == "together":  # one block that never splits (`fit.fit_problems` checks it fits)
+            return [GridGroup(paras, self.grid, name="kept paragraphs")]
+        return paras
 
     def _part(self, part, i: int, parts: list[str]) -> list[Flowable]:
         parts.append(part.title)
@@ -211,13 +228,13 @@ class StoryBuilder:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.faces(k), k.size, k.color, k.accent, self.grid))
         head.append(self.headline(part.title, s["headline"]))
-        block = GridGroup(head, self.grid, top=0.35, name=f"part {part.title}")
+        block = PartHeading(head, self.grid, part.title)
         _, h = block.wrap(self.column_width, 1e6)
         out: list[Flowable] = [FloatBarrier()]
         if part.break_ == "page":
-            out.append(PageBreak())
+            out.append(explicit(PageBreak()))
         elif part.break_ == "column":
-            out.append(FrameBreak())
+            out.append(explicit(FrameBreak()))
         else:
             out.append(self.space(self.pitch))
         # never stranded: the heading goes with at least three lines of what follows
@@ -230,7 +247,8 @@ class StoryBuilder:
         _, h = block.wrap(self.column_width, 1e6)
         return [CondPageBreak(h + 3 * self.pitch), block]
 
-    def _credit(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
+    def _credit(self, credit, i: int, parts: list[str]) -> list[Flowable]:
+        text = credit if isinstance(credit, str) else credit.text
         return [GridGroup([self.para(text, self.styles["credit"])], self.grid, name="credit")]
 
     def _quote(self, quote, i: int, parts: list[str]) -> list[Flowable]:
@@ -239,7 +257,8 @@ class StoryBuilder:
         if quote.source:
             items.append(self.para("—— " + quote.source, self.styles["credit"]))
         items.append(Rule(s.color, 1.0, self.pitch * 0.5))
-        return [FloatBlock(items, self.grid, "here", name="quote")]
+        # text in the reading order, never a float: kept whole where it stands
+        return [GridGroup(items, self.grid, name="quote")]
 
     def caption(self, text: str | None) -> tuple[str, Flowable | None]:
         """The block's label (图N, 表N; "" when unnumbered) and its caption: the label, then the
@@ -278,9 +297,20 @@ class StoryBuilder:
 
     def _figure(self, figure, i: int, parts: list[str]) -> list[Flowable]:
         chart = self.assets.charts.get(figure.id) if self.assets.charts else None
+        if chart is None and self.measuring:
+            return [self.measured_figure(figure)]
         if chart is None:
             raise BuildError(f"chart {figure.id!r} was not prepared", self.loaded.where(["body", i, "figure"]))
         return figure_flowables(self, figure, chart)
+
+    def measured_figure(self, figure) -> FloatBlock:
+        """A figure's float for `paiban validate`, which draws no chart: its drawing as a blank of
+        the height the spec gives (`height:`, or `aspect:` of the width); a chart sized from its
+        data is not measured without drawing it (0 high here)."""
+        width = self.text_width if figure.width == "page" else self.column_width
+        h = figure.height.pt() if figure.height is not None else width * figure.aspect if figure.aspect else 0.0
+        number, cap = self.caption(figure.caption)
+        return self.float([Spacer(width, h)], cap, figure.placement, f"图{number}", wide=figure.width == "page")
 
     def _facts(self, facts, i: int, parts: list[str]) -> list[Flowable]:
         return facts_flowables(self, facts, self.assets, self.loaded.spec.charts)
@@ -290,7 +320,27 @@ class StoryBuilder:
         return contents_flowables(self, contents, titles)
 
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
-        return [PageBreak() if kind == "page" else FrameBreak()]
+        return [explicit(PageBreak() if kind == "page" else FrameBreak())]
+
+
+def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
+    """Keep a block with the end of the one before it: a block kept whole after a paragraph is
+    tied to the paragraph's last lines (`grid.Tied`); otherwise ReportLab's keepWithNext holds
+    the previous block's last flowable (and the spaces after it) with this block's first."""
+    last = next((i for i in range(len(flow) - 1, -1, -1) if not isinstance(flow[i], (GridSpace, Spacer))), None)
+    if last is not None and made and isinstance(made[0], GridGroup) and hasattr(flow[last], "split") \
+            and not isinstance(flow[last], GridGroup):
+        spaces = flow[last + 1:]
+        del flow[last + 1:]
+        head = flow.pop()
+        group = made[0] if not spaces else GridGroup([*spaces, made[0]], made[0].pitch, name=made[0].name)
+        group.spec_keys = getattr(made[0], "spec_keys", None)
+        return [Tied(head, group), *made[1:]]
+    for f in reversed(flow):
+        f.keepWithNext = True
+        if not isinstance(f, (GridSpace, Spacer)):
+            break
+    return made
 
 
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]

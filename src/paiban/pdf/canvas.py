@@ -52,10 +52,31 @@ class DeferredCanvas(Canvas):
         """Draw something on this page once every page is laid out (page numbers of parts)."""
         self.late.append(draw)
 
+    def destination(self, key: str, x: float, y: float) -> None:
+        """Bind the named destination `key` to this page at (x, y) in page space (/XYZ: the viewer
+        scrolls so that point is at its top-left, keeping the reader's zoom). Bound when the page
+        is written: a held page has no PDF page object yet, so binding now would name page 1."""
+
+        def bind(canvas: DeferredCanvas) -> None:
+            off = canvas.offset
+            canvas.bookmarkPage(key, fit="XYZ", left=round(x + off, 2), top=round(y + off, 2))
+
+        self.later(bind)
+
+    @property
+    def offset(self) -> float:
+        """How far the page sits in from the sheet's corner (the bleed's margin), else 0."""
+        return self._trim[2] if self._trim is not None else 0.0
+
     def save(self) -> None:
         total = len(self._pages)
+        # One table of named destinations for the whole document: each held page kept its own
+        # reference to it, and a page laid out again (balancing) may hold a copy; destinations
+        # bound on any page must be found when the outline and links are written.
+        destinations = self._destinations
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            self._destinations = destinations
             if self._trim is not None:
                 self._code.insert(0, f"1 0 0 1 {self._trim[2]:.3f} {self._trim[2]:.3f} cm")
             for draw in state.get("late", ()):

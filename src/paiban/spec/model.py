@@ -195,9 +195,25 @@ class Style(Model):
 # ---------------------------------------------------------------- body blocks
 
 
-class TextSpec(Model):
+class Keeps(Model):
+    """What a block keeps with its neighbours in the columns (a compositor's keeps)."""
+
+    keep_with_next: bool = Field(False, description="Never end a column between this block and the next one "
+                                                    "(its last lines go with the next block's first).")
+    keep_with_previous: bool = Field(False, description="Never start a column with this block: it stays with the "
+                                                        "end of the block before it (a signature with the last "
+                                                        "paragraph, a closing line with its block).")
+
+
+class TextSpec(Keeps):
     text: str = Field(description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, [link](url).")
     style: str = Field("body", description="Style name for these paragraphs.")
+    keep: Literal["together"] | None = Field(None, description="together: never split these paragraphs across "
+                                                               "columns (they must fit one column).")
+
+
+class CreditSpec(Keeps):
+    text: str = Field(description="The credit or closing line, e.g. （本文配图由……提供）.")
 
 
 class PartSpec(Model):
@@ -218,7 +234,7 @@ class ImageSpec(Model):
     id: str | None = Field(None, description="A name to cite its number in text as {fig:ID}.")
 
 
-class QuoteSpec(Model):
+class QuoteSpec(Keeps):
     text: str = Field(description="The quoted words, set large in the quote style between rules.")
     source: str | None = Field(None, description="Who said it, set after a dash.")
 
@@ -433,10 +449,13 @@ class QuoteBlock(BodyBlock):
 class CreditBlock(BodyBlock):
     kind = "credit"
     named = "this credit line"
-    credit: str
+    credit: str | CreditSpec
 
     def texts(self) -> Iterator[BlockText]:
-        yield BlockText("credit", self.credit)
+        if isinstance(self.credit, str):
+            yield BlockText("credit", self.credit)
+        else:
+            yield BlockText("credit", self.credit.text, ("text",))
 
 
 class ContentsBlock(BodyBlock):

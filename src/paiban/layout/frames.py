@@ -1,0 +1,76 @@
+"""The frames of a page: columns whose foot can be raised (floats at the foot, balancing), the
+page templates, and the copies of layout state a page replay restores."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Frame, PageTemplate
+
+from paiban.spec.geometry import Geometry
+
+
+class ColumnFrame(Frame):
+    """A frame whose bottom can be raised for one page (bottom floats, balancing).
+
+    ReportLab's own `_saveGeom`/`_restoreGeom` pair is broken (it indexes a float), so the
+    raised bottom lives in `_y1p` and every reset recomputes the geometry from scratch.
+    """
+
+    low: float | None = None  # the bottom of the lowest float set at this column's foot
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._geom()
+        self.__dict__["low"] = None
+
+    def set_at_foot(self, h: float) -> None:
+        """A float of height `h` drawn at the foot: the column's text now ends above it."""
+        y = self._y1p
+        self.__dict__["low"] = y if self.low is None else min(self.low, y)
+        self.raise_bottom(h)
+
+    def raise_bottom(self, by: float) -> None:
+        self.__dict__["_y1p"] = self._y1p + by
+        self.__dict__["_aH"] = self._y2 - self._y1p - self._topPadding
+
+
+def column_frames(geo: Geometry, page_number: int, top_y: float, bottom_y: float, prefix: str) -> list[Frame]:
+    frames = []
+    for i in range(geo.columns):
+        frames.append(ColumnFrame(geo.column_x(page_number, i), bottom_y, geo.column_width, top_y - bottom_y,
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                            id=f"{prefix}{i}", showBoundary=0))
+    return frames
+
+
+def make_templates(geo: Geometry, masthead_height: float) -> list[PageTemplate]:
+    """A first page (masthead frame + columns) and odd/even column pages."""
+    first_top = geo.height - geo.top
+    mast = Frame(geo.left(1), first_top - masthead_height, geo.text_width, masthead_height,
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="masthead")
+    first = PageTemplate(id="first", frames=[mast, *column_frames(geo, 1, first_top - masthead_height,
+                                                                     geo.bottom, "c")])
+    odd = PageTemplate(id="odd", frames=column_frames(geo, 1, first_top, geo.bottom, "o"))
+    even = PageTemplate(id="even", frames=column_frames(geo, 2, first_top, geo.bottom, "e"))
+    return [first, odd, even]
+
+
+def roll_back(state: dict, saved: dict, keep: tuple[str, ...] = ()) -> None:
+    """`state` as it was when `saved` was taken: attributes set since then are dropped too (a
+    part heading's mark on the canvas, …), except those in `keep`."""
+    for k in [k for k in state if k not in saved and k not in keep]:
+        del state[k]
+    state.update(copy_state(saved))
+
+
+def copy_state(state: dict, skip: tuple[str, ...] = ()) -> dict:
+    """A copy deep enough that running the layout again does not disturb the saved state."""
+    out = {}
+    for k, v in state.items():
+        if k in skip:
+            continue
+        if isinstance(v, list):
+            v = list(v)
+        elif isinstance(v, dict) and k != "__dict__":
+            v = dict(v)
+        out[k] = v
+    return out
