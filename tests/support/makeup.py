@@ -40,7 +40,7 @@ def boxes(page: pymupdf.Page) -> list[Box]:
             out.append(Box(*block["bbox"]))
             continue
         for line in block.get("lines", []):
-            for piece in _line_pieces(line):
+            for piece in line_pieces(line):
                 text = "".join(c["c"] for _, c in piece)
                 if text.strip():
                     size = max(s["size"] for s, _ in piece)
@@ -55,7 +55,7 @@ def boxes(page: pymupdf.Page) -> list[Box]:
     return out
 
 
-def _line_pieces(line: dict) -> list[list[tuple[dict, dict]]]:
+def line_pieces(line: dict) -> list[list[tuple[dict, dict]]]:
     """A PyMuPDF line cut where its characters stand an em or more apart: PyMuPDF joins text
     that shares a baseline across a gutter (a right-aligned credit ending one column and the
     line beside it in the next) into one line, which would belong to no column."""
