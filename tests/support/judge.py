@@ -13,6 +13,8 @@ from bisect import bisect_left
 
 import pymupdf as fitz
 
+from tests.support.makeup import line_pieces
+
 NO_START = set("，。、；：？！）》」』〕】〗〉’”%‰・·…—")  # … and — handled as pairs below
 NO_START_STRICT = set("，。、；：？！）》」』〕】〗〉’”")
 NO_END = set("（《「『〔【〖〈‘“")
@@ -25,34 +27,44 @@ def is_cjk(ch: str) -> bool:
     return (0x3400 <= o <= 0x9FFF) or (0xF900 <= o <= 0xFAFF) or (0x20000 <= o <= 0x3134F)
 
 
-def page_lines(page):
-    """Visual text lines of a page: dicts with text, bbox, size."""
+def page_lines(page, cut_at_gaps: bool = False):
+    """Visual text lines of a page: dicts with text, bbox, size. With `cut_at_gaps`, a PyMuPDF
+    line is cut where its characters stand an em or more apart (`makeup.boxes`): text ending one
+    column and text beside it in the next, drawn one after the other, are read as one line."""
+
     out = []
     raw = page.get_text("rawdict")
     for block in raw["blocks"]:
         if block.get("type") != 0:
             continue
-        for line in block["lines"]:
-            chars = [c for span in line["spans"] for c in span["chars"]]
-            text = "".join(c["c"] for c in chars)
-            if not text.strip():
-                continue
-            sizes = [span["size"] for span in line["spans"] if span["chars"]]
-            # trim trailing/leading spaces when measuring edges
-            vis = [c for c in chars if not c["c"].isspace()]
-            if not vis:
-                continue
-            x0 = min(c["bbox"][0] for c in vis)
-            x1 = max(c["bbox"][2] for c in vis)
-            y0 = min(c["bbox"][1] for c in vis)
-            y1 = max(c["bbox"][3] for c in vis)
-            wdir = line.get("dir", (1, 0))
-            out.append({
-                "text": text.strip(), "bbox": (x0, y0, x1, y1),
-                "size": max(sizes) if sizes else 0.0, "horizontal": abs(wdir[1]) < 1e-3,
-                "first": vis[0]["c"], "last": vis[-1]["c"],
-            })
+        for whole in block["lines"]:
+            pieces = line_pieces(whole) if cut_at_gaps else [[(s, c) for s in whole["spans"] for c in s["chars"]]]
+            for piece in pieces:
+                _add_line(out, whole, piece)
     return out
+
+
+def _add_line(out: list, line: dict, piece: list) -> None:
+    """Append the line made of `piece` (its (span, char) pairs) of PyMuPDF's `line`."""
+    chars = [c for _, c in piece]
+    text = "".join(c["c"] for c in chars)
+    if not text.strip():
+        return
+    sizes = list({id(s): s["size"] for s, _ in piece}.values())
+    # trim trailing/leading spaces when measuring edges
+    vis = [c for c in chars if not c["c"].isspace()]
+    if not vis:
+        return
+    x0 = min(c["bbox"][0] for c in vis)
+    x1 = max(c["bbox"][2] for c in vis)
+    y0 = min(c["bbox"][1] for c in vis)
+    y1 = max(c["bbox"][3] for c in vis)
+    wdir = line.get("dir", (1, 0))
+    out.append({
+        "text": text.strip(), "bbox": (x0, y0, x1, y1),
+        "size": max(sizes) if sizes else 0.0, "horizontal": abs(wdir[1]) < 1e-3,
+        "first": vis[0]["c"], "last": vis[-1]["c"],
+    })
 
 
 def merge_same_baseline(lines):

@@ -35,19 +35,39 @@ class Box:
 def boxes(page: pymupdf.Page) -> list[Box]:
     """Text lines, vector drawings and images of a page."""
     out: list[Box] = []
-    for block in page.get_text("dict")["blocks"]:
+    for block in page.get_text("rawdict")["blocks"]:
         if block.get("type") == 1:
             out.append(Box(*block["bbox"]))
             continue
         for line in block.get("lines", []):
-            text = "".join(s["text"] for s in line["spans"])
-            if text.strip():
-                size = max(s["size"] for s in line["spans"])
-                out.append(Box(*line["bbox"], text=text, size=size, baseline=line["spans"][0]["origin"][1]))
+            for piece in line_pieces(line):
+                text = "".join(c["c"] for _, c in piece)
+                if text.strip():
+                    size = max(s["size"] for s, _ in piece)
+                    whole = len(piece) == sum(len(s["chars"]) for s in line["spans"])
+                    x0, y0, x1, y1 = line["bbox"] if whole else (
+                        piece[0][1]["bbox"][0], min(c["bbox"][1] for _, c in piece),
+                        piece[-1][1]["bbox"][2], max(c["bbox"][3] for _, c in piece))
+                    out.append(Box(x0, y0, x1, y1, text=text, size=size, baseline=piece[0][1]["origin"][1]))
     for d in page.get_drawings():
         r = d["rect"]
         out.append(Box(r.x0, r.y0, r.x1, r.y1))
     return out
+
+
+def line_pieces(line: dict) -> list[list[tuple[dict, dict]]]:
+    """A PyMuPDF line cut where its characters stand an em or more apart: PyMuPDF joins text
+    that shares a baseline across a gutter (a right-aligned credit ending one column and the
+    line beside it in the next) into one line, which would belong to no column."""
+    pieces: list[list[tuple[dict, dict]]] = []
+    last: tuple[dict, dict] | None = None
+    for span in line["spans"]:
+        for char in span["chars"]:
+            if last is None or char["bbox"][0] - last[1]["bbox"][2] >= min(span["size"], last[0]["size"]):
+                pieces.append([])
+            pieces[-1].append((span, char))
+            last = (span, char)
+    return pieces
 
 
 class Columns:

@@ -78,6 +78,8 @@ class BriefingDoc(BaseDocTemplate):
         self._broken: set[str] = set()  # columns of this page ended by a break the spec asks for
         self._depth = 0
         self._trial = False
+        self._heading_at: tuple[int, str] | None = None  # while balancing: the last part heading's column
+        self._stranded = False  # while balancing: a part heading ended a column without its text
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -493,13 +495,32 @@ class BriefingDoc(BaseDocTemplate):
         self._story = flowables
         return flowables
 
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        """While balancing: a part heading whose first lines went on to the next column makes
+        that column height unfit. The first pass keeps a heading with its text by a conditional
+        break (`story._part`) measured for a full column; a balanced column shorter than the
+        heading and its lines would let the heading stand alone at a column's foot."""
+        if not self._balancing:
+            return
+        from reportlab.platypus import Spacer
+
+        from paiban.layout.blocks import PartHeading
+
+        here = (self.page, str(self.frame.id))
+        if isinstance(flowable, PartHeading):
+            self._heading_at = here
+        elif self._heading_at is not None and not isinstance(flowable, Spacer):
+            self._stranded = self._stranded or here != self._heading_at
+            self._heading_at = None
+
     def _fits(self, height: float) -> bool:
         flowables = self._restore(height)
         self._balancing = True
+        self._heading_at, self._stranded = None, False
         self.canv.dry_run = True
         try:
             self._finish(flowables)
-            return not (self._pending or self._pending_wide)
+            return not (self._pending or self._pending_wide or self._stranded)
         except _Overflow:
             return False
         except Exception:  # a flowable that cannot live in a short column: not this height
