@@ -54,14 +54,28 @@ def _find_fontconfig(name: str, target: float) -> Installed | None:
     if exe is None:
         return None
     pattern = re.sub(r"([\\\-:,])", r"\\\1", name)
+    best: tuple[tuple, Installed] | None = None
+    seen: set[tuple[str, int]] = set()
+    for cand, w_val, slant_val in _fc_list(exe, pattern):
+        if (str(cand.path), cand.index) in seen:
+            continue
+        seen.add((str(cand.path), cand.index))
+        score = (abs(w_val - target), slant_val != 0, len(cand.style))
+        if best is None or score < best[0]:
+            best = (score, cand)
+    return best[1] if best else None
+
+
+def _fc_list(exe: str, pattern: str) -> list[tuple[Installed, float, int]]:
+    """The faces `fc-list` gives for a pattern, each with its fontconfig weight and slant (none when
+    fc-list cannot be run; a line it prints in another shape is passed over)."""
     fmt = "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\t%{weight}\t%{slant}\n"
     try:
         out = subprocess.run([exe, "--format", fmt, pattern], capture_output=True, text=True, timeout=30,
                              check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    best: tuple[tuple, Installed] | None = None
-    seen: set[tuple[str, int]] = set()
+        return []
+    faces = []
     for line in out.splitlines():
         parts = line.split("\t")
         if len(parts) != 6 or not parts[0]:
@@ -73,14 +87,8 @@ def _find_fontconfig(name: str, target: float) -> Installed | None:
             slant_val = int(slant or 0)
         except ValueError:
             continue
-        if (file, index) in seen:
-            continue
-        seen.add((file, index))
-        score = (abs(w_val - target), slant_val != 0, len(style))
-        cand = Installed(Path(file), index, fam, style, "fontconfig")
-        if best is None or score < best[0]:
-            best = (score, cand)
-    return best[1] if best else None
+        faces.append((Installed(Path(file), index, fam, style, "fontconfig"), w_val, slant_val))
+    return faces
 
 
 def _find_matplotlib(name: str, weight: float) -> Installed | None:
@@ -106,26 +114,8 @@ def fonts_covering(ch: str) -> list[Installed]:
     charset query; where fontconfig is not installed, matplotlib's font list with each file's cmap)."""
     exe = shutil.which("fc-list")
     if exe is not None:
-        fmt = "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\t%{weight}\t%{slant}\n"
-        try:
-            out = subprocess.run([exe, "--format", fmt, f":charset={ord(ch):x}"], capture_output=True, text=True,
-                                 timeout=30, check=False).stdout
-        except (OSError, subprocess.SubprocessError):
-            return []
-        found: list[tuple[tuple, Installed]] = []
-        for line in out.splitlines():
-            parts = line.split("\t")
-            if len(parts) != 6 or not parts[0]:
-                continue
-            file, idx, fam, style, w, slant = parts
-            try:
-                index = int(idx) & 0xFFFF
-                w_val = float(w.strip("[]").split()[0]) if w else _FC_REGULAR
-                slant_val = int(slant or 0)
-            except ValueError:
-                continue
-            score = (slant_val != 0, abs(w_val - _FC_REGULAR), file)
-            found.append((score, Installed(Path(file), index, fam, style, "fontconfig")))
+        found = [((slant_val != 0, abs(w_val - _FC_REGULAR), str(cand.path)), cand)
+                 for cand, w_val, slant_val in _fc_list(exe, f":charset={ord(ch):x}")]
         return [inst for _, inst in sorted(found, key=lambda f: f[0])]
     return _covering_matplotlib(ch)
 
