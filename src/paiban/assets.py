@@ -107,7 +107,8 @@ def font_cache_dir(loaded: LoadedSpec) -> Path:
 
 def font_book(loaded: LoadedSpec) -> FontBook:
     families, where = font_families(loaded)
-    return FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded))
+    return FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded),
+                    allow_outside=loaded.allow_outside)
 
 
 @dataclass(frozen=True)
@@ -509,7 +510,8 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
     families, where = font_families(loaded)
     uses = list(text_uses(loaded))  # once: it reads every data table
-    fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded))
+    fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded),
+                    allow_outside=loaded.allow_outside)
     styles = resolve_styles(loaded.spec)
     for name, style in styles.items():
         for fam in style.fallback:

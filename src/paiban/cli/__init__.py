@@ -115,7 +115,7 @@ def _add_common(p: argparse.ArgumentParser, spec: bool = True) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override a spec value, e.g. --set page.columns=2 (repeatable)")
     p.add_argument("--allow-outside", action="store_true",
-                   help="allow data, font and image files outside the spec's folder")
+                   help="allow input files (data, fonts, images) and outputs (the PDF, previews) outside the spec's folder")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
 
@@ -396,9 +396,10 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Build (with --set overrides), then render the chosen pages to PNG files."""
     from paiban.build import build
-    from paiban.cli.preview import check_dpi, page_ranges, render_pages
+    from paiban.cli.preview import check_dpi, check_output_dir, page_ranges, render_pages
 
     check_dpi(args.dpi)
+    check_output_dir(args.spec, args.output_dir, allow_outside=args.allow_outside)
     page_ranges(args.pages)  # the syntax: a typo fails before the build
     with console.progress() as say:
         result = build(args.spec, overrides=args.overrides, allow_outside=args.allow_outside, progress=say)
