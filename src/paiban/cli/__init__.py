@@ -154,7 +154,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 class Terminated(BaseException):
-    """SIGTERM (or SIGHUP, SIGQUIT: its args hold the number), raised in the main thread like
+    """SIGTERM (or SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2: its args hold the number), raised in the main thread like
     Ctrl-C's KeyboardInterrupt.
 
     SIGTERM's default action kills the process without running `finally`, which would leave
@@ -169,8 +169,10 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 # Signals that end the build as SIGTERM does (the temporary PDF removed, the old one kept):
-# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core).
-ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core), SIGUSR1
+# and SIGUSR2 (paiban uses neither; their default action kills the process mid-write).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+                       if hasattr(signal, name))
 
 
 def _terminated(exc: BaseException) -> tuple[str, int]:
