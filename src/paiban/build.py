@@ -30,6 +30,7 @@ class BuildResult:
     charts_drawn: list[str] = field(default_factory=list)
     charts_cached: list[str] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # choices made for the editor (a collection's face)
 
 
 CACHE_FOLDERS = (".paiban-cache", "figures")
@@ -180,4 +181,4 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
     return BuildResult(output=output_path(loaded, output), pages=pages_box[0], size=target.stat().st_size,
                        seconds=time.perf_counter() - t0, timings=timings,
                        charts_drawn=list(assets.charts_drawn), charts_cached=list(assets.charts_cached),
-                       warnings=list(diagnostics.warnings))
+                       warnings=list(diagnostics.warnings), notes=list(diagnostics.notes))

@@ -49,16 +49,23 @@ class Console:
     def problem(self, p: Problem, source_lines: dict[str, list[str]] | None = None) -> None:
         head = f"{p.location}: " if p.location else ""
         path = f"{p.path}: " if p.path else ""
-        line = f"{head}{p.severity}: {path}{p.message}" if p.severity == "warning" else f"{head}{path}{p.message}"
+        shown = p.severity in ("warning", "note")
+        line = f"{head}{p.severity}: {path}{p.message}" if shown else f"{head}{path}{p.message}"
         if not line.isprintable():  # one line each, whatever control character the editor's text holds
             line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
         if self._rich is not None:
-            color = "yellow" if p.severity == "warning" else "red"
+            color = {"warning": "yellow", "note": "cyan"}.get(p.severity, "red")
             from rich.markup import escape
 
             self._rich.print(f"[{color}]{escape(line)}[/{color}]")
         else:
             print(line, file=sys.stderr, flush=True)
+
+    def notes(self, notes: list[Problem]) -> None:
+        """Choices paiban made for the editor (a collection's face), one line each; not under -q."""
+        if not self.quiet:
+            for n in notes:
+                self.problem(n)
 
     def err(self, text: str) -> None:
         """A line on stderr even under --quiet (failures and their summary)."""
@@ -309,6 +316,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
                        allow_outside=args.allow_outside, force_charts=args.force_charts, progress=say)
     for w in result.warnings:
         console.problem(w)
+    console.notes(result.notes)
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")
@@ -344,6 +352,7 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     sources = Sources()
     for p in result.problems:
         console.diagnostic(p, sources)
+    console.notes(result.notes)
     if result.ok:
         console.out(summary(result.name, 0, len(result.warnings)))
         return 0
@@ -407,6 +416,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
         result = build(args.spec, overrides=args.overrides, allow_outside=args.allow_outside, progress=say)
     for w in result.warnings:
         console.problem(w)
+    console.notes(result.notes)
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")
