@@ -157,3 +157,14 @@ def test_an_installed_noto_cjk_collection() -> None:
     for language, region in (("zh-CN", "SC"), ("zh-TW", "TC"), ("ja", "JP"), ("ko", "KR")):
         _, why = face_for_language(path, count, language)
         assert f"the {region} face by its name" in why, why
+
+
+@pytest.mark.parametrize("family,words", [
+    ("Noto Serif CJK SC", {"SC"}), ("Noto Sans CJK KR", {"KR"}), ("Source Han Sans HC", {"HC"}),
+    ("Source Han Serif K", {"K"}), ("Sarasa Gothic J", {"J"}), ("SimSun", set()), ("Microsoft YaHei UI", set()),
+])
+def test_region_words_are_read_from_a_faces_names(family: str, words: set[str]) -> None:
+    from paiban.fonts.collection import facts_of
+    from tests.support.fontmaker import build_ttf
+
+    assert facts_of(build_ttf("一", family), 0).words == words

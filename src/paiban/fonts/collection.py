@@ -7,7 +7,7 @@ shapes (different 骨, 直, 写, punctuation centred instead of in the corner). 
 by `document.language`, from what each face says of itself, strongest evidence first:
 
 1. its names (family, typographic family, PostScript), where the region is a word of its own:
-   "Noto Serif CJK SC", "Source Han Sans K", "NotoSerifCJKsc-Regular", "Sarasa Gothic TC";
+   "Noto Serif CJK SC", "Source Han Sans K", "Source Han Sans HC", "NotoSerifCJKsc-Regular";
 2. the name table's languages: a family name written for zh-CN (Windows language 0x0804),
    zh-TW, zh-HK, ja or ko that the other faces lack (思源宋体 beside 源ノ明朝);
 3. OS/2 code page ranges naming one CJK code page only (936 simplified, 950 traditional,
@@ -33,7 +33,7 @@ from paiban.fonts.sniff import sniff
 REGIONS: dict[str, tuple[frozenset[str], frozenset[int], int]] = {
     "SC": (frozenset({"SC", "CN", "GB", "HANS", "SIMPLIFIED"}), frozenset({0x0804, 0x1004}), 18),
     "TC": (frozenset({"TC", "TW", "HANT", "TRADITIONAL"}), frozenset({0x0404}), 20),
-    "HK": (frozenset({"HK", "HKSCS"}), frozenset({0x0C04, 0x1404}), 20),
+    "HK": (frozenset({"HK", "HC", "HKSCS"}), frozenset({0x0C04, 0x1404}), 20),  # HC: Source Han's HK
     "JP": (frozenset({"JP", "J", "JA", "JAPANESE"}), frozenset({0x0411}), 17),
     "KR": (frozenset({"KR", "K", "KO", "KOREAN"}), frozenset({0x0412}), 19),
 }
@@ -86,7 +86,7 @@ def _words(names: list[str]) -> set[str]:
             if word.upper() in every and (len(word) > 1 or word.isupper()):
                 found.add(word.upper())
         head = name.split("-")[0]
-        m = re.search(r"CJK(sc|tc|hk|jp|kr)$", head) or re.search(r"[a-z](SC|TC|HK|JP|KR|K|J)$", head)
+        m = re.search(r"CJK(sc|tc|hk|jp|kr)$", head) or re.search(r"[a-z](SC|TC|HK|HC|JP|KR|K|J)$", head)
         if m:
             found.add(m.group(1).upper())
     return found
