@@ -8,7 +8,10 @@ inside the project even through symlinks (unless --allow-outside); `init` and `s
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
+import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -19,6 +22,7 @@ from paiban.cli import main
 from paiban.store import remove_stale_temps, temp_name, write_atomically
 from tests.e2e.test_reliability import make_project
 from tests.support.limits import time_limit
+from tests.support.project import ROOT
 
 
 def paiban(cwd: Path, *args: str) -> tuple[int, str]:
@@ -101,6 +105,25 @@ def test_o_outside_the_project_needs_allow_outside(project: Path, tmp_path: Path
     status, err = paiban(project, "build", "-q", "-o", str(outside / "report.pdf"), "--allow-outside")
     assert status == 0, err
     assert (outside / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_build_writes_nothing_in_the_temp_folder(project: Path, tmp_path: Path) -> None:
+    """Nothing of a build lands outside the project, the temp folder included: a long caption
+    makes the segmenter load jieba's whole dictionary, whose own start-up would read and write
+    TMPDIR/jieba.cache (a marshal file another user could plant)."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    spec = project / "report.yaml"
+    caption = "山西省阳泉市盂县县委高擎习近平新时代中国特色社会主义思想伟大旗帜全面落实新时代党的建设总要求" * 2
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  - text: |\n", f"  - subhead: {caption}\n  - text: |\n", 1),
+                    encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1", TMPDIR=str(temp))
+    r = subprocess.run([sys.executable, "-m", "paiban", "build", "-q"], cwd=project, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    segments = json.loads((project / ".paiban-cache" / "segments.json").read_text(encoding="utf-8"))
+    assert caption in segments  # segmented by jieba in this build
+    assert list(temp.iterdir()) == []
 
 
 def test_build_and_cache_folders_linked_outside_are_refused(project: Path, tmp_path: Path) -> None:
