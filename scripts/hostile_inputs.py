@@ -154,6 +154,24 @@ case(
     expect=2,
 )
 case("build-link", lambda d: (shutil.rmtree(d / "build"), (d / "build").symlink_to("/tmp")), expect=2)
+
+
+def programs_link(d):
+    programs = d / ".paiban-cache" / "fonts" / "programs"
+    shutil.rmtree(programs, ignore_errors=True)
+    programs.parent.mkdir(parents=True, exist_ok=True)
+    (WORK / "elsewhere").mkdir(exist_ok=True)
+    programs.symlink_to(WORK / "elsewhere")
+
+
+case("programs-link", programs_link, expect=2)
+case(
+    "init-dangling",
+    lambda d: (d / "new").mkdir() or (d / "new" / "report.yaml").symlink_to(WORK / "nowhere.yaml"),
+    args=("init", "-q", "new"),
+    expect=2,
+)
+case("schema-over-spec", args=("schema", "-o", "report.yaml"), expect=2)
 # links
 for scheme in ("javascript:alert(1)", "file:///etc/passwd", "smb://x/y", "launch:calc"):
     case(f"link-{scheme[:5]}", repl("这是又一段正文。", f"这是又一段[正文]({scheme})。"), expect=2)
