@@ -16,13 +16,19 @@ What is compared:
   the end (title, subtitle, one line holding the photo captions); it is moved so that title and
   subtitle come first and the captions come after everything else, as in the YAML.
 
+* Errata: the article's evident OCR slips that report.yaml corrects (捞待区 → 接待区, a half-width
+  colon in Chinese text) are listed with their reasons in docs/errata.yaml; each is applied to
+  the article before comparing (``original`` must occur exactly once on its article ``line``), so
+  the check holds the YAML to the article *as corrected*, and nothing else may differ.
+
 Two passes, both must pass:
 
 1. all whitespace removed on both sides (the comparison the layout depends on);
 2. spaces inside a line kept (only line breaks and the ends of lines dropped), so a space the
    article prints, such as "总投资 1560 万元", must survive too.
 
-Usage: check_report_text.py [REPORT_YAML] [ARTICLE_TXT] [--outline]
+Usage: check_report_text.py [REPORT_YAML] [ARTICLE_TXT] [--outline] [--errata FILE | --no-errata]
+                            [--write-article FILE]  (the article with the errata applied, e.g. for pdfcheck --text)
 Exit status: 0 when the texts match, 1 on a mismatch, 2 when a file cannot be read or the YAML
 does not have the expected shape.
 """
@@ -40,6 +46,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REPORT = REPO_ROOT / "report.yaml"
 DEFAULT_ARTICLE = Path("/work/shared/seed/article.txt")
+DEFAULT_ERRATA = REPO_ROOT / "docs" / "errata.yaml"
 BOLD_MARK = "**"
 CONTEXT = 18
 
@@ -159,6 +166,31 @@ def report_segments(spec: Any) -> tuple[list[Segment], list[Part], list[str]]:
     return segments, parts, skipped
 
 
+def apply_errata(text: str, errata: Any) -> tuple[str, int]:
+    """The article with each erratum applied on its line; (text, how many were applied).
+
+    An erratum whose ``original`` is not on its line exactly once is a ShapeError: the errata
+    file and the article no longer agree, and a silent no-op would hide it.
+    """
+    if not isinstance(errata, dict) or not isinstance(errata.get("errata", []), list):
+        raise ShapeError("errata: expected a mapping with an 'errata' list")
+    lines = text.split("\n")
+    for number, entry in enumerate(errata.get("errata", []), 1):
+        if not isinstance(entry, dict):
+            raise ShapeError(f"erratum {number}: expected a mapping")
+        line, original, corrected = entry.get("line"), entry.get("original"), entry.get("corrected")
+        if not isinstance(line, int) or not isinstance(original, str) or not isinstance(corrected, str):
+            raise ShapeError(f"erratum {number}: expected line (an integer), original and corrected (strings)")
+        if not 1 <= line <= len(lines):
+            raise ShapeError(f"erratum {number}: the article has no line {line}")
+        found = lines[line - 1].count(original)
+        if found != 1:
+            raise ShapeError(f"erratum {number}: {original!r} occurs {found} times on article line {line}, "
+                             "expected once")
+        lines[line - 1] = lines[line - 1].replace(original, corrected)
+    return "\n".join(lines), len(errata.get("errata", []))
+
+
 def article_segments(text: str) -> list[Segment]:
     """The article's lines in the YAML's reading order (headline block moved, see module doc)."""
     numbered = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
@@ -260,15 +292,32 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also list each part's paragraphs (count and first 8 characters)",
     )
+    parser.add_argument(
+        "--errata",
+        type=Path,
+        default=DEFAULT_ERRATA,
+        help=f"slips of the article corrected in the report, applied before comparing (default: {DEFAULT_ERRATA})",
+    )
+    parser.add_argument("--no-errata", action="store_true", help="compare with the article exactly as printed")
+    parser.add_argument("--write-article", type=Path, metavar="FILE",
+                        help="also write the article with the errata applied to FILE")
     args = parser.parse_args(argv)
     try:
         spec = yaml.safe_load(args.report.read_text(encoding="utf-8"))
         article_text = args.article.read_text(encoding="utf-8")
+        applied = 0
+        if not args.no_errata:
+            errata = yaml.safe_load(args.errata.read_text(encoding="utf-8"))
+            article_text, applied = apply_errata(article_text, errata)
+        if args.write_article:
+            args.write_article.write_text(article_text, encoding="utf-8")
         report, parts, skipped = report_segments(spec)
         article = article_segments(article_text)
     except (OSError, yaml.YAMLError, ShapeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if applied:
+        print(f"note: {applied} errata applied to the article ({args.errata.name})")
     if args.outline:
         print_outline(parts)
     if skipped:

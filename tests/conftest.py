@@ -13,7 +13,7 @@ from tests.support.project import FONTS, ROOT, run_paiban
 @pytest.fixture(scope="session")
 def default_pdf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("default") / "report.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out))
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside")
     assert r.returncode == 0, r.stderr
     assert_valid_pdf(out)
     return out

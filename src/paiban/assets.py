@@ -16,6 +16,7 @@ import yaml
 
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
 from paiban.fonts.book import FontBook
+from paiban.fonts.collection import collection_face
 from paiban.fonts.face import FaceSource
 from paiban.fonts.installed import find_installed, fonts_covering
 from paiban.fonts.sniff import sniff
@@ -35,8 +36,11 @@ class Assets:
     latin_language: str | None = "en"  # hyphenation patterns of Latin words (document.latin_language)
 
 
-def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]], dict[str, Location]]:
+def font_families(loaded: LoadedSpec, diagnostics: Diagnostics | None = None,
+                  ) -> tuple[dict[str, dict[str, FaceSource]], dict[str, Location]]:
     """Each family's faces as files: paths resolved, names looked up, bold supplied where it can be.
+
+    A collection given without index or name gets the face for document.language (a note says which).
 
     A family without a bold face gets one from a variable regular face (its wght axis at 700),
     or, with `fake_bold: true`, the regular face marked for stroke emboldening.
@@ -53,7 +57,7 @@ def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]],
             keys: list[Any] = ["fonts", fam, weight]
             where[f"{fam}.{weight}"] = at = loaded.where(keys)
             try:
-                faces[weight] = _face_source(loaded, face, keys, weight, at)
+                faces[weight] = _face_source(loaded, face, keys, weight, at, diagnostics)
             except InputError as exc:
                 problems.extend(exc.problems)
         if "regular" in faces and "bold" not in faces:
@@ -68,12 +72,17 @@ def font_families(loaded: LoadedSpec) -> tuple[dict[str, dict[str, FaceSource]],
     return families, where
 
 
-def _face_source(loaded: LoadedSpec, face: Any, keys: list[Any], weight: str, at: Location) -> FaceSource:
+def _face_source(loaded: LoadedSpec, face: Any, keys: list[Any], weight: str, at: Location,
+                 diagnostics: Diagnostics | None) -> FaceSource:
     if isinstance(face, str):
-        return FaceSource(loaded.resolve(face, keys, what="font file"), where=at)
+        path = loaded.resolve(face, keys, what="font file")
+        index = collection_face(path, loaded.spec.document.language, at, dotted(keys), diagnostics)
+        return FaceSource(path, index, where=at)
     if face.path:
         path = loaded.resolve(face.path, [*keys, "path"], what="font file")
-        return FaceSource(path, face.index or 0, name=face.name, instance=face.weight, where=at)
+        index = face.index if face.index is not None or face.name else collection_face(
+            path, loaded.spec.document.language, at, dotted(keys), diagnostics)
+        return FaceSource(path, index or 0, name=face.name, instance=face.weight, where=at)
     found = find_installed(face.name, bold=weight == "bold", weight=face.weight)
     if found is None:
         raise InputError(f"no installed font is named {face.name!r}; give its file as path:, or check "
@@ -107,7 +116,8 @@ def font_cache_dir(loaded: LoadedSpec) -> Path:
 
 def font_book(loaded: LoadedSpec) -> FontBook:
     families, where = font_families(loaded)
-    return FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded))
+    return FontBook(families, where, chars=document_chars(loaded), cache_dir=font_cache_dir(loaded),
+                    allow_outside=loaded.allow_outside)
 
 
 @dataclass(frozen=True)
@@ -507,9 +517,10 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
     problems = check_markup(loaded)
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
-    families, where = font_families(loaded)
+    families, where = font_families(loaded, diagnostics)
     uses = list(text_uses(loaded))  # once: it reads every data table
-    fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded))
+    fonts = FontBook(families, where, chars=document_chars(loaded, uses), cache_dir=font_cache_dir(loaded),
+                    allow_outside=loaded.allow_outside)
     styles = resolve_styles(loaded.spec)
     for name, style in styles.items():
         for fam in style.fallback:

@@ -30,6 +30,7 @@ class BuildResult:
     charts_drawn: list[str] = field(default_factory=list)
     charts_cached: list[str] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # choices made for the editor (a collection's face)
 
 
 CACHE_FOLDERS = (".paiban-cache", "figures")
@@ -50,9 +51,9 @@ def checked_output(loaded, override: str | Path | None) -> Path:
     Never an input of the build (the spec, a font, a data table, an image) nor a file in a cache
     folder; never anything but a regular file (a FIFO, a device, a folder); never an existing file
     that is not a PDF (an empty one aside): `-o data/edu.csv` names a file the editor meant to keep.
-    The spec's `output:` and the default build/ stay inside the project folder (a `build/`
-    symlinked elsewhere included) unless --allow-outside; a path typed after -o is the editor's
-    own choice and may be anywhere.
+    The PDF stays inside the project folder, wherever it is named (`-o`, the spec's `output:`, the
+    default build/, a `build/` symlinked elsewhere included), unless --allow-outside: a slip of
+    the shell (`-o ~/report.yaml`, `-o ../x`) writes nothing outside the project.
     """
     target = output_path(loaded, override)
     if override is not None:
@@ -66,7 +67,7 @@ def checked_output(loaded, override: str | Path | None) -> Path:
     except (OSError, RuntimeError) as exc:
         raise InputError(f"cannot use {shown!r} as the PDF: {exc}", where, key) from None
     base = loaded.base_dir.resolve()
-    if override is None and not loaded.allow_outside and not real.is_relative_to(base):
+    if not loaded.allow_outside and not real.is_relative_to(base):
         raise InputError(f"the PDF {shown!r} would be written outside the project folder {base} (at {real}); "
                          "pass --allow-outside to write it there", where, key)
     files, fonts = loaded.input_files()
@@ -180,4 +181,4 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
     return BuildResult(output=output_path(loaded, output), pages=pages_box[0], size=target.stat().st_size,
                        seconds=time.perf_counter() - t0, timings=timings,
                        charts_drawn=list(assets.charts_drawn), charts_cached=list(assets.charts_cached),
-                       warnings=list(diagnostics.warnings))
+                       warnings=list(diagnostics.warnings), notes=list(diagnostics.notes))

@@ -95,9 +95,14 @@ class BuildError(PaibanError):
 
 @dataclass
 class Diagnostics:
-    """Warnings gathered during a build, shown to the editor (and errors under --strict)."""
+    """Warnings gathered during a build, shown to the editor (and errors under --strict), and notes:
+    choices paiban made for the editor that are worth a line (never errors, even under --strict)."""
 
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
     def warn(self, message: str, location: Location | None = None, path: str | None = None) -> None:
         self.warnings.append(Problem(message, location, path, severity="warning"))
+
+    def note(self, message: str, location: Location | None = None, path: str | None = None) -> None:
+        self.notes.append(Problem(message, location, path, severity="note"))

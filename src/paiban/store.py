@@ -105,12 +105,13 @@ def check_replaceable(target: Path) -> None:
         raise NotRegular(0, kind_of(mode), str(target))
 
 
-_HELD = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)}
+_HELD = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+         if hasattr(signal, n)}
 
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT for a few statements that must not be cut in
+    """Hold SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR1/2 for a few statements that must not be cut in
     half; they are delivered (and raise) right after. A no-op where the platform or thread cannot
     do it."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():

@@ -20,6 +20,7 @@ class Validation:
     name: str
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # choices made for the editor, one line each
 
     @property
     def ok(self) -> bool:
@@ -55,4 +56,5 @@ def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outs
         for error in spec_fit_problems(loaded, assets):
             result.errors.extend(error.problems)
     result.warnings.extend(diagnostics.warnings)
+    result.notes.extend(diagnostics.notes)
     return result

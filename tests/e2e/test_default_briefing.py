@@ -112,11 +112,11 @@ def test_minimal_spec_builds(project: Path) -> None:
 
 def test_photo_placeholders_warn_and_fail_under_strict(tmp_path: Path) -> None:
     out = tmp_path / "strict.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--strict")
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside", "--strict")
     assert r.returncode == 2, r.stderr
     assert "placeholder" in r.stderr and "--strict" in r.stderr
     assert re.search(r"report\.yaml:\d+:\d+: body\[\d+\]\.image: image block has no file", r.stderr)
     assert not out.exists()
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out))
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside")
     assert r.returncode == 0 and out.exists()
     assert "warning: body[" in r.stderr and "placeholder" in r.stderr

@@ -50,7 +50,7 @@ def test_the_default_briefing_with_a_link_in_its_last_paragraph(tmp_path: Path) 
     spec = yaml.safe_load((ROOT / "report.yaml").read_text(encoding="utf-8"))
     last = max(i for i, b in enumerate(spec["body"]) if "text" in b)
     out = tmp_path / "briefing.pdf"
-    status, err = paiban(ROOT, "build", "-q", "-o", str(out),
+    status, err = paiban(ROOT, "build", "-q", "-o", str(out), "--allow-outside",
                          "--set", f"body.{last}.text=见[盂县政府网站](https://www.yuxian.gov.cn/)。")
     assert status == 0, err
     pages = links(out)

@@ -1,14 +1,17 @@
 """What paiban writes never costs the editor a file: the PDF is never written over an input (the
 spec, a font, a data file), into a cache, over a FIFO or a device, or over a file that is not a
-PDF; caches and the default output stay inside the project even through symlinks (unless
---allow-outside); `init` and `schema -o` never write through a link or over a file without
+PDF; caches and outputs (the PDF wherever it is named, `-o` included, and preview images) stay
+inside the project even through symlinks (unless --allow-outside); `init` and `schema -o` never write through a link or over a file without
 --force; temporary files of crashed runs are removed by the next write.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
+import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -19,6 +22,7 @@ from paiban.cli import main
 from paiban.store import remove_stale_temps, temp_name, write_atomically
 from tests.e2e.test_reliability import make_project
 from tests.support.limits import time_limit
+from tests.support.project import ROOT
 
 
 def paiban(cwd: Path, *args: str) -> tuple[int, str]:
@@ -74,7 +78,7 @@ def test_only_regular_files_are_replaced(project: Path) -> None:
     status, err = paiban(project, "build", "-q", "-o", "pipe")
     assert status == 2 and "would replace a FIFO (named pipe); only a regular file is replaced" in err
     assert (project / "pipe").is_fifo()
-    status, err = paiban(project, "build", "-q", "-o", "/dev/null")
+    status, err = paiban(project, "build", "-q", "-o", "/dev/null", "--allow-outside")
     assert status == 2 and "-o /dev/null: the PDF '/dev/null' would replace a device" in err
     (project / "folder.pdf").mkdir()
     status, err = paiban(project, "build", "-q", "-o", "folder.pdf")
@@ -82,6 +86,44 @@ def test_only_regular_files_are_replaced(project: Path) -> None:
     with pytest.raises(OSError, match="FIFO"):
         write_atomically(project / "pipe", b"x")
     assert (project / "pipe").is_fifo() and not list(project.glob(".pipe.*"))
+
+
+def test_o_outside_the_project_needs_allow_outside(project: Path, tmp_path: Path) -> None:
+    """`-o` is held to the project folder like `output:`: a slip of the shell writes nothing outside."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "out").symlink_to(outside)
+    for out in (str(outside / "report.pdf"), "../report.pdf", "out/report.pdf"):
+        status, err = paiban(project, "build", "-q", "-o", out)
+        assert status == 2, err
+        assert err.startswith(f"-o {out}: the PDF {out!r} would be written outside the project folder "), err
+        assert err.rstrip().endswith("pass --allow-outside to write it there") and len(err.splitlines()) == 1
+        status, err = paiban(project, "preview", "-q", "--dpi", "20", "-o", str(Path(out).parent))
+        assert status == 2 and "the images would be written outside the project folder" in err, err
+    assert list(outside.iterdir()) == [] and not (tmp_path / "report.pdf").exists()
+    assert not (project / "build").exists()  # refused before the build: nothing written at all
+    status, err = paiban(project, "build", "-q", "-o", str(outside / "report.pdf"), "--allow-outside")
+    assert status == 0, err
+    assert (outside / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_build_writes_nothing_in_the_temp_folder(project: Path, tmp_path: Path) -> None:
+    """Nothing of a build lands outside the project, the temp folder included: a long caption
+    makes the segmenter load jieba's whole dictionary, whose own start-up would read and write
+    TMPDIR/jieba.cache (a marshal file another user could plant)."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    spec = project / "report.yaml"
+    caption = "山西省阳泉市盂县县委高擎习近平新时代中国特色社会主义思想伟大旗帜全面落实新时代党的建设总要求" * 2
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  - text: |\n", f"  - subhead: {caption}\n  - text: |\n", 1),
+                    encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1", TMPDIR=str(temp))
+    r = subprocess.run([sys.executable, "-m", "paiban", "build", "-q"], cwd=project, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    segments = json.loads((project / ".paiban-cache" / "segments.json").read_text(encoding="utf-8"))
+    assert caption in segments  # segmented by jieba in this build
+    assert list(temp.iterdir()) == []
 
 
 def test_build_and_cache_folders_linked_outside_are_refused(project: Path, tmp_path: Path) -> None:

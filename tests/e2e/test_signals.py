@@ -31,7 +31,10 @@ INTERRUPTED = {signal.SIGINT: (130, "paiban: interrupted (SIGINT); no PDF writte
                signal.SIGTERM: (143, "paiban: interrupted (SIGTERM); no PDF written, the previous one is unchanged"),
                # closing the terminal, Ctrl-\\: as SIGTERM (they left 0-byte temporary files)
                signal.SIGHUP: (129, "paiban: interrupted (SIGHUP); no PDF written, the previous one is unchanged"),
-               signal.SIGQUIT: (131, "paiban: interrupted (SIGQUIT); no PDF written, the previous one is unchanged")}
+               signal.SIGQUIT: (131, "paiban: interrupted (SIGQUIT); no PDF written, the previous one is unchanged"),
+               # signals paiban does not use, whose default action kills the process mid-write
+               signal.SIGUSR1: (138, "paiban: interrupted (SIGUSR1); no PDF written, the previous one is unchanged"),
+               signal.SIGUSR2: (140, "paiban: interrupted (SIGUSR2); no PDF written, the previous one is unchanged")}
 
 
 def paiban(*args: str, cwd: Path) -> subprocess.Popen:
@@ -124,8 +127,9 @@ def test_an_interrupted_build_leaves_the_previous_pdf_and_no_temp_files(project:
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     outcomes = []
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT) * rounds:
-        for force in (False, True, False, True) if sig in (signal.SIGINT, signal.SIGTERM) else (False, True):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2) * rounds:
+        forces = {signal.SIGINT: 2, signal.SIGTERM: 2, signal.SIGUSR1: 0.5, signal.SIGUSR2: 0.5}.get(sig, 1)
+        for force in ((False, True) * 2)[:int(forces * 2)]:
             project.reset()
             delay = rng.uniform(0.0, 0.85 * project.seconds[force])  # any stage; some land after the end
             status, out, err = interrupt(project, sig, delay, force)

@@ -28,7 +28,7 @@ LATIN = ("盂县与Shanxi Agricultural University合作建设的“数字乡村�
 
 def _build(tmp: Path, cols: int, *sets: str) -> Path:
     out = tmp / f"r{cols}.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q", "--set", f"page.columns={cols}",
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q", "--allow-outside", "--set", f"page.columns={cols}",
                    *(a for s in sets for a in ("--set", s)))
     assert r.returncode == 0, r.stderr
     return out

@@ -12,7 +12,7 @@ from tests.support.project import ROOT, run_paiban
 
 def test_tables_are_numbered_on_their_own_counter_and_cited(tmp_path):
     out = tmp_path / "r.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q",
+    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q", "--allow-outside",
                    "--set", "body.2.text=见{tab:dongliang-livestock}和{fig:dongliang-livestock}，另见{fig:education}。")
     assert r.returncode == 0, r.stderr
     doc = pymupdf.open(out)

@@ -229,7 +229,7 @@ register = pdfmetrics.registerFont  # every face paiban registers goes in packed
 pdfmetrics.registerFont = lambda f: register(PackedTTFont.adopt(f) if type(f) is TTFont else f)
 from paiban.build import build
 
-build(sys.argv[1], sys.argv[2])
+build(sys.argv[1], sys.argv[2], allow_outside=True)  # the PDF goes to a temporary folder
 """
 
 

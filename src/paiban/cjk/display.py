@@ -54,9 +54,26 @@ def jieba_words(text: str) -> tuple[str, ...]:
 
     jieba.setLogLevel(logging.WARNING)
     if jieba.dt.initialized or len(text) > _SMALL_MAX_TEXT or _small_cuts >= _SMALL_MAX_CUTS:
-        return tuple(jieba.cut(text, HMM=True))
+        return tuple(_whole_dictionary().cut(text, HMM=True))
     _small_cuts += 1
     return tuple(_tokenizer_for(text).cut(text, HMM=True))
+
+
+def _whole_dictionary():
+    """jieba's tokenizer with its whole dictionary, built from the dictionary file in jieba's
+    package. jieba's own start-up would read, and write, a marshal cache in the temp folder
+    (/tmp/jieba.cache): a file outside the project that another local user can plant or swap,
+    read with marshal. Building the prefix table directly costs a little more (about 1 s instead
+    of 0.5 s, once per process, only when the segment cache misses many texts)."""
+    import jieba
+
+    dt = jieba.dt
+    if not dt.initialized:
+        with dt.lock:
+            if not dt.initialized:
+                dt.FREQ, dt.total = dt.gen_pfdict(dt.get_dict_file())
+                dt.initialized = True
+    return dt
 
 
 # jieba's start-up loads all 350,000 words of its dictionary (about 1 s, even from its cache);

@@ -49,16 +49,23 @@ class Console:
     def problem(self, p: Problem, source_lines: dict[str, list[str]] | None = None) -> None:
         head = f"{p.location}: " if p.location else ""
         path = f"{p.path}: " if p.path else ""
-        line = f"{head}{p.severity}: {path}{p.message}" if p.severity == "warning" else f"{head}{path}{p.message}"
+        shown = p.severity in ("warning", "note")
+        line = f"{head}{p.severity}: {path}{p.message}" if shown else f"{head}{path}{p.message}"
         if not line.isprintable():  # one line each, whatever control character the editor's text holds
             line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
         if self._rich is not None:
-            color = "yellow" if p.severity == "warning" else "red"
+            color = {"warning": "yellow", "note": "cyan"}.get(p.severity, "red")
             from rich.markup import escape
 
             self._rich.print(f"[{color}]{escape(line)}[/{color}]")
         else:
             print(line, file=sys.stderr, flush=True)
+
+    def notes(self, notes: list[Problem]) -> None:
+        """Choices paiban made for the editor (a collection's face), one line each; not under -q."""
+        if not self.quiet:
+            for n in notes:
+                self.problem(n)
 
     def err(self, text: str) -> None:
         """A line on stderr even under --quiet (failures and their summary)."""
@@ -115,7 +122,7 @@ def _add_common(p: argparse.ArgumentParser, spec: bool = True) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override a spec value, e.g. --set page.columns=2 (repeatable)")
     p.add_argument("--allow-outside", action="store_true",
-                   help="allow data, font and image files outside the spec's folder")
+                   help="allow input files (data, fonts, images) and outputs (the PDF, previews) outside the spec's folder")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
 
@@ -154,7 +161,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 class Terminated(BaseException):
-    """SIGTERM (or SIGHUP, SIGQUIT: its args hold the number), raised in the main thread like
+    """SIGTERM (or SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2: its args hold the number), raised in the main thread like
     Ctrl-C's KeyboardInterrupt.
 
     SIGTERM's default action kills the process without running `finally`, which would leave
@@ -169,8 +176,10 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 # Signals that end the build as SIGTERM does (the temporary PDF removed, the old one kept):
-# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core).
-ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+# SIGHUP when the terminal closes, SIGQUIT from Ctrl-\ (whose default also dumps core), SIGUSR1
+# and SIGUSR2 (paiban uses neither; their default action kills the process mid-write).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+                       if hasattr(signal, name))
 
 
 def _terminated(exc: BaseException) -> tuple[str, int]:
@@ -307,6 +316,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
                        allow_outside=args.allow_outside, force_charts=args.force_charts, progress=say)
     for w in result.warnings:
         console.problem(w)
+    console.notes(result.notes)
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")
@@ -342,6 +352,7 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     sources = Sources()
     for p in result.problems:
         console.diagnostic(p, sources)
+    console.notes(result.notes)
     if result.ok:
         console.out(summary(result.name, 0, len(result.warnings)))
         return 0
@@ -396,14 +407,16 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Build (with --set overrides), then render the chosen pages to PNG files."""
     from paiban.build import build
-    from paiban.cli.preview import check_dpi, page_ranges, render_pages
+    from paiban.cli.preview import check_dpi, check_output_dir, page_ranges, render_pages
 
     check_dpi(args.dpi)
+    check_output_dir(args.spec, args.output_dir, allow_outside=args.allow_outside)
     page_ranges(args.pages)  # the syntax: a typo fails before the build
     with console.progress() as say:
         result = build(args.spec, overrides=args.overrides, allow_outside=args.allow_outside, progress=say)
     for w in result.warnings:
         console.problem(w)
+    console.notes(result.notes)
     console.out(build_summary(result))
     for stage, secs in result.timings.items():
         console.info(f"  {stage:<14} {secs:.3f} s")

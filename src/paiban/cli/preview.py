@@ -53,6 +53,21 @@ def check_dpi(dpi: int) -> int:
     return dpi
 
 
+def check_output_dir(spec: str | Path, out_dir: str | None, *, allow_outside: bool) -> None:
+    """A folder named after -o stays inside the project folder (the spec's), links resolved, unless
+    --allow-outside, as the PDF does: checked before the build, so nothing is written when refused."""
+    if out_dir is None or allow_outside:
+        return
+    base = Path(spec).absolute().parent.resolve()
+    try:
+        real = Path(out_dir).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise InputError(f"cannot use {out_dir!r} for the images: {exc}", Location(f"-o {out_dir}")) from None
+    if not real.is_relative_to(base):
+        raise InputError(f"the images would be written outside the project folder {base} (at {real}); "
+                         "pass --allow-outside to write them there", Location(f"-o {out_dir}"))
+
+
 def render_pages(pdf: Path, out_dir: Path, *, pages: str | None = None, dpi: int = 110,
                  stem: str | None = None) -> list[tuple[Path, int, int]]:
     """Write <out_dir>/<stem>-<page>.png for the chosen pages; returns (path, width, height) each."""

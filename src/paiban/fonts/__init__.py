@@ -24,6 +24,7 @@ The modules, each importing only those above it in this list:
 - `face`: `Face` (one loaded face) and `FaceSource` (where a face comes from, as the spec gives it);
 - `placeholder`: the box drawn for a character no face has;
 - `names`: a face's names, and the face of a file with a given name;
+- `collection`: the face of a TTC/OTC collection that suits `document.language` (SC, TC, HK, JP, KR);
 - `installed`: installed fonts found by family name (fontconfig, else matplotlib);
 - `convert`: static TrueType subsets derived from other faces, and the cache of them;
 - `load`: `load_face`, parsing a face with ReportLab (or its metrics cache) and registering it;

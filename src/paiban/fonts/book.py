@@ -20,12 +20,13 @@ class FontBook:
     resolved by the prepare stage. Faces are loaded on first use so a family the document never
     uses costs nothing. `chars` are the characters the document may draw: a derived face holds
     those (plus BASE_CHARS); None means every character of the font. `cache_dir` holds derived
-    faces between builds.
+    faces between builds; converted faces go elsewhere (the temp folder) when it cannot be written
+    only with `allow_outside` (the build's --allow-outside).
     """
 
     def __init__(self, families: Mapping[str, Mapping[str, FaceSource | tuple[Path, int]]],
                  where: Mapping[str, Location] | None = None, *, chars: Iterable[str] | None = None,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, allow_outside: bool = False):
         self._where = dict(where or {})
         self._families: dict[str, dict[str, FaceSource]] = {}
         for fam, faces in families.items():
@@ -39,6 +40,7 @@ class FontBook:
                 self._families[fam][weight] = src
         self.chars: frozenset[str] | None = None if chars is None else frozenset(chars)
         self.cache_dir = cache_dir
+        self.allow_outside = allow_outside
         self._faces: dict[tuple[str, str], Face] = {}
         # per fallback chain: characters known to be drawable by it (or to need no glyph)
         self._covered: dict[tuple[Face, ...], set[str]] = {}
@@ -85,7 +87,7 @@ class FontBook:
             else:
                 face = load_face(src.path, src.index, family=family, weight=weight, where=src.where,
                                  name=src.name, instance=src.instance, chars=self.chars, cache_dir=self.cache_dir,
-                                 lookup=src.lookup)
+                                 lookup=src.lookup, allow_outside=self.allow_outside)
             self._faces[key] = face
         return face
 

@@ -53,19 +53,39 @@ def default_cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"paiban-fonts-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
-def _usable_dir(cache_dir: Path | None) -> Path:
-    """The first of `cache_dir` and `default_cache_dir()` a file can be created in (tried with an
-    empty probe file): a build whose project folder is read-only still converts its fonts."""
-    for d in ([cache_dir] if cache_dir is not None else []) + [default_cache_dir()]:
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            probe = d / f".probe-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
-            return d
-        except OSError:
-            continue
-    raise InputError(f"no writable folder for converted fonts (tried {cache_dir} and {default_cache_dir()})")
+def _writable(d: Path) -> OSError | None:
+    """None when a file can be created in `d` (made if need be; tried with an empty probe file)."""
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        probe = d / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return None
+    except OSError as exc:
+        return exc
+
+
+def _usable_dir(cache_dir: Path | None, *, allow_outside: bool = False, path: Path | None = None,
+                where: Location | None = None) -> Path:
+    """`cache_dir` (the project's font cache) when a file can be created in it; else the temp folder
+    `default_cache_dir()` only with `allow_outside` (a project build must write nothing outside
+    its folder: a read-only project is a located error naming the way out). Without a
+    `cache_dir` (a caller outside any project) the temp folder is the place."""
+    tried: list[str] = []
+    if cache_dir is not None:
+        problem = _writable(cache_dir)
+        if problem is None:
+            return cache_dir
+        if not allow_outside:
+            shown = path.name if path is not None else "a font"
+            raise InputError(f"font {shown} needs converting, and its cache folder {cache_dir} cannot be written "
+                             f"({problem.strerror or problem}); make it writable, or pass --allow-outside to "
+                             f"convert into {default_cache_dir()}", where)
+        tried.append(str(cache_dir))
+    if _writable(default_cache_dir()) is None:
+        return default_cache_dir()
+    tried.append(str(default_cache_dir()))
+    raise InputError(f"no writable folder for converted fonts (tried {' and '.join(tried)})", where)
 
 
 def _variation_axes(path: Path, index: int) -> dict[str, tuple[float, float, float]]:
@@ -78,11 +98,13 @@ def _variation_axes(path: Path, index: int) -> dict[str, tuple[float, float, flo
 
 
 def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | None, instance: float | None,
-           bold: bool = False, cache_dir: Path | None = None, where: Location | None = None) -> Derived:
+           bold: bool = False, cache_dir: Path | None = None, where: Location | None = None,
+           allow_outside: bool = False) -> Derived:
     """A standalone static TrueType file with the face's glyphs for `chars`, from the cache if there.
 
     The cache key is the source file's hash, the face, the instance and the character set;
     a cached file made for a superset of `chars` is reused too, so deleting text costs nothing.
+    When `cache_dir` cannot be written the temp folder is used only with `allow_outside`.
     """
     if info.kind == "woff2":  # before fontTools opens it: it would print its own line first
         try:
@@ -90,7 +112,7 @@ def derive(path: Path, index: int, info: FontFile, *, chars: frozenset[str] | No
         except ImportError:
             raise InputError(f"font {path.name} is WOFF2, which needs the brotli package; "
                              "use the font's TTF or OTF instead", where) from None
-    folder = _usable_dir(cache_dir)
+    folder = _usable_dir(cache_dir, allow_outside=allow_outside, path=path, where=where)
     tables = info.tables[index]
     axes: dict[str, tuple[float, float, float]] = {}
     if "fvar" in tables or info.kind in ("woff", "woff2"):

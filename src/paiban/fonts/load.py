@@ -43,13 +43,14 @@ def _rl_name_for(path: Path, index: int, suffix: str = "") -> str:
 def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str = "regular",
               where: Location | None = None, name: str | None = None, instance: float | None = None,
               chars: Iterable[str] | None = None, cache_dir: Path | None = None,
-              lookup: str | None = None) -> Face:
+              lookup: str | None = None, allow_outside: bool = False) -> Face:
     """Load a font face and register it with ReportLab (once per file, face, instance, characters).
 
     Any TrueType/OpenType file or collection works. A face that is not a single static
     TrueType-outline font is derived (see paiban.fonts.convert) holding `chars` (None: every
     character of the font), cached in `cache_dir`. `name` picks a face of a collection by its
     name; `instance` is the wght of a variable font's instance (default 400, 700 for bold).
+    A `cache_dir` that cannot be written is an error unless `allow_outside` (then the temp folder).
     """
     path = Path(path).resolve()
     if not path.is_file():
@@ -85,7 +86,7 @@ def load_face(path: str | Path, index: int = 0, *, family: str = "", weight: str
                     lookup=lookup)
     else:
         derived = derive(path, index, info, chars=charset, instance=instance, bold=weight == "bold",
-                         cache_dir=cache_dir, where=where)
+                         cache_dir=cache_dir, where=where, allow_outside=allow_outside)
         suffix = f"-w{round(derived.instance)}" if derived.instance is not None else ""
         rl_name = _rl_name_for(path, index, suffix)
         tt = reportlab_font(rl_name, derived.path, where, shown=path.name, cache_dir=cache_dir)

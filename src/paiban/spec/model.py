@@ -113,7 +113,9 @@ class FaceRef(Model):
     path: str | None = Field(None, description="Font file, relative to report.yaml.")
     name: str | None = Field(None, description="Installed family name to look up instead of a path, "
                                                "or the face's name inside a TTC/OTC collection.")
-    index: Annotated[int, Field(ge=0, le=255)] | None = Field(None, description="Face index inside a TTC/OTC.")
+    index: Annotated[int, Field(ge=0, le=255)] | None = Field(None, description=(
+        "Face index inside a TTC/OTC. Without index or name, a collection gives the face for "
+        "document.language (SC for zh-CN, TC for zh-TW, HK, JP for ja, KR for ko), and a note says which."))
     weight: Annotated[int, Field(ge=1, le=1000)] | None = Field(
         None, description="Instance weight of a variable font (100–900).")
 
