@@ -504,6 +504,8 @@ def _offsets_in(raw: str, piece: str, start: int) -> list[int]:
 
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
+    for note in loaded.notes:  # the spec stage's warnings (a paste cleaned up)
+        diagnostics.warn(note.message, note.location, note.path)
     problems = check_markup(loaded)
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)

@@ -29,6 +29,11 @@ class LoadedSpec:
     base_dir: Path
     allow_outside: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
+    #: Text that is not as the spec wrote it, by key path: read from a file (a LocatedText: its
+    #: places are in that file), or cleaned up (the offset in the written value of each character).
+    text_maps: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    #: Warnings of the spec stage (a paste cleaned up), handed to the build's diagnostics.
+    notes: list[Any] = field(default_factory=list)
 
     def where(self, keys: Sequence[Any], *, at_key: bool = False) -> Location:
         return self.source.where(keys, at_key=at_key)
@@ -54,6 +59,11 @@ class LoadedSpec:
         item = self.overridden(keys)
         if item is not None:
             return set_location(item)
+        mapped = self.text_maps.get(tuple(keys))
+        if isinstance(mapped, list):
+            offset = mapped[max(0, min(offset, len(mapped) - 1))] if mapped else 0
+        elif mapped is not None:
+            return mapped.location(offset)
         node, _, matched = self.source.node_at(keys)
         value = self.source.data
         for k in keys:

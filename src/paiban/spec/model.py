@@ -206,10 +206,28 @@ class Keeps(Model):
 
 
 class TextSpec(Keeps):
-    text: str = Field(description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, [link](url).")
+    text: str | None = Field(None, description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, "
+                                               "[link](url); numbers bound to data: {data:TABLE/ROW/COLUMN}, "
+                                               "{sum:TABLE/COLUMN} (and max, min, count).")
+    file: str | None = Field(None, pattern=r"(?i)\.(md|markdown|txt|docx)$",
+                             description="Read the text from a file instead, relative to report.yaml: Markdown "
+                                         "(.md), Word (.docx) or plain text (.txt); its headings become subheads.")
+    paragraphs: Literal["detect", "blank-line", "line"] = Field(
+        "detect", description="Where paragraphs end in pasted or plain text: blank-line, line (every line is one: "
+                              "Word's paste), or detect (blank lines if any; else lines that end sentences are "
+                              "paragraphs, and other lines are a PDF's hard wraps, joined).")
+    encoding: str | None = Field(None, description="The encoding of a .txt/.md file when detection is not wanted: "
+                                                   "utf-8, gbk, gb18030, utf-16.")
     style: str = Field("body", description="Style name for these paragraphs.")
     keep: Literal["together"] | None = Field(None, description="together: never split these paragraphs across "
                                                                "columns (they must fit one column).")
+
+
+    @model_validator(mode="after")
+    def _text_or_file(self) -> TextSpec:
+        if (self.text is None) == (self.file is None):
+            raise ValueError("expected text: (the paragraphs) or file: (a .md, .docx or .txt file), one of them")
+        return self
 
 
 class CreditSpec(Keeps):
@@ -334,8 +352,12 @@ class TextBlock(BodyBlock):
     def texts(self) -> Iterator[BlockText]:
         if isinstance(self.text, str):
             yield BlockText("body", self.text, markup=True)
-        else:
+        elif self.text.text is not None:  # a file's text, once the spec stage has read it
             yield BlockText(self.text.style, self.text.text, ("text",), markup=True)
+
+    def files(self) -> Iterator[BlockFile]:
+        if not isinstance(self.text, str) and self.text.file:
+            yield BlockFile(self.text.file, ("file",), "text file")
 
     def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
         if not isinstance(self.text, str):
