@@ -140,5 +140,5 @@ def clean(source: str, mode: Mode = "detect") -> Cleaned:
     if spaces:
         more = f" ({len(spaces)} in all)" if len(spaces) > 1 else ""
         notes.append((spaces[0], f"a half-width space between two Chinese characters removed{more}: it would print "
-                                 "as a gap (write a full-width space 　 where one is meant)"))
+                                 "as a gap (write a full-width space, U+3000, where one is meant)"))
     return Cleaned("".join(chars), at, used, notes)

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, mod
 
 from paiban.spec.base import Model, empty_dict, empty_list
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
+from paiban.spec.images import ImageSettings
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
 
@@ -243,9 +244,11 @@ class PartSpec(Model):
 
 
 class ImageSpec(Model):
-    file: str | None = Field(None, description="Image file (PNG, JPEG); without one a marked placeholder is drawn.")
+    file: str | None = Field(None, description="Image file (JPEG, PNG, WebP, GIF, TIFF); turned upright by its EXIF "
+                                               "orientation; without one a marked placeholder is drawn.")
     caption: str | None = Field(None, description="Caption, set in Kai under the image as 图N …")
-    aspect: Aspect | None = Field(None, description="Width:height, for placeholders and to crop; default from the file or 4:3.")
+    aspect: Aspect | None = Field(None, description="Width:height: the photo is cropped to it (centred); default "
+                                                           "from the file, or 4:3 for a placeholder.")
     width: Literal["column", "page"] = Field("column", description="One column wide, or across the page.")
     placement: Literal["here", "top", "bottom"] = Field(
         "here", description="here (else the top of the next column), top or bottom of a column or page.")
@@ -543,6 +546,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
+    images: ImageSettings = Field(default_factory=lambda: ImageSettings(),
+                                  description="How photos are prepared: dpi, min_dpi, JPEG quality.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:
