@@ -27,14 +27,20 @@ class Undecodable(ValueError):
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """UTF-16-LE/BE text without a BOM: its ASCII (digits, commas, line breaks: much of a CSV)
-    has a NUL in every other byte, which UTF-8 and GBK text never has."""
-    if len(raw) < 4 or len(raw) % 2:
+    """UTF-16-LE/BE text without a BOM. UTF-8 and GBK text never holds a NUL byte; UTF-16 text
+    of a CSV does, and its line breaks, commas, tabs and digits say which way round: 0A 00 in
+    little-endian, 00 0A in big-endian (a Chinese character's own NUL, as in 一 U+4E00, falls on
+    either side and is outvoted)."""
+    if len(raw) < 2 or len(raw) % 2 or b"\x00" not in raw:
         return None
-    even, odd = raw[0::2], raw[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+    head = raw[:8192]
+    pairs = list(zip(head[0::2], head[1::2], strict=False))
+    ascii_ = set(b"\n\r\t,;0123456789. ")
+    le = sum(1 for a, b in pairs if b == 0 and a in ascii_)
+    be = sum(1 for a, b in pairs if a == 0 and b in ascii_)
+    if le > be:
         return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+    if be > le:
         return "utf-16-be"
     return None
 
