@@ -165,9 +165,9 @@ def _read_workbook(spec: TableSpec, path: Path, spec_loc: Location | None, keypa
     try:
         sheet = read_sheet(path, spec.sheet, spec.range)
     except SheetError as exc:
-        at = (where((*keys, "sheet")) if "sheet" in exc.message and spec.sheet is not None else
-              where((*keys, "range")) if exc.message.startswith("range") else spec_loc)
-        raise InputError(exc.message, at, keypath) from None
+        key = ("sheet" if "sheet" in exc.message and spec.sheet is not None else
+               "range" if exc.message.startswith("range") else "file")
+        raise InputError(exc.message, where((*keys, key)), dotted((*keys, key))) from None
     columns: list[str] | None = None
     rows: list[list[Any]] = []
     lines: list[int] = []

@@ -4,7 +4,8 @@ What the editor pasted is kept, and only what the paste added is undone, each st
 
 - paragraphs: `blank-line` (a blank line ends a paragraph, as in the spec), `line` (every line
   is a paragraph: Word's paste, one line per paragraph), or `detect` (the default): blank lines
-  if the text has any; else lines that mostly end a sentence are one paragraph each (Word);
+  if the text has any; else, when three lines in four (the last aside) end a sentence, one
+  paragraph a line (Word);
   else the lines are a PDF's hard wraps, joined, a paragraph ending at an indented line or at a
   short line that ends a sentence.
 - full-width spaces (　　) opening a line are dropped: the indent is the style's.
@@ -78,7 +79,7 @@ def paragraph_lines(lines: list[tuple[int, str]], mode: Mode) -> tuple[list[list
         else:
             texts = [lines[i][1] for i in body]
             ends = sum(_ends_sentence(t) for t in texts[:-1])
-            mode = "line" if ends * 2 >= len(texts) - 1 else "wrapped"
+            mode = "line" if ends >= 0.75 * (len(texts) - 1) else "wrapped"
     if mode == "blank-line":
         for (start, text), b in zip(lines, blank, strict=True):
             if b:

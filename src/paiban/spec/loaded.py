@@ -51,15 +51,16 @@ class LoadedSpec:
                 return item
         return None
 
-    def text_location(self, keys: Sequence[Any], offset: int) -> Location:
+    def text_location(self, keys: Sequence[Any], offset: int, *, written: bool = False) -> Location:
         """The file:line:column of character `offset` of the text value at `keys`: the column is
         counted in the source line (indentation, quotes and the block indicator included), so an
         error inside a paragraph points at the character the editor typed. A value from --set
-        is located at its argument."""
+        is located at its argument. `offset` is in the text as cleaned up (see `text_maps`), or,
+        `written`, in the value as written."""
         item = self.overridden(keys)
         if item is not None:
             return set_location(item)
-        mapped = self.text_maps.get(tuple(keys))
+        mapped = None if written else self.text_maps.get(tuple(keys))
         if isinstance(mapped, list):
             offset = mapped[max(0, min(offset, len(mapped) - 1))] if mapped else 0
         elif mapped is not None:

@@ -56,18 +56,9 @@ def _cleaned(loaded: LoadedSpec, text: str, mode: str, keys: tuple[Any, ...]) ->
         return text  # as the spec wrote it: the text engine joins the lines of each paragraph
     loaded.text_maps[keys] = tidy.at
     for offset, message in tidy.notes:
-        at = tidy.at.index(offset) if offset in tidy.at else 0
-        loaded.notes.append(Problem(message, loaded.text_location(keys, _near(tidy.at, offset, at)),
+        loaded.notes.append(Problem(message, loaded.text_location(keys, offset, written=True),
                                     dotted(keys), severity="warning"))
     return tidy.text
-
-
-def _near(at: list[int], offset: int, fallback: int) -> int:
-    """The index in the cleaned text of the character after a removed one at `offset`."""
-    for i, a in enumerate(at):
-        if a >= offset:
-            return i
-    return fallback
 
 
 def _text_spec(loaded: LoadedSpec, value: Any, keys: tuple[Any, ...]) -> Any:
