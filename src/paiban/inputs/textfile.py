@@ -37,7 +37,8 @@ def read_text_file(path: Path, name: str, *, paragraphs: str = "detect", encodin
     if size > MAX_TEXT_FILE_BYTES:
         raise TextFileError(f"{name} is {size // 1024} KiB; at most {MAX_TEXT_FILE_BYTES // 1024 // 1024} MiB is read")
     if suffix == ".docx":
-        from paiban.inputs.word import WordError, convert as from_word
+        from paiban.inputs.word import WordError
+        from paiban.inputs.word import convert as from_word
 
         try:
             return from_word(path, name)
@@ -50,7 +51,8 @@ def read_text_file(path: Path, name: str, *, paragraphs: str = "detect", encodin
         raise TextFileError(exc.message, exc.line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in (".md", ".markdown"):
-        from paiban.inputs.markdown import MarkdownError, convert as from_markdown
+        from paiban.inputs.markdown import MarkdownError
+        from paiban.inputs.markdown import convert as from_markdown
 
         try:
             located = from_markdown(text, name)
