@@ -42,8 +42,9 @@ def _crop_box(w: int, h: int, aspect: float) -> tuple[int, int, int, int] | None
 
 
 def prepare(path: Path, *, aspect: float | None, printed_width_pt: float, dpi: int, quality: int,
-            cache_dir: Path) -> Photo:
-    """The photo at `path` ready for a box `printed_width_pt` wide (see the module's docstring)."""
+            cache_dir: Path, write: bool = True) -> Photo:
+    """The photo at `path` ready for a box `printed_width_pt` wide (see the module's docstring);
+    without `write` (paiban validate, which writes nothing) only its resolution is worked out."""
     from PIL import Image, ImageOps
 
     raw = path.read_bytes()
@@ -60,7 +61,7 @@ def prepare(path: Path, *, aspect: float | None, printed_width_pt: float, dpi: i
         source_dpi = cw / inches if inches > 0 else float("inf")
         target_w = max(1, round(inches * dpi))
         shrink = cw > target_w * 1.02
-        if orientation in (None, 1) and box is None and not shrink and fmt in ("JPEG", "PNG"):
+        if not write or (orientation in (None, 1) and box is None and not shrink and fmt in ("JPEG", "PNG")):
             return Photo(path, w, h, source_dpi)
         suffix = ".png" if fmt == "PNG" or (fmt != "JPEG" and ("A" in upright.getbands() or upright.mode == "P")) \
             else ".jpg"

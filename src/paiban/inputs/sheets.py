@@ -8,7 +8,6 @@ workbook stores every number as a float), text stripped, an empty cell as None.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +64,8 @@ def parse_range(text: str) -> tuple[int, int, int, int]:
 
 
 def did_you_mean(name: str, names: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -49,7 +49,7 @@ MAX_IMAGE_PIXELS = 30_000_000  # 6,000×5,000 px; a full A4 page at 300 dpi is 8
 
 
 def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
-                   diagnostics: Diagnostics | None = None) -> Flowable:
+                   diagnostics: Diagnostics | None = None, *, measuring: bool = False) -> Flowable:
     """The image of body[index], checked; one taller than a column (less room for its caption)
     is scaled down to fit, with a warning, instead of waiting for a column that never comes."""
     from PIL import Image as PILImage
@@ -101,7 +101,7 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
     printed = min(width, max_height * aspect)
     try:
         photo = prepare(path, aspect=image.aspect, printed_width_pt=printed, dpi=settings.dpi,
-                        quality=settings.quality, cache_dir=loaded.cache_dir / "images")
+                        quality=settings.quality, cache_dir=loaded.cache_dir / "images", write=not measuring)
     except OSError as exc:
         raise InputError(f"cannot prepare image {image.file!r}: {' '.join(str(exc).split())}", where, keypath) from None
     if photo.source_dpi < settings.min_dpi and diagnostics is not None:

@@ -287,7 +287,7 @@ class StoryBuilder:
         else:
             from paiban.layout.images import image_flowable
 
-            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics)
+            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics, measuring=self.measuring)
         return [self.float([box], cap, image.placement, number, wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
