@@ -345,8 +345,8 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
     result = validate(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
     sources = Sources()
-    for line in result.reads:
-        console.out(line)
+    for line in result.reads:  # a file read in another encoding than UTF-8, or from a sheet, is news
+        (console.info if "utf-8" in line else console.out)(line)
     for p in result.problems:
         console.diagnostic(p, sources)
     if result.ok:
