@@ -276,17 +276,22 @@ def test_photos_are_upright_downsampled_cropped_and_a_small_one_warned(tmp_path:
     assert (root / "out.pdf").read_bytes() == good
 
 
-def test_png_transparency_and_cmyk_jpeg_are_kept(tmp_path: Path) -> None:
-    root = project(tmp_path, "  - image: {file: logo.png}\n  - image: {file: print.jpg}\n")
+def test_png_transparency_and_cmyk_jpeg_are_kept_and_webp_is_read(tmp_path: Path) -> None:
+    root = project(tmp_path, "  - image: {file: logo.png}\n  - image: {file: print.jpg}\n"
+                             "  - image: {file: web.webp}\n")
     logo = Image.new("RGBA", (3000, 1500), (200, 0, 0, 0))
     logo.paste((200, 0, 0, 255), (500, 500, 2500, 1000))
     logo.save(root / "logo.png")
+    logo.paste((0, 90, 0, 255), (500, 500, 2500, 1000))
+    logo.save(root / "web.webp")  # other pixels: ReportLab embeds an image drawn twice once
     Image.new("CMYK", (3000, 2000), (0, 100, 200, 0)).save(root / "print.jpg", quality=90)
     status, err = build(root)
     assert status == 0, err
     with pymupdf.open(root / "out.pdf") as doc:
-        infos = doc[0].get_images(full=True)
+        infos = [i for page in doc for i in page.get_images(full=True)]
         smasks = [i[1] for i in infos]
         spaces = [i[5] for i in infos]
-    assert any(smasks), infos  # the PNG keeps an alpha channel (a soft mask)
+    assert len(infos) == 3 and sum(1 for m in smasks if m) == 2, infos  # PNG and WebP keep their alpha
     assert "DeviceCMYK" in spaces, infos
+    images = embedded(root / "out.pdf")
+    assert all(w / (dw / 72) <= 1.1 * 300 for w, _, dw, _ in images), images
