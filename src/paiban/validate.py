@@ -61,7 +61,8 @@ def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outs
 
 
 def _reads(loaded, assets) -> list[str]:
-    """`data/a.csv: read as gbk` for every data file, `a.md: markdown` for every text file."""
+    """`data/a.csv: read as gbk, …` for every data file, `a.txt: read as gbk, 3 paragraphs (one a line)`
+    for every text file."""
     lines = []
     for table in assets.tables.values():
         if table.origin and table.encoding:
@@ -69,6 +70,8 @@ def _reads(loaded, assets) -> list[str]:
     for located in loaded.text_maps.values():
         name = getattr(located, "name", None)
         if name:
-            enc = f", {located.encoding}" if located.encoding else ""
-            lines.append(f"{name}: read as {located.mode}{enc}, {located.text.count(chr(10) * 2) + 1} paragraphs")
+            how = {"blank-line": "at blank lines", "line": "one a line", "wrapped": "hard wraps joined",
+                   "markdown": "Markdown", "word": "Word"}.get(located.mode, located.mode)
+            enc = f"read as {located.encoding}, " if located.encoding else ""
+            lines.append(f"{name}: {enc}{located.text.count(chr(10) * 2) + 1} paragraphs ({how})")
     return lines
