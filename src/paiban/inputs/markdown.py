@@ -21,7 +21,7 @@ class MarkdownError(ValueError):
         self.message, self.line = message, line
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Plain text made safe for paiban's markup (a literal * or [ in the article)."""
     return "".join("\\" + ch if ch in "\\*[]" else ch for ch in text)
 
@@ -31,9 +31,7 @@ def _inline(children: list[Any], line: int) -> str:
     hrefs: list[str] = []
     for t in children:
         if t.type == "text":
-            out.append(_escape(t.content))
-        elif t.type == "code_inline":
-            out.append(_escape(t.content))
+            out.append(escape(t.content))
         elif t.type in ("strong_open", "strong_close"):
             out.append("**")
         elif t.type in ("em_open", "em_close"):
@@ -50,7 +48,7 @@ def _inline(children: list[Any], line: int) -> str:
         elif t.type == "html_inline":
             raise MarkdownError(f"HTML {t.content!r} in a text file; write Markdown (**bold**, *emphasis*)", line)
         else:
-            out.append(_escape(t.content))
+            out.append(escape(t.content))
     return "".join(out)
 
 
@@ -96,7 +94,7 @@ def convert(source: str, name: str) -> LocatedText:
             if tok.type == "inline":
                 raw = _inline(tok.children or [], first + 1)
             else:
-                raw = _escape(tok.content.rstrip("\n"))
+                raw = escape(tok.content.rstrip("\n"))
             src_at = greedy(raw, source, start, end)
             tidy = clean(raw, "blank-line")
             text = tidy.text.replace("\n\n", " ") if tok.type == "inline" else tidy.text.replace("\n\n", "\n")

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from paiban.inputs.located import HEADING, LocatedText
-from paiban.inputs.markdown import _escape
+from paiban.inputs.markdown import escape
 from paiban.inputs.paste import clean
 
 
@@ -37,7 +37,7 @@ def _is_list(paragraph) -> bool:
 def _runs(paragraph) -> str:
     out = []
     for run in paragraph.runs:
-        text = _escape(run.text)
+        text = escape(run.text)
         if not text:
             continue
         bold, italic = bool(run.bold), bool(run.italic)
