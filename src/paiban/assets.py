@@ -514,6 +514,8 @@ def _offsets_in(raw: str, piece: str, start: int) -> list[int]:
 
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,
             draw_charts: bool = True, progress: Callable[[str], None] | None = None) -> Assets:
+    for note in loaded.notes:  # the spec stage's warnings (a paste cleaned up)
+        diagnostics.warn(note.message, note.location, note.path)
     problems = check_markup(loaded)
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
@@ -533,6 +535,13 @@ def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool 
     check_coverage(loaded, fonts, styles, diagnostics, uses)
     assets = Assets(fonts=fonts, styles=styles, latin_language=loaded.spec.document.latin_language)
     prepare_charts_for(loaded, assets, draw=draw_charts, force=force_charts, progress=progress)
+    from paiban.charts.bound import check as check_bound  # {data:…} in text: after the tables are read
+
+    bad = [Problem(msg, where, None) for msg, where in check_bound(
+        ((keys, text) for keys, text, _ in marked_texts(loaded)), assets.tables, loaded.spec.charts.thousands,
+        loaded.text_location)]
+    if bad:
+        raise InputError(bad[0].message, bad[0].location, None, bad)
     return assets
 
 
@@ -545,6 +554,7 @@ def prepare_charts_for(loaded: LoadedSpec, assets: Assets, *, draw: bool, force:
     spec = loaded.spec
     figures = [(list(at.keys), at.value) for at in spec.blocks() if at.kind == "figure"]
     if not (spec.data or figures):
+        assets.tables = {}
         return
     from paiban.charts import check_figures, load_tables, prepare_charts
 

@@ -21,6 +21,7 @@ class Validation:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # choices made for the editor, one line each
+    reads: list[str] = field(default_factory=list)  # how each data and text file was read (its encoding)
 
     @property
     def ok(self) -> bool:
@@ -53,8 +54,26 @@ def validate(spec_path: str | Path, *, overrides: Iterable[str] = (), allow_outs
     else:  # every block measured as the build will place it: what would not fit, it refuses too
         from paiban.layout.fit import spec_fit_problems
 
+        result.reads = _reads(loaded, assets)
         for error in spec_fit_problems(loaded, assets):
             result.errors.extend(error.problems)
     result.warnings.extend(diagnostics.warnings)
     result.notes.extend(diagnostics.notes)
     return result
+
+
+def _reads(loaded, assets) -> list[str]:
+    """`data/a.csv: read as gbk, …` for every data file, `a.txt: read as gbk, 3 paragraphs (one a line)`
+    for every text file."""
+    lines = []
+    for table in assets.tables.values():
+        if table.origin and table.encoding:
+            lines.append(f"{table.origin}: read as {table.encoding}, {len(table.rows)} rows × {len(table.columns)} columns")
+    for located in loaded.text_maps.values():
+        name = getattr(located, "name", None)
+        if name:
+            how = {"blank-line": "at blank lines", "line": "one a line", "wrapped": "hard wraps joined",
+                   "markdown": "Markdown", "word": "Word"}.get(located.mode, located.mode)
+            enc = f"read as {located.encoding}, " if located.encoding else ""
+            lines.append(f"{name}: {enc}{located.text.count(chr(10) * 2) + 1} paragraphs ({how})")
+    return lines

@@ -225,7 +225,11 @@ def test_spec_models_refuse_what_makes_no_sense():
     with pytest.raises(ValidationError):
         TableSpec(file="data/x.csv", columns=["a"], rows=[[1]])
     with pytest.raises(ValidationError):
-        TableSpec(file="data/x.xlsx")
+        TableSpec(file="data/x.docx")  # a workbook is a table (.xlsx, .xls, .ods); a Word file is not
+    with pytest.raises(ValidationError):
+        TableSpec(file="data/x.csv", sheet="Sheet1")  # a sheet is a workbook's
+    with pytest.raises(ValidationError):
+        TableSpec(file="data/x.xlsx", encoding="gbk")  # a workbook has no encoding to name
     with pytest.raises(ValidationError):
         FigureBlock(id="a b", chart="bar", data="t")
     with pytest.raises(ValidationError):

@@ -156,3 +156,48 @@ def test_watch_redraws_only_the_chart_whose_data_changed(tmp_path: Path) -> None
     finally:
         status = watch.stop()
     assert status == 0
+
+
+def _wait_for(check, what: str, log: Path, timeout: float = WAIT) -> None:
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            pytest.fail(f"{what} within {timeout} s; log:\n{log.read_text(encoding='utf-8', errors='replace')}")
+        time.sleep(0.1)
+
+
+def test_watch_logging_into_the_project_does_not_loop_and_follows_a_text_file(tmp_path: Path) -> None:
+    """`paiban watch > watch.log` in the project: a broken spec fails once, not again and again
+    on each line of its own log; an article in a .md file is watched like the spec."""
+    shutil.copytree(FONTS, tmp_path / "fonts", ignore=shutil.ignore_patterns("*.txt", "*.md"))
+    spec = tmp_path / "report.yaml"
+    spec.write_text(SPEC.format(columns="three", paragraph="正文。"), encoding="utf-8")
+    log = tmp_path / "watch.log"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1", PYTHONUNBUFFERED="1")
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "paiban", "watch", "report.yaml"], cwd=tmp_path, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_for(lambda: "build failed" in log.read_text(encoding="utf-8"), "no failed build", log)
+        time.sleep(2)
+        spec.write_text(SPEC.format(columns="four", paragraph="正文。"), encoding="utf-8")  # still broken
+        _wait_for(lambda: log.read_text(encoding="utf-8").count("build failed") >= 2, "no second failure", log)
+        time.sleep(5)  # three debounce periods: a loop on the log would have rebuilt by now
+        assert log.read_text(encoding="utf-8").count("build failed") == 2
+        (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4\n")  # a file that is no input: no rebuild either
+        article = tmp_path / "a.md"
+        article.write_text("文件里的第一版。\n", encoding="utf-8")
+        spec.write_text(SPEC.format(columns=1, paragraph="正文。").replace(
+            "  - text: |\n      正文。\n", "  - text: {file: a.md}\n"), encoding="utf-8")
+        pdf = tmp_path / "build" / "report.pdf"
+        _wait_for(lambda: pdf.exists() and "文件里的第一版。" in pdf_text(pdf), "no PDF of the article", log)
+        article.write_text("文件里的第二版。\n", encoding="utf-8")
+        _wait_for(lambda: "文件里的第二版。" in pdf_text(pdf), "the article's edit not built", log)
+        assert log.read_text(encoding="utf-8").count("build failed") == 2
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)

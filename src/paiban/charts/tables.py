@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from paiban.errors import InputError, Location, dotted
+from paiban.inputs.encodings import Undecodable, decode
+from paiban.inputs.sheets import WORKBOOK_SUFFIXES, SheetError, column_letters, read_sheet
 from paiban.spec.charts import TableSpec
 from paiban.store import TooLarge, read_regular
 
@@ -27,6 +29,9 @@ Where = Callable[[Sequence[Any]], "Location | None"]
 MAX_DATA_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 10000
 MAX_COLUMNS = 1000
+#: Cells that mean "no value" in an office's tables: read as missing (a gap in a line chart, a
+#: located error where the chart kind needs every value).
+MISSING = frozenset({"—", "——", "-", "－", "–", "/", "N/A", "n/a", "NA"})
 
 
 def _no_constant(name: str) -> Any:
@@ -50,6 +55,7 @@ class Table:
     keys: tuple[Any, ...] = ()  # spec keys of the table (["data", "education"] or [..., "figure", "data"])
     row_where: list[Location | None] = field(default_factory=list)
     header_where: Location | None = None
+    encoding: str | None = None  # the encoding a CSV/JSON file was read in; the sheet of a workbook
 
     def index(self, column: str) -> int:
         return self.columns.index(column)
@@ -81,7 +87,7 @@ def load_table(name: str, spec: TableSpec, base_dir: Path, where: Where, keys: S
     """One table, from its file or its inline rows; `keys` is where the spec declares it."""
     keys = tuple(keys)
     if spec.file:
-        table = _read_file(name, spec.file, base_dir, where, keys)
+        table = _read_file(name, spec, base_dir, where, keys)
     else:
         table = _inline(name, spec, where, keys)
     table.units = dict(spec.units)
@@ -109,7 +115,8 @@ def _inline(name: str, spec: TableSpec, where: Where, keys: tuple[Any, ...]) -> 
     return Table(name, columns, rows, origin="", row_where=row_where, header_where=where((*keys, "columns")))
 
 
-def _read_file(name: str, relpath: str, base_dir: Path, where: Where, keys: tuple[Any, ...]) -> Table:
+def _read_file(name: str, spec: TableSpec, base_dir: Path, where: Where, keys: tuple[Any, ...]) -> Table:
+    relpath = spec.file or ""
     spec_loc = where((*keys, "file"))
     keypath = dotted((*keys, "file"))
     path = base_dir / relpath
@@ -131,17 +138,74 @@ def _read_file(name: str, relpath: str, base_dir: Path, where: Where, keys: tupl
                          f"{MAX_DATA_BYTES // 1024 // 1024} MiB is read", spec_loc, keypath) from None
     except OSError as exc:
         raise InputError(f"cannot read data file {relpath}: {exc.strerror}", spec_loc, keypath) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                         Location(relpath, line), keypath) from None
-    if relpath.lower().endswith(".json"):
-        columns, rows, lines = _parse_json(text, relpath)
+    encoding: str | None
+    if relpath.lower().endswith(WORKBOOK_SUFFIXES):
+        columns, rows, lines, first_col, encoding = _read_workbook(spec, path, spec_loc, keypath, where, keys)
+        header = Location(relpath, lines.pop(0), first_col)
     else:
-        columns, rows, lines = _parse_csv(text, relpath)
-    header = Location(relpath, 1)
+        try:
+            text, encoding = decode(raw, spec.encoding)
+        except Undecodable as exc:
+            at = where((*keys, "encoding")) if spec.encoding else Location(relpath, exc.line)
+            raise InputError(exc.message, at, keypath) from None
+        if relpath.lower().endswith(".json"):
+            columns, rows, lines = _parse_json(text, relpath)
+        else:
+            columns, rows, lines = _parse_csv(text, relpath)
+        header = Location(relpath, 1)
+    columns, rows = _trim(columns, rows)
+    table = _checked(name, relpath, columns, rows, lines, header, keypath)
+    table.encoding = encoding
+    return table
+
+
+def _read_workbook(spec: TableSpec, path: Path, spec_loc: Location | None, keypath: str, where: Where,
+                   keys: tuple[Any, ...]) -> tuple[list[str], list[list[Any]], list[int], int, str]:
+    """Header, rows and their workbook row numbers (the header's first) of a sheet or its range."""
+    try:
+        sheet = read_sheet(path, spec.sheet, spec.range)
+    except SheetError as exc:
+        key = ("sheet" if "sheet" in exc.message and spec.sheet is not None else
+               "range" if exc.message.startswith("range") else "file")
+        raise InputError(exc.message, where((*keys, key)), dotted((*keys, key))) from None
+    columns: list[str] | None = None
+    rows: list[list[Any]] = []
+    lines: list[int] = []
+    for r, cells in enumerate(sheet.cells):
+        if all(c is None for c in cells):
+            continue
+        if columns is None:
+            columns = ["" if c is None else str(c) for c in cells]
+            lines.append(sheet.first_row + r)
+            continue
+        rows.append([None if isinstance(c, str) and c in MISSING else c for c in cells])
+        lines.append(sheet.first_row + r)
+    if columns is None:
+        raise InputError(f"sheet {sheet.name!r} is empty" + (f" in range {spec.range}" if spec.range else ""),
+                         spec_loc, keypath)
+    return columns, rows, lines, sheet.first_column, f"sheet {sheet.name!r}" + (
+        f" {column_letters(sheet.first_column)}{sheet.first_row}:{spec.range.split(':')[-1]}" if spec.range else "")
+
+
+def _trim(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Excel's trailing empty columns dropped: a header cell with no name whose cells are all empty
+    (a CSV saved from a sheet with formatting further right has them), and empty cells past the
+    header at the end of a row."""
+    width = len(columns)
+    while width and not str(columns[width - 1]).strip() and all(
+            len(r) < width or r[width - 1] is None for r in rows):
+        width -= 1
+    out = []
+    for row in rows:
+        r = list(row)
+        while len(r) > width and r[-1] is None:
+            r.pop()
+        out.append(r)
+    return list(columns[:width]), out
+
+
+def _checked(name: str, relpath: str, columns: list[str], rows: list[list[Any]], lines: list[int],
+             header: Location, keypath: str) -> Table:
     _check_header(columns, header, keypath)
     if not rows:
         raise InputError(f"{relpath} has a header but no data rows", header, keypath)
@@ -185,7 +249,7 @@ def _parse_csv(text: str, relpath: str) -> tuple[list[str], list[list[Any]], lis
             if columns is None:
                 columns = [c.strip() for c in record]
                 continue
-            rows.append([c.strip() if c.strip() else None for c in record])
+            rows.append([None if not c.strip() or c.strip() in MISSING else c.strip() for c in record])
             lines.append(line)
     except csv.Error as exc:
         raise InputError(f"cannot read CSV: {exc}", Location(relpath, reader.line_num)) from None
@@ -244,6 +308,8 @@ def _records(records: list[Any], relpath: str, line_of: Callable[[int], int]) ->
 
 
 def _cell(value: Any, relpath: str, line: int) -> Any:
+    if isinstance(value, str) and value.strip() in MISSING:
+        return None
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise InputError(f"expected a number or text, got {type(value).__name__}", Location(relpath, line))

@@ -154,6 +154,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="replace files the folder already has")
     f = sub.add_parser("fonts", help="list each font family and face: file, glyphs, characters it lacks")
     _add_common(f)
+    im = sub.add_parser("import", help="turn a Word document into a Markdown file and print its spec block")
+    im.add_argument("document", metavar="FILE.docx", help="the Word document")
+    im.add_argument("-o", "--output", metavar="FILE.md", help="where to write the Markdown (default: beside it)")
+    im.add_argument("--force", action="store_true", help="replace the Markdown file if it exists")
+    im.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors and the block")
     sc = sub.add_parser("schema", help="print the JSON Schema of report.yaml")
     sc.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of printing it")
     sc.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -350,6 +355,8 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
     result = validate(args.spec, overrides=args.overrides, allow_outside=args.allow_outside)
     sources = Sources()
+    for line in result.reads:  # a file read in another encoding than UTF-8, or from a sheet, is news
+        (console.info if "utf-8" in line else console.out)(line)
     for p in result.problems:
         console.diagnostic(p, sources)
     console.notes(result.notes)
@@ -462,6 +469,16 @@ def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, console: Console) -> int:
+    from paiban.cli.importdoc import import_document
+
+    target, block = import_document(args.document, args.output, force=args.force)
+    if not args.quiet:
+        print(f"wrote {target}; add this block to the body of report.yaml:", file=sys.stderr, flush=True)
+    sys.stdout.write(block + "\n")
+    return 0
+
+
 def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from paiban.cli.fonts import fonts_report
     from paiban.spec.load import load_spec
@@ -473,4 +490,4 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "watch": cmd_watch, "preview": cmd_preview,
-            "init": cmd_init, "schema": cmd_schema, "fonts": cmd_fonts}
+            "init": cmd_init, "schema": cmd_schema, "fonts": cmd_fonts, "import": cmd_import}

@@ -18,6 +18,7 @@ problems in the compiler form; the watcher keeps running until Ctrl-C.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 import traceback
@@ -36,6 +37,24 @@ PREWARM = ("matplotlib", "matplotlib.figure", "matplotlib.patches", "matplotlib.
            "svglib.svglib", "paiban.charts.draw")
 # Folders the build writes or that never hold inputs (hidden ones too, such as .paiban-cache).
 IGNORED_DIRS = {"figures", "build", "__pycache__", "node_modules", ".git", ".venv", "venv", ".hg", ".svn"}
+# What a file a spec can use is called: after a failed build, only these are a reason to rebuild
+# (a log, a PDF or an export beside the spec never is: `paiban watch > watch.log` looped on its log).
+INPUT_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".json", ".xlsx", ".xlsm", ".xls", ".ods", ".md", ".markdown",
+                  ".txt", ".docx", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".webp",
+                  ".ttf", ".otf", ".ttc", ".otc")
+
+
+def _own_streams() -> set[tuple[int, int]]:
+    """(device, inode) of the regular files our stdout and stderr go to: never an input."""
+    out = set()
+    for fd in (1, 2):
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            out.add((st.st_dev, st.st_ino))
+    return out
 
 
 @dataclass
@@ -93,6 +112,7 @@ class Watcher:
         self._stamps: dict[Path, tuple[int, int] | None] = {}
         self._prewarmed = False
         self._started_ns = 0
+        self._streams = _own_streams()
 
     # ------------------------------------------------------------------ building
 
@@ -188,6 +208,14 @@ class Watcher:
             return False  # a temporary file that came and went (sed, editors' save dance)
         if self.target is not None and real == self.target.resolve():
             return False
+        if real not in self.inputs and not name.lower().endswith(INPUT_SUFFIXES):
+            return False  # a log, a PDF, an export: not what a spec reads
+        try:
+            st = real.stat()
+            if (st.st_dev, st.st_ino) in self._streams:
+                return False  # our own output, redirected into the project (watch > watch.txt)
+        except OSError:
+            pass
         if not real.is_relative_to(self.base_dir):
             return True
         folders = real.relative_to(self.base_dir).parts[:-1]

@@ -49,7 +49,7 @@ MAX_IMAGE_PIXELS = 30_000_000  # 6,000×5,000 px; a full A4 page at 300 dpi is 8
 
 
 def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
-                   diagnostics: Diagnostics | None = None) -> Flowable:
+                   diagnostics: Diagnostics | None = None, *, measuring: bool = False) -> Flowable:
     """The image of body[index], checked; one taller than a column (less room for its caption)
     is scaled down to fit, with a warning, instead of waiting for a column that never comes."""
     from PIL import Image as PILImage
@@ -85,6 +85,11 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
         raise InputError(f"image {image.file!r} is {fmt}; expected a PNG or JPEG file", where, keypath)
     if w <= 0 or h <= 0:
         raise InputError(f"image {image.file!r} has no pixels", where, keypath)
+    from paiban.inputs.photos import prepare
+
+    with PILImage.open(path) as im:
+        if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # a phone photo held upright, stored sideways
+            w, h = h, w
     aspect = image.aspect or (w / h)
     geo = geometry(loaded.spec.page)
     width = geo.text_width if image.width == "page" else geo.column_width
@@ -92,4 +97,16 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
     if width / aspect > max_height and diagnostics is not None:
         diagnostics.warn(f"image {image.file!r} ({w}×{h} px) would be {width / aspect * MM:.0f}mm tall, more than "
                          f"a column holds; scaled down to {max_height * MM:.0f}mm", where, f"body[{index}].image.file")
-    return GridImage(str(path), aspect, pitch, max_height)
+    settings = loaded.spec.images
+    printed = min(width, max_height * aspect)
+    try:
+        photo = prepare(path, aspect=image.aspect, printed_width_pt=printed, dpi=settings.dpi,
+                        quality=settings.quality, cache_dir=loaded.cache_dir / "images", write=not measuring)
+    except OSError as exc:
+        raise InputError(f"cannot prepare image {image.file!r}: {' '.join(str(exc).split())}", where, keypath) from None
+    if photo.source_dpi < settings.min_dpi and diagnostics is not None:
+        diagnostics.warn(f"image {image.file!r} gives {photo.source_dpi:.0f} dpi at its printed width of "
+                         f"{printed * MM:.0f}mm, less than images.min_dpi {settings.min_dpi}: it will print soft "
+                         f"(a photo of at least {round(printed / 72 * settings.min_dpi)} px across is needed)",
+                         where, keypath)
+    return GridImage(str(photo.path), aspect, pitch, max_height)

@@ -20,6 +20,7 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, S
 from paiban.assets import Assets
 from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
+from paiban.inputs.located import HEADING
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
@@ -195,11 +196,16 @@ class StoryBuilder:
                                  self.loaded.where(["body", self.block_index]), f"body[{self.block_index}]")
             return label
 
-        return _REF.sub(sub, text)
+        from paiban.charts.bound import fill  # {data:…}: from this build's tables (checked by prepare)
 
-    def _text_paras(self, text: str, style: TextStyle) -> list[Flowable]:
+        return fill(_REF.sub(sub, text), self.assets.tables, self.loaded.spec.charts.thousands)
+
+    def _text_paras(self, text: str, style: TextStyle, *, headings: bool = False) -> list[Flowable]:
         out: list[Flowable] = []
         for p in paragraphs(self.refs(text)):
+            if headings and p.startswith(HEADING):  # a file's heading (## in Markdown, a Word heading)
+                out.extend(self._subhead(p[len(HEADING):], self.block_index, []))
+                continue
             if style.space_before:
                 out.append(self.space(style.space_before))
             out.append(self.set(p, style))
@@ -215,7 +221,8 @@ class StoryBuilder:
     def _text(self, value, i: int, parts: list[str]) -> list[Flowable]:
         if isinstance(value, str):
             return self._text_paras(value, self.styles["body"])
-        paras = self._text_paras(value.text, self.styles.get(value.style, self.styles["body"]))
+        paras = self._text_paras(value.text or "", self.styles.get(value.style, self.styles["body"]),
+                                 headings=value.file is not None)
         if value.keep == "together":  # one block that never splits (`fit.fit_problems` checks it fits)
             return [GridGroup(paras, self.grid, name="kept paragraphs")]
         return paras
@@ -280,7 +287,7 @@ class StoryBuilder:
         else:
             from paiban.layout.images import image_flowable
 
-            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics)
+            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics, measuring=self.measuring)
         return [self.float([box], cap, image.placement, number, wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,

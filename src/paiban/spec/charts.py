@@ -66,9 +66,17 @@ class ChartTheme(Model):
 class TableSpec(Model):
     """A named table: a CSV or JSON file beside report.yaml, or inline columns and rows."""
 
-    file: str | None = Field(None, pattern=r"(?i)\.(csv|json)$",
-                             description="A CSV (UTF-8, header row) or JSON file, relative to report.yaml. "
-                                         "JSON: {columns: [...], rows: [[...]]} or a list of objects.")
+    file: str | None = Field(None, pattern=r"(?i)\.(csv|txt|json|xlsx|xlsm|xls|ods)$",
+                             description="A CSV (header row; UTF-8, GBK/GB18030 or UTF-16, detected), JSON, or "
+                                         "workbook (.xlsx, .xls, .ods) file, relative to report.yaml. JSON: "
+                                         "{columns: [...], rows: [[...]]} or a list of objects. Cells —, -, － "
+                                         "and empty ones are missing values.")
+    encoding: str | None = Field(None, description="The encoding of a CSV/JSON file when detection is not "
+                                                   "wanted: utf-8, gbk, gb18030, utf-16, big5.")
+    sheet: str | Annotated[int, Field(ge=1)] | None = Field(
+        None, description="The sheet of a workbook, by name or number from 1 (default the first).")
+    range: str | None = Field(None, pattern=r"^[A-Za-z]{1,3}[1-9][0-9]*:[A-Za-z]{1,3}[1-9][0-9]*$",
+                              description="The cells of the sheet to read, e.g. B3:F20 (header row first).")
     columns: list[Annotated[str, Field(min_length=1)]] | None = Field(
         None, min_length=1, description="Column names of an inline table.")
     rows: list[list[Cell]] | None = Field(
@@ -84,6 +92,11 @@ class TableSpec(Model):
             raise ValueError("expected either file: or columns:/rows:, not both")
         if not self.file and not (self.columns is not None and self.rows is not None):
             raise ValueError("expected file: data/x.csv, or columns: [...] with rows: [[...]]")
+        workbook = bool(self.file) and self.file.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods"))
+        if (self.sheet is not None or self.range) and not workbook:
+            raise ValueError("sheet: and range: are for a workbook file (.xlsx, .xls, .ods)")
+        if self.encoding and (workbook or not self.file):
+            raise ValueError("encoding: is for a CSV or JSON file")
         return self
 
 

@@ -103,6 +103,9 @@ def load_spec(path: str | Path, *, overrides: Iterable[str] = (), allow_outside:
     problems = check_references(loaded)
     if problems:
         raise InputError(problems[0].message, problems[0].location, problems[0].path, problems)
+    from paiban.spec.textfiles import resolve_texts
+
+    resolve_texts(loaded)  # text files read, pastes cleaned up: later stages see paragraphs
     return loaded
 
 

@@ -29,6 +29,11 @@ class LoadedSpec:
     base_dir: Path
     allow_outside: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
+    #: Text that is not as the spec wrote it, by key path: read from a file (a LocatedText: its
+    #: places are in that file), or cleaned up (the offset in the written value of each character).
+    text_maps: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    #: Warnings of the spec stage (a paste cleaned up), handed to the build's diagnostics.
+    notes: list[Any] = field(default_factory=list)
 
     def where(self, keys: Sequence[Any], *, at_key: bool = False) -> Location:
         return self.source.where(keys, at_key=at_key)
@@ -46,14 +51,20 @@ class LoadedSpec:
                 return item
         return None
 
-    def text_location(self, keys: Sequence[Any], offset: int) -> Location:
+    def text_location(self, keys: Sequence[Any], offset: int, *, written: bool = False) -> Location:
         """The file:line:column of character `offset` of the text value at `keys`: the column is
         counted in the source line (indentation, quotes and the block indicator included), so an
         error inside a paragraph points at the character the editor typed. A value from --set
-        is located at its argument."""
+        is located at its argument. `offset` is in the text as cleaned up (see `text_maps`), or,
+        `written`, in the value as written."""
         item = self.overridden(keys)
         if item is not None:
             return set_location(item)
+        mapped = None if written else self.text_maps.get(tuple(keys))
+        if isinstance(mapped, list):
+            offset = mapped[max(0, min(offset, len(mapped) - 1))] if mapped else 0
+        elif mapped is not None:
+            return mapped.location(offset)
         node, _, matched = self.source.node_at(keys)
         value = self.source.data
         for k in keys:

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, mod
 
 from paiban.spec.base import Model, empty_dict, empty_list
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
+from paiban.spec.images import ImageSettings
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
 
@@ -208,10 +209,28 @@ class Keeps(Model):
 
 
 class TextSpec(Keeps):
-    text: str = Field(description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, [link](url).")
+    text: str | None = Field(None, description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, "
+                                               "[link](url); numbers bound to data: {data:TABLE/ROW/COLUMN}, "
+                                               "{sum:TABLE/COLUMN} (and max, min, count).")
+    file: str | None = Field(None, pattern=r"(?i)\.(md|markdown|txt|docx)$",
+                             description="Read the text from a file instead, relative to report.yaml: Markdown "
+                                         "(.md), Word (.docx) or plain text (.txt); its headings become subheads.")
+    paragraphs: Literal["detect", "blank-line", "line"] = Field(
+        "detect", description="Where paragraphs end in pasted or plain text: blank-line, line (every line is one: "
+                              "Word's paste), or detect (blank lines if any; else lines that end sentences are "
+                              "paragraphs, and other lines are a PDF's hard wraps, joined).")
+    encoding: str | None = Field(None, description="The encoding of a .txt/.md file when detection is not wanted: "
+                                                   "utf-8, gbk, gb18030, utf-16.")
     style: str = Field("body", description="Style name for these paragraphs.")
     keep: Literal["together"] | None = Field(None, description="together: never split these paragraphs across "
                                                                "columns (they must fit one column).")
+
+
+    @model_validator(mode="after")
+    def _text_or_file(self) -> TextSpec:
+        if (self.text is None) == (self.file is None):
+            raise ValueError("expected text: (the paragraphs) or file: (a .md, .docx or .txt file), one of them")
+        return self
 
 
 class CreditSpec(Keeps):
@@ -227,9 +246,11 @@ class PartSpec(Model):
 
 
 class ImageSpec(Model):
-    file: str | None = Field(None, description="Image file (PNG, JPEG); without one a marked placeholder is drawn.")
+    file: str | None = Field(None, description="Image file (JPEG, PNG, WebP, GIF, TIFF); turned upright by its EXIF "
+                                               "orientation; without one a marked placeholder is drawn.")
     caption: str | None = Field(None, description="Caption, set in Kai under the image as 图N …")
-    aspect: Aspect | None = Field(None, description="Width:height, for placeholders and to crop; default from the file or 4:3.")
+    aspect: Aspect | None = Field(None, description="Width:height: the photo is cropped to it (centred); default "
+                                                           "from the file, or 4:3 for a placeholder.")
     width: Literal["column", "page"] = Field("column", description="One column wide, or across the page.")
     placement: Literal["here", "top", "bottom"] = Field(
         "here", description="here (else the top of the next column), top or bottom of a column or page.")
@@ -336,8 +357,12 @@ class TextBlock(BodyBlock):
     def texts(self) -> Iterator[BlockText]:
         if isinstance(self.text, str):
             yield BlockText("body", self.text, markup=True)
-        else:
+        elif self.text.text is not None:  # a file's text, once the spec stage has read it
             yield BlockText(self.text.style, self.text.text, ("text",), markup=True)
+
+    def files(self) -> Iterator[BlockFile]:
+        if not isinstance(self.text, str) and self.text.file:
+            yield BlockFile(self.text.file, ("file",), "text file")
 
     def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
         if not isinstance(self.text, str):
@@ -523,6 +548,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
+    images: ImageSettings = Field(default_factory=lambda: ImageSettings(),
+                                  description="How photos are prepared: dpi, min_dpi, JPEG quality.")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:

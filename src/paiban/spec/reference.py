@@ -52,6 +52,7 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 def reference() -> str:
     from paiban.spec.charts import ChartTheme, FactItem, FactsBlock, FigureBlock, TableSpec
+    from paiban.spec.images import ImageSettings
     from paiban.spec.model import (
         BLOCKS,
         Document,
@@ -81,6 +82,7 @@ def reference() -> str:
         ("styles.&lt;name&gt;", Style, ""),
         ("charts (the theme of every chart)", ChartTheme, "charts."),
         ("links", Links, "links."),
+        ("images (how photos are prepared for print)", ImageSettings, "images."),
         ("data.&lt;name&gt;", TableSpec, ""),
     ]
     for title, model, prefix in sections:
@@ -101,7 +103,9 @@ def reference() -> str:
             + ", ".join(f"`{k}`" for k in BLOCKS) + ". Text takes `**bold**`, `*emphasis*` "
             "(着重号), `[link](https://…)`, `[text]{color=#b3120f}`, and `{fig:ID}` for a "
             "figure's number (图N; a `chart: table` figure is numbered 表N on its own counter, its caption "
-            "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
+            "above it, and `{tab:ID}` cites it too), `{data:TABLE/ROW/COLUMN}` and "
+            "`{sum|max|min|count:TABLE/COLUMN}` for numbers bound to data; paragraphs are separated by a blank "
+            "line. `text: {file: a.md}` reads them from a Markdown, Word or plain-text file.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
                          ("quote", QuoteSpec)):

@@ -1,0 +1,21 @@
+"""The `images:` section: how photos are prepared for print."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from paiban.spec.base import Model
+
+
+class ImageSettings(Model):
+    """Photos are turned upright (EXIF), cropped to their aspect and downsampled before embedding."""
+
+    dpi: Annotated[int, Field(ge=72, le=1200)] = Field(
+        300, description="Resolution photos are downsampled to at their printed size (300: offset print).")
+    min_dpi: Annotated[int, Field(ge=0, le=1200)] = Field(
+        150, description="A photo giving fewer pixels per inch at its printed size is a warning (an error "
+                         "under --strict): it would print soft.")
+    quality: Annotated[int, Field(ge=30, le=100)] = Field(
+        88, description="JPEG quality of a downsampled or cropped JPEG photo.")
