@@ -80,6 +80,8 @@ class BriefingDoc(BaseDocTemplate):
         self._trial = False
         self._heading_at: tuple[int, str] | None = None  # while balancing: the last part heading's column
         self._stranded = False  # while balancing: a part heading ended a column without its text
+        self._placed: list = []  # what the last trial of a page placed on it
+        self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -89,6 +91,7 @@ class BriefingDoc(BaseDocTemplate):
             super().handle_pageBegin()
         finally:
             self._in_page_begin = False
+        self._trail = {}
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
         self._page_begun()
 
@@ -117,8 +120,7 @@ class BriefingDoc(BaseDocTemplate):
         if self._trial:
             self._trial_cost = self._page_cost()
             raise _PageDone
-        if (self._depth and self.page not in self._planned and self._snap is not None and self._here
-                and self._page_cost() > 0):
+        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() > 0:
             raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
@@ -405,56 +407,48 @@ class BriefingDoc(BaseDocTemplate):
         for fr in self._columns():
             if fr.id in self._broken:
                 continue
-            empty = int((fr._y - fr._y1p) / self.pitch + 1e-6) if self.pitch > 0 else 0
+            rest = fr._y - fr._y1p + self._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
+            empty = int(rest / self.pitch + 1e-6) if self.pitch > 0 else 0
             cost += max(0, empty - 1) ** 2
         return cost
 
-    def _try(self, defer: frozenset[int]) -> float:
+    def trial(self, defer: frozenset[int]) -> float:
         """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
         the next column: the cost of its column feet (0 when the story ends on it)."""
         self._defer = defer
         flowables = self._restore(None)
+        given = list(flowables)
         self._trial = True
         self.canv.dry_run = True
         try:
             self._run(flowables)
-            return 0.0
+            cost = 0.0
         except _PageDone:
-            return self._trial_cost
+            cost = self._trial_cost
         except Exception:  # a float too tall for what is left, …: not this way
-            return float("inf")
+            cost = float("inf")
         finally:
             self._trial = False
             self.canv.dry_run = False
+        left = {id(f) for f in flowables}
+        self._placed = [f for f in given if id(f) not in left]
+        return cost
+
+    def placed(self) -> list[Flowable]:
+        """The story's flowables the last trial placed (whole or their first piece) on the page."""
+        return list(self._placed)
 
     def _replan(self, flowables: list) -> None:
-        """The page just laid out leaves a column foot empty (a part heading that needs more room
-        than is left, a float that went to the next column): try it with floats that stood
-        where they were met moved to the top of the next column instead — one, then a second
-        with the best first — and lay it out for real the cheapest way. Floats only move
-        forward, at most one column (Typst's flow distributes floats the same way: by trying).
-        Then go on from the page's first flowable."""
-        page = self.page
-        self._planned.add(page)
-        here = [id(f) for f in self._here]
-        start = self._defer
-        best_cost = self._try(start)
-        best = start
-        for _round in range(2):
-            if best_cost == 0:
-                break
-            base = best
-            for fid in here:
-                if fid in base:
-                    continue
-                cost = self._try(base | {fid})
-                if cost < best_cost - 1e-9:
-                    best_cost, best = cost, base | {fid}
-            if best is base:
-                break
-        self._defer = best
-        restored = self._restore(None)
-        flowables[:] = restored
+        """The page just laid out leaves a column foot empty: choose floats to move on and
+        paragraphs to set a line longer or shorter by trying (`replan`), lay it out for real the
+        cheapest way, and go on from the page's first flowable."""
+        from paiban.layout.replan import choose_floats, loosen
+
+        self._planned.add(self.page)
+        self._defer, cost = choose_floats(self, [id(f) for f in self._here], self._defer)
+        if cost > 0:
+            loosen(self, self._defer, cost)
+        flowables[:] = self._restore(None)
         self._story = flowables
 
     # ---------------------------------------------------------------- balancing
@@ -499,10 +493,19 @@ class BriefingDoc(BaseDocTemplate):
         """While balancing: a part heading whose first lines went on to the next column makes
         that column height unfit. The first pass keeps a heading with its text by a conditional
         break (`story._part`) measured for a full column; a balanced column shorter than the
-        heading and its lines would let the heading stand alone at a column's foot."""
+        heading and its lines would let the heading stand alone at a column's foot.
+        Always: the space that ends a column so far (`_page_cost` counts it as empty)."""
+        from reportlab.platypus import Spacer
+
+        from paiban.layout.grid import GridSpace
+
+        frame = getattr(self, "frame", None)
+        if frame is not None:
+            key = str(frame.id)
+            self._trail = {**self._trail, key: (self._trail.get(key, 0.0) + flowable.height
+                                                if isinstance(flowable, GridSpace | Spacer) else 0.0)}
         if not self._balancing:
             return
-        from reportlab.platypus import Spacer
 
         from paiban.layout.blocks import PartHeading
 

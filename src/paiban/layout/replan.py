@@ -1,0 +1,85 @@
+"""Choosing a page's make-up by trying: when the first layout of a page leaves a column foot empty
+(a part heading that needs more room than is left, a float that went on to the next column), the
+page is laid out again, drawing nothing, in other ways, and the cheapest is kept.
+
+Two kinds of change are tried, as a compositor would: a float that stood where it was met moves
+to the top of the next column (Typst's flow distributes floats the same way: by trying), and a
+paragraph of the page is set a line longer or shorter (TeX's `\\looseness`; the breaker keeps
+every line within its ratio limit, or the paragraph keeps its best breaks). Each is greedy over a
+few rounds with the best so far, so a hole of three lines can be filled by three paragraphs.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reportlab.platypus import Flowable
+
+from paiban.layout.paragraph import CJKParagraph
+
+#: Rounds of each search: floats deferred one by one, then paragraphs loosened one by one.
+FLOAT_ROUNDS = 2
+LOOSE_ROUNDS = 3
+
+
+class Trial(Protocol):
+    """What the page layout offers a search: a dry run of the current page with the floats in
+    `defer` waiting for the next column, returning the cost of its column feet, and what the
+    last run placed on the page."""
+
+    pitch: float
+
+    def trial(self, defer: frozenset[int]) -> float: ...
+
+    def placed(self) -> list[Flowable]: ...
+
+
+def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[frozenset[int], float]:
+    """The set of floats (by id) to move to the next column's top, and its cost: one, then a
+    second with the best first. Floats only move forward, at most one column."""
+    best_cost = doc.trial(start)
+    best = start
+    for _round in range(FLOAT_ROUNDS):
+        if best_cost == 0:
+            break
+        base = best
+        for fid in here:
+            if fid in base:
+                continue
+            cost = doc.trial(base | {fid})
+            if cost < best_cost - 1e-9:
+                best_cost, best = cost, base | {fid}
+        if best is base:
+            break
+    return best, best_cost
+
+
+def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
+    """Set paragraphs placed on the page a line longer or shorter while that lowers the cost of
+    its column feet; what is kept stays set on the paragraphs (the real layout reads it)."""
+    for _round in range(LOOSE_ROUNDS):
+        if cost == 0:
+            break
+        doc.trial(defer)
+        candidates = [f for f in doc.placed() if _loosenable(f, doc.pitch)]
+        best: tuple[float, CJKParagraph | None, int] = (cost, None, 0)
+        for para in candidates:
+            for step in (1, -1):
+                para.looseness = step
+                trial = doc.trial(defer)
+                para.looseness = 0
+                if trial < best[0] - 1e-9:
+                    best = (trial, para, step)
+            if best[0] == 0:
+                break
+        if best[1] is None:
+            break
+        cost = best[0]
+        best[1].looseness = best[2]
+    return cost
+
+
+def _loosenable(f: Flowable, pitch: float) -> bool:
+    """A body paragraph (on the grid by its own leading) not yet set looser or tighter."""
+    return (isinstance(f, CJKParagraph) and not f.looseness and abs(f.style.leading - pitch) < 1e-6
+            and f.style.align == "justify")
