@@ -56,7 +56,6 @@ def test_every_bookmark_opens_its_heading(sized) -> None:
 #: Where the make-up still falls short (floats moved forward within one column cannot fill it;
 #: what would — a paragraph set a line looser, a chart a line taller — is not built yet).
 SHORT = {
-    "A4x3": "merged with the text engine's second pass, the last page's columns end 2.75 lines apart",
     "B5x2": "a part heading needs more room than p5c1 has left",
     "A3x4": "the last page's floats (two images after the credit) end 3 lines apart from the text",
     "Letterx3": "p2c3 ends 4 lines short before a part heading; the closing images overflow p5c3",

@@ -81,6 +81,7 @@ class BriefingDoc(BaseDocTemplate):
         self._heading_at: tuple[int, str] | None = None  # while balancing: the last part heading's column
         self._stranded = False  # while balancing: a part heading ended a column without its text
         self._placed: list = []  # what the last trial of a page placed on it
+        self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
         self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
 
     # ---------------------------------------------------------------- pages and frames
@@ -434,6 +435,15 @@ class BriefingDoc(BaseDocTemplate):
         self._placed = [f for f in given if id(f) not in left]
         return cost
 
+    def balance_trial(self, lines: int) -> float | None:
+        """The last page laid out again, drawing nothing, in columns `lines` lines tall: how many
+        lines apart its columns end, or None when it does not fit."""
+        return self._spread if self._fits(lines * self.pitch) else None
+
+    def last_page_story(self) -> list[Flowable]:
+        """What the last page holds (the story from its first flowable)."""
+        return list(self._snap[0]) if self._snap is not None else []
+
     def placed(self) -> list[Flowable]:
         """The story's flowables the last trial placed (whole or their first piece) on the page."""
         return list(self._placed)
@@ -523,7 +533,10 @@ class BriefingDoc(BaseDocTemplate):
         self.canv.dry_run = True
         try:
             self._finish(flowables)
-            return not (self._pending or self._pending_wide or self._stranded)
+            fits = not (self._pending or self._pending_wide or self._stranded)
+            ends = [fr._y for fr in self._columns()]
+            self._spread = (max(ends) - min(ends)) / self.pitch if fits else None
+            return fits
         except _Overflow:
             return False
         except Exception:  # a flowable that cannot live in a short column: not this height
@@ -539,6 +552,10 @@ class BriefingDoc(BaseDocTemplate):
         full = columns[0]._height
         lines = int(full // self.pitch)
         hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
+        if hi < lines:
+            from paiban.layout.replan import even_out
+
+            hi = even_out(self, hi, lines)
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
         self._finish(flowables)

@@ -83,3 +83,52 @@ def _loosenable(f: Flowable, pitch: float) -> bool:
     """A body paragraph (on the grid by its own leading) not yet set looser or tighter."""
     return (isinstance(f, CJKParagraph) and not f.looseness and abs(f.style.leading - pitch) < 1e-6
             and f.style.align == "justify")
+
+
+class Balance(Protocol):
+    """What the balancing of the last page offers a search (`pages.BriefingDoc`)."""
+
+    pitch: float
+
+    def balance_trial(self, lines: int) -> float | None: ...
+
+    def last_page_story(self) -> list[Flowable]: ...
+
+
+#: Rounds of paragraphs loosened to even out the last page's column ends.
+BALANCE_ROUNDS = 2
+
+
+def even_out(doc: Balance, lines: int, full: int) -> int:
+    """The last page balanced to `lines` per column still ends its columns more than a line
+    apart (a float or a paragraph's orphan rule stopped a column short): set paragraphs of the
+    page a line longer or shorter, and the columns a line shorter or taller, while that brings
+    the ends closer. Returns the column height to lay out with (the paragraphs keep their
+    looseness)."""
+    spread = doc.balance_trial(lines)
+    if spread is None or spread <= 1.0 + 1e-6:
+        return lines
+    best = (spread - 1.0, lines)
+    paras = [f for f in doc.last_page_story() if _loosenable(f, doc.pitch)]
+    for _round in range(BALANCE_ROUNDS):
+        choice = None
+        for para in reversed(paras):
+            if para.looseness:
+                continue
+            for step in (1, -1):
+                para.looseness = step
+                for height in range(max(1, best[1] - 1), min(full, best[1] + 1) + 1):
+                    got = doc.balance_trial(height)
+                    if got is None:
+                        continue
+                    score = (max(0.0, got - 1.0), height)
+                    if score < best:
+                        best, choice = score, (para, step)
+                    break  # the shortest height that holds the page
+                para.looseness = 0
+        if choice is None:
+            break
+        choice[0].looseness = choice[1]
+        if best[0] <= 1e-6:
+            break
+    return best[1]
