@@ -112,13 +112,16 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
     return lines
 
 
+#: A paragraph set a line longer keeps its character gaps within this ratio (0.12 em), tighter
+#: than the limit of a paragraph's best breaks: a loosened paragraph must not read as spaced out.
+LOOSE_RATIO = 1.2
 #: Per-line costs tried (in turn, smallest first) to reach a looseness's number of lines.
 LINE_COSTS = (3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7)
 
 
 def _loosened(p: Prepared, brk: list[float | None], cands: list[int], M: float, start: int, indent: float,
               justify: bool, para_end: bool, trim_open: bool, natural: list[int], target: int) -> list[int] | None:
-    """The least-demerit breaks into `target` lines, every line within the ratio limit, or None.
+    """The least-demerit breaks into `target` lines, every line within `LOOSE_RATIO`, or None.
 
     A cost added to every line (a reward, to gain lines) trades demerits for lines: the number
     of lines moves monotonically with it, so the smallest cost that reaches the target gives
@@ -127,7 +130,7 @@ def _loosened(p: Prepared, brk: list[float | None], cands: list[int], M: float, 
         return None
     sign = -1.0 if target > len(natural) else 1.0
     for cost in LINE_COSTS:
-        out = _optimal(p, brk, cands, M, start, indent, justify, para_end, MAX_RATIO, True, False, trim_open,
+        out = _optimal(p, brk, cands, M, start, indent, justify, para_end, LOOSE_RATIO, True, False, trim_open,
                        line_cost=sign * cost)
         if out is None:
             return None

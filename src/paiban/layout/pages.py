@@ -34,6 +34,9 @@ class _Replan(Exception):
     with floats deferred (`BriefingDoc._replan`) from the top-level placing loop."""
 
 
+#: What a float placed more than one column past where it was met costs a page (as a hole of 31 lines).
+LATE_COST = 900.0
+
 #: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
 _KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
 
@@ -83,6 +86,7 @@ class BriefingDoc(BaseDocTemplate):
         self._placed: list = []  # what the last trial of a page placed on it
         self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
         self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
+        self._late = 0  # floats placed on this page more than one column past where they were met
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -92,7 +96,7 @@ class BriefingDoc(BaseDocTemplate):
             super().handle_pageBegin()
         finally:
             self._in_page_begin = False
-        self._trail = {}
+        self._trail, self._late = {}, 0
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
         self._page_begun()
 
@@ -201,6 +205,8 @@ class BriefingDoc(BaseDocTemplate):
                 self._pending_wide.append(f)
             return
         elif isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
+            if not getattr(f, "origin_kept", False):
+                f.origin = self._column_at()  # where it was met: it may move one column on, no further
             avail = frame._y - frame._y1p
             _, h = f.wrap(frame._getAvailableWidth(), avail)
             fits = h <= avail + 1e-6
@@ -217,6 +223,7 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending.append(f)
                     return
             self._here.append(f)
+            self._note_late(f)
         if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
             self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
             return
@@ -324,6 +331,7 @@ class BriefingDoc(BaseDocTemplate):
                 if h > avail + 1e-6:
                     self._pending = waiting[i:]
                     return
+                self._note_late(f)
                 if f.placement == "bottom":
                     self._place_bottom(f, h)
                 else:
@@ -358,7 +366,7 @@ class BriefingDoc(BaseDocTemplate):
             self.clean_hanging()
         waiting, self._pending = self._pending, []
         for f in waiting:
-            f.placement = "here"
+            f.placement, f.origin_kept = "here", True
         flowables.extend(waiting)
         self._run(flowables)
         self._flush_floats()
@@ -411,7 +419,21 @@ class BriefingDoc(BaseDocTemplate):
             rest = fr._y - fr._y1p + self._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
             empty = int(rest / self.pitch + 1e-6) if self.pitch > 0 else 0
             cost += max(0, empty - 1) ** 2
-        return cost
+        # floats more than one column past where they were met: placed so, or still waiting at
+        # the end of the page that holds the column after theirs
+        last = self._column_at(self._columns()[-1]) if self._columns() else 0
+        late = self._late + sum(1 for f in self._pending if getattr(f, "origin", last) < last)
+        return cost + LATE_COST * late
+
+    def _column_at(self, frame: Frame | None = None) -> int:
+        """The running number of `frame` (by default the current one) over the document's columns."""
+        columns = self._columns()
+        frame = frame if frame is not None else getattr(self, "frame", None)
+        return self.page * len(columns) + columns.index(frame) if frame in columns else -1
+
+    def _note_late(self, f) -> None:
+        if self._column_at() - getattr(f, "origin", self._column_at()) > 1:
+            self._late += 1
 
     def trial(self, defer: frozenset[int]) -> float:
         """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
@@ -551,10 +573,10 @@ class BriefingDoc(BaseDocTemplate):
             return
         full = columns[0]._height
         lines = int(full // self.pitch)
-        hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
-        if hi < lines:
-            from paiban.layout.replan import even_out
+        from paiban.layout.replan import even_out, shortest_fit
 
+        hi = shortest_fit(lambda n: self.balance_trial(n) is not None, lines, self._balance_guess(columns, lines))
+        if hi < lines:
             hi = even_out(self, hi, lines)
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
@@ -570,32 +592,6 @@ class BriefingDoc(BaseDocTemplate):
         for frame in columns[:columns.index(self.frame) + 1]:
             used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
         return min(max(1, -int(-used // (self.pitch * len(columns)))), lines)
-
-    def _shortest_fit(self, lines: int, guess: int | None) -> int:
-        """The fewest lines per column that hold the last page (`lines`, a full column, always
-        does: it is what the first pass did). Each probe lays the page out again, so the search
-        starts at the even spread and gallops from there (the answer is usually within a line or
-        two of it: two or three probes), then bisects what is left. A guess too short (floats
-        still waiting are not in it) costs one probe more than bisecting alone."""
-        lo, hi = 1, lines
-        if guess is not None and lo <= guess < hi:
-            if self._fits(guess * self.pitch):
-                hi, step = guess, 1
-                while hi - step >= lo:
-                    if self._fits((hi - step) * self.pitch):
-                        hi, step = hi - step, step * 2
-                    else:
-                        lo = hi - step + 1
-                        break
-            else:
-                lo = guess + 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._fits(mid * self.pitch):
-                hi = mid
-            else:
-                lo = mid + 1
-        return hi
 
 
 def _is_column(frame: Frame) -> bool:

@@ -11,6 +11,7 @@ few rounds with the best so far, so a hole of three lines can be filled by three
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from reportlab.platypus import Flowable
@@ -97,6 +98,9 @@ class Balance(Protocol):
 
 #: Rounds of paragraphs loosened to even out the last page's column ends.
 BALANCE_ROUNDS = 2
+#: Column ends (in lines of the frame's fill) this close are even: a column a whole line short
+#: reads as a line or more once a float's padding or a smaller line's depth is added to it.
+EVEN = 0.99
 
 
 def even_out(doc: Balance, lines: int, full: int) -> int:
@@ -106,9 +110,9 @@ def even_out(doc: Balance, lines: int, full: int) -> int:
     the ends closer. Returns the column height to lay out with (the paragraphs keep their
     looseness)."""
     spread = doc.balance_trial(lines)
-    if spread is None or spread <= 1.0 + 1e-6:
+    if spread is None or spread < EVEN - 1e-6:
         return lines
-    best = (spread - 1.0, lines)
+    best = (max(0.0, spread - EVEN), lines)
     paras = [f for f in doc.last_page_story() if _loosenable(f, doc.pitch)]
     for _round in range(BALANCE_ROUNDS):
         choice = None
@@ -121,7 +125,7 @@ def even_out(doc: Balance, lines: int, full: int) -> int:
                     got = doc.balance_trial(height)
                     if got is None:
                         continue
-                    score = (max(0.0, got - 1.0), height)
+                    score = (max(0.0, got - EVEN), height)
                     if score < best:
                         best, choice = score, (para, step)
                     break  # the shortest height that holds the page
@@ -132,3 +136,30 @@ def even_out(doc: Balance, lines: int, full: int) -> int:
         if best[0] <= 1e-6:
             break
     return best[1]
+
+
+def shortest_fit(fits: Callable[[int], bool], lines: int, guess: int | None) -> int:
+    """The fewest lines per column that hold the last page (`lines`, a full column, always
+    does: it is what the first pass did). Each probe lays the page out again, so the search
+    starts at the even spread and gallops from there (the answer is usually within a line or
+    two of it: two or three probes), then bisects what is left. A guess too short (floats
+    still waiting are not in it) costs one probe more than bisecting alone."""
+    lo, hi = 1, lines
+    if guess is not None and lo <= guess < hi:
+        if fits(guess):
+            hi, step = guess, 1
+            while hi - step >= lo:
+                if fits(hi - step):
+                    hi, step = hi - step, step * 2
+                else:
+                    lo = hi - step + 1
+                    break
+        else:
+            lo = guess + 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
