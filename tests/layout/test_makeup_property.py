@@ -303,3 +303,26 @@ def test_facts_boxes_side_by_side_are_read_box_by_box(tmp_path: Path) -> None:
         baselines = [round(ln["bbox"][3]) for ln in rows]
         assert max(baselines.count(y) for y in baselines) >= 3  # the three boxes' first values on one baseline
     check_pdf(out, spec_path, [marker(0), marker(1)])
+
+
+def test_a_float_moves_at_most_one_column_past_the_block_it_follows(tmp_path: Path) -> None:
+    """Two tall photos met in column 1 of A4×3 (a short text between them): the first fills the
+    top of column 2, and the second, waiting behind it, went on to column 3 — two columns past
+    the text it follows. The page is replanned: a paragraph of column 1 is set a line longer,
+    the short text opens column 2, and the second photo stands in the column after it."""
+    photo = {"image": {"caption": "照片说明", "aspect": "2:5", "width": "column", "placement": "here"}}
+    body = [{"part": {"title": "第〇部分的标题"}}, {"text": marker(0) + (SOURCE[0] + SOURCE[1] + SOURCE[2])[:600]},
+            photo, {"text": marker(1) + SOURCE[3][:20]}, photo,
+            {"text": marker(2) + (SOURCE[4] + SOURCE[5] + SOURCE[6] + SOURCE[7])[:1500]}]
+    spec_path, out = build_example(tmp_path, "A4", "portrait", 3, body)
+    geo = geometry(load_spec(spec_path).spec.page)
+    cols = Columns(geo)
+    with pymupdf.open(out) as doc:
+        def column(test) -> int:
+            page, box = next((p, b) for p in doc for b in boxes(p) if b.text and test(squash(b.text)))
+            return page.number * geo.columns + cols.column_of(page.number + 1, box)[0]
+
+        follows = column(lambda t: t.startswith(marker(1)))
+        second = column(lambda t: t.startswith("图2"))
+    assert 0 <= second - follows <= 1, (follows, second)
+    check_pdf(out, spec_path, [marker(n) for n in range(3)])
