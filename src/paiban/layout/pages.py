@@ -30,8 +30,8 @@ class _PageDone(Exception):
 
 
 class _Replan(Exception):
-    """Raised at the end of a page whose column feet are left empty: the page is laid out again
-    with floats deferred (`BriefingDoc._replan`) from the top-level placing loop."""
+    """Raised at the end of a page whose column feet are left empty (or a float is late): the
+    page is laid out again as `replan` finds cheapest, from the top-level placing loop."""
 
 
 #: What a float placed more than one column past where it was met costs a page (as a hole of 31 lines).
@@ -432,8 +432,7 @@ class BriefingDoc(BaseDocTemplate):
         return self.page * len(columns) + columns.index(frame) if frame in columns else -1
 
     def _note_late(self, f) -> None:
-        if self._column_at() - getattr(f, "origin", self._column_at()) > 1:
-            self._late += 1
+        self._late += self._column_at() - getattr(f, "origin", self._column_at()) > 1
 
     def trial(self, defer: frozenset[int]) -> float:
         """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
