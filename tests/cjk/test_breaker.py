@@ -380,3 +380,32 @@ def test_opening_marks_at_line_start_may_hang_their_blank_half(serif):
                 assert 0 <= ink_left < 0.2  # the ink starts (nearly) flush with the line
             if not ln.last:
                 assert pl.width == pytest.approx(m, abs=EPS)
+
+
+# -- looseness ---------------------------------------------------------------------------------
+
+def test_looseness_sets_a_paragraph_a_line_longer_or_shorter_within_the_ratio_limit(serif) -> None:
+    """TeX's \\looseness, which the page make-up uses to fill a column foot: ±1 gives one line
+    more or fewer where the ratio limit allows it, every line still justified to the measure and
+    the last one keeping its characters; where no such breaks exist, the best breaks stand."""
+    from paiban.cjk.linebreak import CHAR_STRETCH_UNIT, LOOSE_RATIO, MIN_LAST_LINE
+
+    changed = {1: 0, -1: 0}
+    for text in article_paragraphs()[:12]:
+        prep = prepare(parse_markup(text), [serif])
+        best = break_lines(prep, 14.0, indent=2.0)
+        for loose in (1, -1):
+            lines = break_lines(prep, 14.0, indent=2.0, looseness=loose)
+            assert len(lines) in (len(best), len(best) + loose)
+            assert "".join(texts(prep, lines)) == "".join(texts(prep, best))
+            if len(lines) == len(best):
+                assert lines == best
+                continue
+            changed[loose] += 1
+            for ln in lines[:-1]:
+                placed = place_line(prep, ln, 14.0)
+                assert placed.width == pytest.approx(14.0, abs=EPS)  # justified to the measure
+                assert placed.char_space <= LOOSE_RATIO * CHAR_STRETCH_UNIT + EPS  # within the looseness's limit
+            last = prep.line_text(lines[-1].start, lines[-1].end)
+            assert len([c for c in last if c not in NO_START]) >= MIN_LAST_LINE
+    assert changed[1] >= 6 and changed[-1] >= 1, changed

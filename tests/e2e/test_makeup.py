@@ -53,13 +53,13 @@ def test_every_bookmark_opens_its_heading(sized) -> None:
     assert len({page for _t, page, _top in entries}) > 1  # not all on page 1, as before
 
 
-#: Where the make-up still falls short (floats moved forward within one column cannot fill it;
-#: what would — a paragraph set a line looser, a chart a line taller — is not built yet).
+#: Where the content itself leaves a hole. Letter×3: the article closes with two photos after its
+#: credit, 22 lines together; the text ends on page 5 with 7 lines of column 3 left. Floats move
+#: only forward, so neither photo can stand in those lines, and moving a float of page 5 on to
+#: page 6 only ends the text higher; the page could be filled only by floats taller than they are
+#: drawn (a chart's height range, not built) or by seven paragraphs set a line longer.
 SHORT = {
-    "A4x3": "merged with the text engine's second pass, the last page's columns end 2.75 lines apart",
-    "B5x2": "a part heading needs more room than p5c1 has left",
-    "A3x4": "the last page's floats (two images after the credit) end 3 lines apart from the text",
-    "Letterx3": "p2c3 ends 4 lines short before a part heading; the closing images overflow p5c3",
+    "Letterx3": "the closing photos (22 lines, after the credit) cannot fill the 7 lines left at p5c3",
 }
 
 

@@ -35,7 +35,7 @@ from paiban.errors import InputError
 from paiban.spec.geometry import geometry
 from paiban.spec.load import load_spec
 from paiban.validate import validate
-from tests.support.judge import merge_same_baseline, overlaps, page_lines
+from tests.support.judge import figure_boxes, merge_same_baseline, overlaps, page_lines
 from tests.support.makeup import (
     Columns,
     boxes,
@@ -169,7 +169,8 @@ def check_pdf(pdf: Path, spec_path: Path, pieces: list[str]) -> None:
         assert out_of_order(reading_stream(doc, geo), [squash(p) for p in pieces]) == []
         assert misplaced_bookmarks(doc, pitch) == []
         for page in doc:
-            assert overlaps(page, merge_same_baseline(page_lines(page, cut_at_gaps=True))) == [], page.number + 1
+            lines = merge_same_baseline(page_lines(page, cut_at_gaps=True), figure_boxes(page))
+            assert overlaps(page, lines) == [], page.number + 1
         assert rules_through_spans(doc, cols) == []
         breaks = explicit_break_pages(doc, loaded)
         STATS["holes"].append(holes(doc, geo, pitch, 9.5, skip_pages=breaks))
@@ -278,3 +279,50 @@ def test_a_credit_ending_a_column_is_read_where_it_stands(tmp_path: Path) -> Non
         lines = [squash(b.text) for b in boxes(doc[0]) if b.text]
     assert f"（{marker(5)}供稿）" in lines and "第一部分的标题" in lines
     check_pdf(out, spec_path, [marker(n) for n in range(7)])
+
+
+def facts(*values: int) -> dict:
+    return {"facts": {"title": "数说某镇", "items": [{"value": str(v), "unit": "户", "label": "农户"} for v in values]}}
+
+
+def test_facts_boxes_side_by_side_are_read_box_by_box(tmp_path: Path) -> None:
+    """Found by the slow profile (Letter, 4 columns): three facts boxes stand side by side in
+    columns 1-3 of page 2, their values on one baseline. The judge joined the pieces of that row
+    across the gutters into one line ("304 户388 户93 户10…"), which then crossed the boxes'
+    edges and was reported as text over a drawing. The layout was right: `merge_same_baseline`
+    no longer joins a piece inside a box to one outside it."""
+    body = [{"lead": marker(0) + SOURCE[0][:20]}, {"part": {"title": "第〇部分的标题"}},
+            facts(853, 720, 932, 613), facts(9999, 7405, 21),
+            {"image": {"caption": "照片说明", "aspect": "4:3", "width": "page", "placement": "here"}},
+            {"part": {"title": "第一部分的标题"}}, facts(3557), facts(304, 388, 256), facts(93, 105, 1),
+            facts(1, 1, 1), {"credit": f"（{marker(1)}供稿）"}]
+    spec_path, out = build_example(tmp_path, "Letter", "portrait", 4, body)
+    with pymupdf.open(out) as doc:
+        page = doc[1]
+        rows = [ln for ln in page_lines(page, cut_at_gaps=True) if squash(ln["text"]) in {"304户", "93户", "1户"}]
+        baselines = [round(ln["bbox"][3]) for ln in rows]
+        assert max(baselines.count(y) for y in baselines) >= 3  # the three boxes' first values on one baseline
+    check_pdf(out, spec_path, [marker(0), marker(1)])
+
+
+def test_a_float_moves_at_most_one_column_past_the_block_it_follows(tmp_path: Path) -> None:
+    """Two tall photos met in column 1 of A4×3 (a short text between them): the first fills the
+    top of column 2, and the second, waiting behind it, went on to column 3 — two columns past
+    the text it follows. The page is replanned: a paragraph of column 1 is set a line longer,
+    the short text opens column 2, and the second photo stands in the column after it."""
+    photo = {"image": {"caption": "照片说明", "aspect": "2:5", "width": "column", "placement": "here"}}
+    body = [{"part": {"title": "第〇部分的标题"}}, {"text": marker(0) + (SOURCE[0] + SOURCE[1] + SOURCE[2])[:600]},
+            photo, {"text": marker(1) + SOURCE[3][:20]}, photo,
+            {"text": marker(2) + (SOURCE[4] + SOURCE[5] + SOURCE[6] + SOURCE[7])[:1500]}]
+    spec_path, out = build_example(tmp_path, "A4", "portrait", 3, body)
+    geo = geometry(load_spec(spec_path).spec.page)
+    cols = Columns(geo)
+    with pymupdf.open(out) as doc:
+        def column(test) -> int:
+            page, box = next((p, b) for p in doc for b in boxes(p) if b.text and test(squash(b.text)))
+            return page.number * geo.columns + cols.column_of(page.number + 1, box)[0]
+
+        follows = column(lambda t: t.startswith(marker(1)))
+        second = column(lambda t: t.startswith("图2"))
+    assert 0 <= second - follows <= 1, (follows, second)
+    check_pdf(out, spec_path, [marker(n) for n in range(3)])

@@ -67,11 +67,14 @@ def _add_line(out: list, line: dict, piece: list) -> None:
     })
 
 
-def merge_same_baseline(lines):
+def merge_same_baseline(lines, figures=None):
     """PyMuPDF may split one visual line into pieces (wide justified gaps, quotes, font changes).
 
     Join pieces that share a baseline, unless a piece starts at a column's left edge (an x0 that
-    many lines share), which marks the next column rather than the rest of this line.
+    many lines share), which marks the next column rather than the rest of this line, or (given
+    the page's `figures`, see `figure_boxes`) one piece stands inside a figure or box the other
+    is not in: a row of facts boxes side by side in adjacent columns sets their values on one
+    baseline, and a line never runs out of its box.
     """
     counts: dict[float, int] = {}
     for l in lines:
@@ -82,6 +85,10 @@ def merge_same_baseline(lines):
     def at_edge(x: float) -> bool:
         return any(abs(x - e) <= 1.0 for e in edges)
 
+    def boxes_of(bbox) -> set[int]:
+        x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        return {i for i, fr in enumerate(figures or ()) if fr.x0 <= x <= fr.x1 and fr.y0 <= y <= fr.y1}
+
     lines = sorted(lines, key=lambda l: (round(l["bbox"][3], 0), l["bbox"][0]))
     merged = []
     for l in lines:
@@ -89,7 +96,8 @@ def merge_same_baseline(lines):
             m = merged[-1]
             same_row = abs(m["bbox"][3] - l["bbox"][3]) < 0.6 and abs(m["size"] - l["size"]) < 0.2
             gap = l["bbox"][0] - m["bbox"][2]
-            if same_row and -max(m["size"], l["size"]) < gap < max(m["size"], l["size"]) * 3 and not at_edge(l["bbox"][0]):
+            if (same_row and -max(m["size"], l["size"]) < gap < max(m["size"], l["size"]) * 3
+                    and not at_edge(l["bbox"][0]) and boxes_of(l["bbox"]) == boxes_of(m["bbox"])):
                 m["text"] += l["text"]
                 m["bbox"] = (m["bbox"][0], min(m["bbox"][1], l["bbox"][1]), l["bbox"][2], max(m["bbox"][3], l["bbox"][3]))
                 m["last"] = l["last"]
@@ -192,6 +200,16 @@ def fidelity(doc_text: str, expected: str, window: int = 12):
     return found / len(chunks), order_breaks, missing
 
 
+def figure_boxes(page) -> list:
+    """The rectangles of a page's images and of its drawings larger than 40pt each way."""
+    figs = [fitz.Rect(r["bbox"]) for r in page.get_image_info()]
+    try:
+        figs += [r for r in page.cluster_drawings() if r.width > 40 and r.height > 40]
+    except Exception:
+        pass
+    return figs
+
+
 def overlaps(page, lines):
     issues = []
     boxes = [fitz.Rect(l["bbox"]) for l in lines]
@@ -205,12 +223,7 @@ def overlaps(page, lines):
             small = min(a.get_area(), b.get_area()) or 1
             if inter.get_area() / small > 0.25:
                 issues.append(("text/text", lines[i]["text"][:16], lines[j]["text"][:16]))
-    figs = [fitz.Rect(r["bbox"]) for r in page.get_image_info()]
-    try:
-        figs += [r for r in page.cluster_drawings() if r.width > 40 and r.height > 40]
-    except Exception:
-        pass
-    for fr in figs:
+    for fr in figure_boxes(page):
         for l, b in zip(lines, boxes):
             inter = b & fr
             if inter.is_empty:

@@ -60,7 +60,7 @@ class Line:
 
 def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None = None,
                 indent: float = 0.0, justify: bool = True, trim_open: bool = False,
-                diagnostics: list[str] | None = None, warn: bool = True) -> list[Line]:
+                diagnostics: list[str] | None = None, warn: bool = True, looseness: int = 0) -> list[Line]:
     """Break glyphs [start, stop) of `p` into lines `measure` em wide; the first gets `indent`.
 
     `trim_open`: an opening mark that starts a line (not after the first-line indent) is set
@@ -71,6 +71,10 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
     be broken (a run longer than the line) are appended to `diagnostics` and, unless `warn` is
     false (the caller reports them itself, with the place in the spec), issued as
     CJKLayoutWarning.
+
+    `looseness` (TeX's \\looseness): set the glyphs in that many lines more (or fewer) than the
+    best breaks take, if that can be done with every line within the ratio limit; else the best
+    breaks. The page make-up asks for it to fill a column foot or gain the line a heading needs.
     """
     n = p.n if stop is None else stop
     if start >= n:
@@ -88,6 +92,9 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
                           trim_open)
         if breaks is not None:
             break
+    if looseness and breaks is not None and rmax == MAX_RATIO:
+        breaks = _loosened(p, brk, cands, measure, start, indent, justify, para_end, trim_open, breaks,
+                           len(breaks) + looseness) or breaks
     if breaks is None:  # cannot happen once over-long runs are relaxed; stay safe anyway
         breaks = _greedy(p, brk, cands, measure, start, indent)
         notes.append("no break sequence fits the measure; set greedily")
@@ -105,10 +112,40 @@ def break_lines(p: Prepared, measure: float, *, start: int = 0, stop: int | None
     return lines
 
 
+#: A paragraph set a line longer keeps its character gaps within this ratio (0.12 em), tighter
+#: than the limit of a paragraph's best breaks: a loosened paragraph must not read as spaced out.
+LOOSE_RATIO = 1.2
+#: Per-line costs tried (in turn, smallest first) to reach a looseness's number of lines.
+LINE_COSTS = (3e2, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7)
+
+
+def _loosened(p: Prepared, brk: list[float | None], cands: list[int], M: float, start: int, indent: float,
+              justify: bool, para_end: bool, trim_open: bool, natural: list[int], target: int) -> list[int] | None:
+    """The least-demerit breaks into `target` lines, every line within `LOOSE_RATIO`, or None.
+
+    A cost added to every line (a reward, to gain lines) trades demerits for lines: the number
+    of lines moves monotonically with it, so the smallest cost that reaches the target gives
+    the evenest spacing at that count (a Lagrangian relaxation of TeX's looseness search)."""
+    if target < 1:
+        return None
+    sign = -1.0 if target > len(natural) else 1.0
+    for cost in LINE_COSTS:
+        out = _optimal(p, brk, cands, M, start, indent, justify, para_end, LOOSE_RATIO, True, False, trim_open,
+                       line_cost=sign * cost)
+        if out is None:
+            return None
+        if len(out) == target:
+            return out
+        if (len(out) - target) * sign < 0:
+            return None  # past the target: that count has no breaks of its own
+    return None
+
+
 def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, start: int,
              indent: float, justify: bool, para_end: bool, rmax: float, last_rule: bool,
-             allow_lone: bool = True, trim_open: bool = False) -> list[int] | None:
+             allow_lone: bool = True, trim_open: bool = False, line_cost: float = 0.0) -> list[int] | None:
     """Least-demerit breaks (glyph index ending each line), or None when none qualifies.
+    `line_cost` is added for every line (negative: lines are rewarded).
 
     Lines are scored from prefix sums only; the candidate starts for a line ending at a break
     are found by bisection (lines too loose to be acceptable are never looked at) and scanned
@@ -198,7 +235,7 @@ def _optimal(p: Prepared, brk: list[float | None], cands: list[int], M: float, s
             if last and last_rule and jj and pc[b + 1] - pc[starts[jj]] < MIN_LAST_LINE:
                 continue  # never a lone character on the last line: pull one down
             c = 1.0 + bad + pen
-            c = tj + c * c
+            c = tj + c * c + line_cost
             if c < best:
                 best = c
                 best_j = jj

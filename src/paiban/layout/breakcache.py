@@ -115,13 +115,13 @@ def remembered(path: Path | None) -> Iterator[BreakCache]:
 
 
 def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, indent: float, justify: bool,
-                    trim_open: bool, diagnostics: list[str], warn: bool = True) -> list[Line]:
+                    trim_open: bool, diagnostics: list[str], warn: bool = True, looseness: int = 0) -> list[Line]:
     """`break_lines`, answered from the build's cache when these very glyphs were broken before."""
     cache = _current.get()
     if cache is None:
         return break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
-                           trim_open=trim_open, diagnostics=diagnostics, warn=warn)
-    key = break_key(p, measure, start, stop, indent, justify, trim_open)
+                           trim_open=trim_open, diagnostics=diagnostics, warn=warn, looseness=looseness)
+    key = break_key(p, measure, start, stop, indent, justify, trim_open, looseness)
     hit = cache.get(key)
     if hit is not None and not _fits(hit[0], start, p.n if stop is None else stop):
         hit = None  # an entry edited by hand: glyphs out of range, out of order, lengths not finite
@@ -134,20 +134,22 @@ def break_paragraph(p: Prepared, measure: float, *, start: int, stop: int, inden
         return lines
     notes: list[str] = []
     lines = break_lines(p, measure, start=start, stop=stop, indent=indent, justify=justify,
-                        trim_open=trim_open, diagnostics=notes, warn=warn)
+                        trim_open=trim_open, diagnostics=notes, warn=warn, looseness=looseness)
     cache.put(key, lines, notes)
     diagnostics.extend(notes)
     return lines
 
 
 def break_key(p: Prepared, measure: float, start: int, stop: int, indent: float, justify: bool,
-              trim_open: bool) -> str:
+              trim_open: bool, looseness: int = 0) -> str:
     """Everything `break_lines` reads, hashed: the prefix sums of widths and shrinks, the gaps'
     stretch classes and the glyph classes (the other sums), the break penalties, the blank
     halves of marks, the characters and where they stood in the source (named in warnings)."""
     # the breaker's source (and the tables it reads from items and chars): an edit is a new key
     h = hashlib.blake2b(code_digest(_linebreak, _items, _chars, salt=_FORMAT).encode(), digest_size=20)
     h.update(repr((measure, start, stop, indent, justify, trim_open, p.n)).encode())
+    if looseness:
+        h.update(f"looseness {looseness}".encode())
     h.update("".join(p.chars).encode("utf-8", "surrogatepass"))
     h.update(array("d", p.prefix_width))
     h.update(array("d", p.prefix_shrink))

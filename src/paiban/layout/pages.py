@@ -30,9 +30,12 @@ class _PageDone(Exception):
 
 
 class _Replan(Exception):
-    """Raised at the end of a page whose column feet are left empty: the page is laid out again
-    with floats deferred (`BriefingDoc._replan`) from the top-level placing loop."""
+    """Raised at the end of a page whose column feet are left empty (or a float is late): the
+    page is laid out again as `replan` finds cheapest, from the top-level placing loop."""
 
+
+#: What a float placed more than one column past where it was met costs a page (as a hole of 31 lines).
+LATE_COST = 900.0
 
 #: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
 _KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
@@ -80,6 +83,10 @@ class BriefingDoc(BaseDocTemplate):
         self._trial = False
         self._heading_at: tuple[int, str] | None = None  # while balancing: the last part heading's column
         self._stranded = False  # while balancing: a part heading ended a column without its text
+        self._placed: list = []  # what the last trial of a page placed on it
+        self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
+        self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
+        self._late = 0  # floats placed on this page more than one column past where they were met
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -89,6 +96,7 @@ class BriefingDoc(BaseDocTemplate):
             super().handle_pageBegin()
         finally:
             self._in_page_begin = False
+        self._trail, self._late = {}, 0
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
         self._page_begun()
 
@@ -117,8 +125,7 @@ class BriefingDoc(BaseDocTemplate):
         if self._trial:
             self._trial_cost = self._page_cost()
             raise _PageDone
-        if (self._depth and self.page not in self._planned and self._snap is not None and self._here
-                and self._page_cost() > 0):
+        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() > 0:
             raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
@@ -198,6 +205,8 @@ class BriefingDoc(BaseDocTemplate):
                 self._pending_wide.append(f)
             return
         elif isinstance(f, FloatBlock) and frame is not None and flowables is not self._hanging:
+            if not getattr(f, "origin_kept", False):
+                f.origin = self._column_at()  # where it was met: it may move one column on, no further
             avail = frame._y - frame._y1p
             _, h = f.wrap(frame._getAvailableWidth(), avail)
             fits = h <= avail + 1e-6
@@ -214,6 +223,7 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending.append(f)
                     return
             self._here.append(f)
+            self._note_late(f)
         if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
             self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
             return
@@ -321,6 +331,7 @@ class BriefingDoc(BaseDocTemplate):
                 if h > avail + 1e-6:
                     self._pending = waiting[i:]
                     return
+                self._note_late(f)
                 if f.placement == "bottom":
                     self._place_bottom(f, h)
                 else:
@@ -355,7 +366,7 @@ class BriefingDoc(BaseDocTemplate):
             self.clean_hanging()
         waiting, self._pending = self._pending, []
         for f in waiting:
-            f.placement = "here"
+            f.placement, f.origin_kept = "here", True
         flowables.extend(waiting)
         self._run(flowables)
         self._flush_floats()
@@ -405,56 +416,70 @@ class BriefingDoc(BaseDocTemplate):
         for fr in self._columns():
             if fr.id in self._broken:
                 continue
-            empty = int((fr._y - fr._y1p) / self.pitch + 1e-6) if self.pitch > 0 else 0
+            rest = fr._y - fr._y1p + self._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
+            empty = int(rest / self.pitch + 1e-6) if self.pitch > 0 else 0
             cost += max(0, empty - 1) ** 2
-        return cost
+        # floats more than one column past where they were met: placed so, or still waiting at
+        # the end of the page that holds the column after theirs
+        last = self._column_at(self._columns()[-1]) if self._columns() else 0
+        late = self._late + sum(1 for f in self._pending if getattr(f, "origin", last) < last)
+        return cost + LATE_COST * late
 
-    def _try(self, defer: frozenset[int]) -> float:
+    def _column_at(self, frame: Frame | None = None) -> int:
+        """The running number of `frame` (by default the current one) over the document's columns."""
+        columns = self._columns()
+        frame = frame if frame is not None else getattr(self, "frame", None)
+        return self.page * len(columns) + columns.index(frame) if frame in columns else -1
+
+    def _note_late(self, f) -> None:
+        self._late += self._column_at() - getattr(f, "origin", self._column_at()) > 1
+
+    def trial(self, defer: frozenset[int]) -> float:
         """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
         the next column: the cost of its column feet (0 when the story ends on it)."""
         self._defer = defer
         flowables = self._restore(None)
+        given = list(flowables)
         self._trial = True
         self.canv.dry_run = True
         try:
             self._run(flowables)
-            return 0.0
+            cost = 0.0
         except _PageDone:
-            return self._trial_cost
+            cost = self._trial_cost
         except Exception:  # a float too tall for what is left, …: not this way
-            return float("inf")
+            cost = float("inf")
         finally:
             self._trial = False
             self.canv.dry_run = False
+        left = {id(f) for f in flowables}
+        self._placed = [f for f in given if id(f) not in left]
+        return cost
+
+    def balance_trial(self, lines: int) -> float | None:
+        """The last page laid out again, drawing nothing, in columns `lines` lines tall: how many
+        lines apart its columns end, or None when it does not fit."""
+        return self._spread if self._fits(lines * self.pitch) else None
+
+    def last_page_story(self) -> list[Flowable]:
+        """What the last page holds (the story from its first flowable)."""
+        return list(self._snap[0]) if self._snap is not None else []
+
+    def placed(self) -> list[Flowable]:
+        """The story's flowables the last trial placed (whole or their first piece) on the page."""
+        return list(self._placed)
 
     def _replan(self, flowables: list) -> None:
-        """The page just laid out leaves a column foot empty (a part heading that needs more room
-        than is left, a float that went to the next column): try it with floats that stood
-        where they were met moved to the top of the next column instead — one, then a second
-        with the best first — and lay it out for real the cheapest way. Floats only move
-        forward, at most one column (Typst's flow distributes floats the same way: by trying).
-        Then go on from the page's first flowable."""
-        page = self.page
-        self._planned.add(page)
-        here = [id(f) for f in self._here]
-        start = self._defer
-        best_cost = self._try(start)
-        best = start
-        for _round in range(2):
-            if best_cost == 0:
-                break
-            base = best
-            for fid in here:
-                if fid in base:
-                    continue
-                cost = self._try(base | {fid})
-                if cost < best_cost - 1e-9:
-                    best_cost, best = cost, base | {fid}
-            if best is base:
-                break
-        self._defer = best
-        restored = self._restore(None)
-        flowables[:] = restored
+        """The page just laid out leaves a column foot empty: choose floats to move on and
+        paragraphs to set a line longer or shorter by trying (`replan`), lay it out for real the
+        cheapest way, and go on from the page's first flowable."""
+        from paiban.layout.replan import choose_floats, loosen
+
+        self._planned.add(self.page)
+        self._defer, cost = choose_floats(self, [id(f) for f in self._here], self._defer)
+        if cost > 0:
+            loosen(self, self._defer, cost)
+        flowables[:] = self._restore(None)
         self._story = flowables
 
     # ---------------------------------------------------------------- balancing
@@ -499,10 +524,19 @@ class BriefingDoc(BaseDocTemplate):
         """While balancing: a part heading whose first lines went on to the next column makes
         that column height unfit. The first pass keeps a heading with its text by a conditional
         break (`story._part`) measured for a full column; a balanced column shorter than the
-        heading and its lines would let the heading stand alone at a column's foot."""
+        heading and its lines would let the heading stand alone at a column's foot.
+        Always: the space that ends a column so far (`_page_cost` counts it as empty)."""
+        from reportlab.platypus import Spacer
+
+        from paiban.layout.grid import GridSpace
+
+        frame = getattr(self, "frame", None)
+        if frame is not None:
+            key = str(frame.id)
+            self._trail = {**self._trail, key: (self._trail.get(key, 0.0) + flowable.height
+                                                if isinstance(flowable, GridSpace | Spacer) else 0.0)}
         if not self._balancing:
             return
-        from reportlab.platypus import Spacer
 
         from paiban.layout.blocks import PartHeading
 
@@ -520,7 +554,10 @@ class BriefingDoc(BaseDocTemplate):
         self.canv.dry_run = True
         try:
             self._finish(flowables)
-            return not (self._pending or self._pending_wide or self._stranded)
+            fits = not (self._pending or self._pending_wide or self._stranded)
+            ends = [fr._y for fr in self._columns()]
+            self._spread = (max(ends) - min(ends)) / self.pitch if fits else None
+            return fits
         except _Overflow:
             return False
         except Exception:  # a flowable that cannot live in a short column: not this height
@@ -535,7 +572,11 @@ class BriefingDoc(BaseDocTemplate):
             return
         full = columns[0]._height
         lines = int(full // self.pitch)
-        hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
+        from paiban.layout.replan import even_out, shortest_fit
+
+        hi = shortest_fit(lambda n: self.balance_trial(n) is not None, lines, self._balance_guess(columns, lines))
+        if hi < lines:
+            hi = even_out(self, hi, lines)
         height = hi * self.pitch if hi < lines else None
         flowables = self._restore(height)
         self._finish(flowables)
@@ -550,32 +591,6 @@ class BriefingDoc(BaseDocTemplate):
         for frame in columns[:columns.index(self.frame) + 1]:
             used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
         return min(max(1, -int(-used // (self.pitch * len(columns)))), lines)
-
-    def _shortest_fit(self, lines: int, guess: int | None) -> int:
-        """The fewest lines per column that hold the last page (`lines`, a full column, always
-        does: it is what the first pass did). Each probe lays the page out again, so the search
-        starts at the even spread and gallops from there (the answer is usually within a line or
-        two of it: two or three probes), then bisects what is left. A guess too short (floats
-        still waiting are not in it) costs one probe more than bisecting alone."""
-        lo, hi = 1, lines
-        if guess is not None and lo <= guess < hi:
-            if self._fits(guess * self.pitch):
-                hi, step = guess, 1
-                while hi - step >= lo:
-                    if self._fits((hi - step) * self.pitch):
-                        hi, step = hi - step, step * 2
-                    else:
-                        lo = hi - step + 1
-                        break
-            else:
-                lo = guess + 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._fits(mid * self.pitch):
-                hi = mid
-            else:
-                lo = mid + 1
-        return hi
 
 
 def _is_column(frame: Frame) -> bool:

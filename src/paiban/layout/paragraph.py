@@ -149,13 +149,14 @@ class CJKParagraph(Flowable):
         self._start = _start
         self._stop = self._prep.n if _stop is None else _stop
         self._indent = _indent
-        self._layouts: dict[float, _Layout] = dict(_layouts or {})
+        self._layouts: dict[object, _Layout] = dict(_layouts or {})
         self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
         self.keepWithNext = style.keep_with_next
         self.width = 0.0
         self.height = 0.0
         self._layout: _Layout | None = None
+        self.looseness = 0  # lines more (or fewer) than the best breaks take: asked by the page make-up
         if not _prep_given:
             for msg in self._prep.diagnostics:
                 if report is not None:
@@ -190,7 +191,7 @@ class CJKParagraph(Flowable):
 
     # -- layout ----------------------------------------------------------------------------------
     def _lay(self, width: float) -> _Layout:
-        key = round(width, 4)
+        key = round(width, 4) if not self.looseness else (round(width, 4), self.looseness)
         lay = self._layouts.get(key)
         if lay is None:
             st = self.style
@@ -199,7 +200,7 @@ class CJKParagraph(Flowable):
             indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
             lines = break_paragraph(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
                                     justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
-                                    diagnostics=notes, warn=self.report is None)
+                                    diagnostics=notes, warn=self.report is None, looseness=self.looseness)
             for msg in notes if self.report is not None else ():
                 self.report(msg)
             align = st.align

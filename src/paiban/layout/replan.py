@@ -1,0 +1,165 @@
+"""Choosing a page's make-up by trying: when the first layout of a page leaves a column foot empty
+(a part heading that needs more room than is left, a float that went on to the next column), the
+page is laid out again, drawing nothing, in other ways, and the cheapest is kept.
+
+Two kinds of change are tried, as a compositor would: a float that stood where it was met moves
+to the top of the next column (Typst's flow distributes floats the same way: by trying), and a
+paragraph of the page is set a line longer or shorter (TeX's `\\looseness`; the breaker keeps
+every line within its ratio limit, or the paragraph keeps its best breaks). Each is greedy over a
+few rounds with the best so far, so a hole of three lines can be filled by three paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from reportlab.platypus import Flowable
+
+from paiban.layout.paragraph import CJKParagraph
+
+#: Rounds of each search: floats deferred one by one, then paragraphs loosened one by one.
+FLOAT_ROUNDS = 2
+LOOSE_ROUNDS = 3
+
+
+class Trial(Protocol):
+    """What the page layout offers a search: a dry run of the current page with the floats in
+    `defer` waiting for the next column, returning the cost of its column feet, and what the
+    last run placed on the page."""
+
+    pitch: float
+
+    def trial(self, defer: frozenset[int]) -> float: ...
+
+    def placed(self) -> list[Flowable]: ...
+
+
+def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[frozenset[int], float]:
+    """The set of floats (by id) to move to the next column's top, and its cost: one, then a
+    second with the best first. Floats only move forward, at most one column."""
+    best_cost = doc.trial(start)
+    best = start
+    for _round in range(FLOAT_ROUNDS):
+        if best_cost == 0:
+            break
+        base = best
+        for fid in here:
+            if fid in base:
+                continue
+            cost = doc.trial(base | {fid})
+            if cost < best_cost - 1e-9:
+                best_cost, best = cost, base | {fid}
+        if best is base:
+            break
+    return best, best_cost
+
+
+def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
+    """Set paragraphs placed on the page a line longer or shorter while that lowers the cost of
+    its column feet; what is kept stays set on the paragraphs (the real layout reads it)."""
+    for _round in range(LOOSE_ROUNDS):
+        if cost == 0:
+            break
+        doc.trial(defer)
+        candidates = [f for f in doc.placed() if _loosenable(f, doc.pitch)]
+        best: tuple[float, CJKParagraph | None, int] = (cost, None, 0)
+        for para in candidates:
+            for step in (1, -1):
+                para.looseness = step
+                trial = doc.trial(defer)
+                para.looseness = 0
+                if trial < best[0] - 1e-9:
+                    best = (trial, para, step)
+            if best[0] == 0:
+                break
+        if best[1] is None:
+            break
+        cost = best[0]
+        best[1].looseness = best[2]
+    return cost
+
+
+def _loosenable(f: Flowable, pitch: float) -> bool:
+    """A body paragraph (on the grid by its own leading) not yet set looser or tighter."""
+    return (isinstance(f, CJKParagraph) and not f.looseness and abs(f.style.leading - pitch) < 1e-6
+            and f.style.align == "justify")
+
+
+class Balance(Protocol):
+    """What the balancing of the last page offers a search (`pages.BriefingDoc`)."""
+
+    pitch: float
+
+    def balance_trial(self, lines: int) -> float | None: ...
+
+    def last_page_story(self) -> list[Flowable]: ...
+
+
+#: Rounds of paragraphs loosened to even out the last page's column ends.
+BALANCE_ROUNDS = 2
+#: Column ends (in lines of the frame's fill) this close are even: a column a whole line short
+#: reads as a line or more once a float's padding or a smaller line's depth is added to it.
+EVEN = 0.99
+
+
+def even_out(doc: Balance, lines: int, full: int) -> int:
+    """The last page balanced to `lines` per column still ends its columns more than a line
+    apart (a float or a paragraph's orphan rule stopped a column short): set paragraphs of the
+    page a line longer or shorter, and the columns a line shorter or taller, while that brings
+    the ends closer. Returns the column height to lay out with (the paragraphs keep their
+    looseness)."""
+    spread = doc.balance_trial(lines)
+    if spread is None or spread < EVEN - 1e-6:
+        return lines
+    best = (max(0.0, spread - EVEN), lines)
+    paras = [f for f in doc.last_page_story() if _loosenable(f, doc.pitch)]
+    for _round in range(BALANCE_ROUNDS):
+        choice = None
+        for para in reversed(paras):
+            if para.looseness:
+                continue
+            for step in (1, -1):
+                para.looseness = step
+                for height in range(max(1, best[1] - 1), min(full, best[1] + 1) + 1):
+                    got = doc.balance_trial(height)
+                    if got is None:
+                        continue
+                    score = (max(0.0, got - EVEN), height)
+                    if score < best:
+                        best, choice = score, (para, step)
+                    break  # the shortest height that holds the page
+                para.looseness = 0
+        if choice is None:
+            break
+        choice[0].looseness = choice[1]
+        if best[0] <= 1e-6:
+            break
+    return best[1]
+
+
+def shortest_fit(fits: Callable[[int], bool], lines: int, guess: int | None) -> int:
+    """The fewest lines per column that hold the last page (`lines`, a full column, always
+    does: it is what the first pass did). Each probe lays the page out again, so the search
+    starts at the even spread and gallops from there (the answer is usually within a line or
+    two of it: two or three probes), then bisects what is left. A guess too short (floats
+    still waiting are not in it) costs one probe more than bisecting alone."""
+    lo, hi = 1, lines
+    if guess is not None and lo <= guess < hi:
+        if fits(guess):
+            hi, step = guess, 1
+            while hi - step >= lo:
+                if fits(hi - step):
+                    hi, step = hi - step, step * 2
+                else:
+                    lo = hi - step + 1
+                    break
+        else:
+            lo = guess + 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
