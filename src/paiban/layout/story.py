@@ -21,6 +21,7 @@ from paiban.assets import Assets
 from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
+from paiban.layout.closing import closing_flowables, rule_flowables
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
@@ -88,9 +89,9 @@ class StoryBuilder:
 
     def para(self, text: str, style: TextStyle) -> Flowable:
         """A paragraph whose layout problems are told as warnings at the spec key it came from."""
-        return self._make(text, style, self._reporter(self.at))
+        return self._make(text, style, self.reporter(self.at))
 
-    def _reporter(self, at: tuple) -> Callable[[str], None]:
+    def reporter(self, at: tuple) -> Callable[[str], None]:
         def report(message: str) -> None:
             if (at, message) not in self._told:  # once, however often the paragraph is laid out
                 self._told.add((at, message))
@@ -106,7 +107,7 @@ class StoryBuilder:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        report = self._reporter(self.at)  # lines are set at layout time, after building
+        report = self.reporter(self.at)  # lines are set at layout time, after building
         return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
                         self.segmenter)
 
@@ -322,6 +323,12 @@ class StoryBuilder:
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
         return [explicit(PageBreak() if kind == "page" else FrameBreak())]
 
+    def _rule(self, rule, i: int, parts: list[str]) -> list[Flowable]:
+        return rule_flowables(self, rule)
+
+    def _closing(self, closing, i: int, parts: list[str]) -> list[Flowable]:
+        return closing_flowables(self, closing)
+
 
 def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
     """Keep a block with the end of the one before it: a block kept whole after a paragraph is
@@ -350,5 +357,6 @@ BLOCK_FLOWABLES: dict[str, BlockMethod] = {
     "lead": StoryBuilder._lead, "text": StoryBuilder._text, "part": StoryBuilder._part,
     "subhead": StoryBuilder._subhead, "figure": StoryBuilder._figure, "facts": StoryBuilder._facts,
     "image": StoryBuilder._image, "quote": StoryBuilder._quote, "credit": StoryBuilder._credit,
-    "contents": StoryBuilder._contents, "break": StoryBuilder._break,
+    "contents": StoryBuilder._contents, "break": StoryBuilder._break, "rule": StoryBuilder._rule,
+    "closing": StoryBuilder._closing,
 }

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from paiban.spec.base import Model, empty_dict, empty_list
+from paiban.spec.bulletin import ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
@@ -467,6 +468,38 @@ class ContentsBlock(BodyBlock):
 class BreakBlock(BodyBlock):
     kind = "break"
     break_: Literal["column", "page"] = Field(alias="break")
+
+
+class RuleBlock(BodyBlock):
+    kind = "rule"
+    named = "this rule"
+    rule: RuleSpec | None
+
+    @property
+    def spec(self) -> RuleSpec:
+        """The rule as written, or every default for a bare `- rule:`."""
+        return self.rule or RuleSpec()
+
+
+class ClosingBlock(BodyBlock):
+    kind = "closing"
+    named = "the end matter"
+    closing: ClosingSpec
+
+    def texts(self) -> Iterator[BlockText]:
+        style = self.closing.style
+        for j, line in enumerate(self.closing.lines):
+            if isinstance(line, ClosingPair):
+                for side in ("left", "right"):
+                    if getattr(line, side):
+                        yield BlockText(style, getattr(line, side), ("lines", j, side))
+            else:
+                yield BlockText(style, line, ("lines", j))
+        if self.closing.copies:
+            yield BlockText(style, self.closing.copies, ("copies",))
+
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        yield self.closing.style, ("style",)
 
 
 def block_kind(value: Any) -> str | None:

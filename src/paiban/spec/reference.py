@@ -51,6 +51,7 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def reference() -> str:
+    from paiban.spec.bulletin import ClosingPair, ClosingRules, ClosingSpec, RuleSpec
     from paiban.spec.charts import ChartTheme, FactItem, FactsBlock, FigureBlock, TableSpec
     from paiban.spec.model import (
         BLOCKS,
@@ -104,7 +105,9 @@ def reference() -> str:
             "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
-                         ("quote", QuoteSpec)):
+                         ("quote", QuoteSpec), ("rule (`- rule:` alone: every default)", RuleSpec),
+                         ("closing (the end matter: 报尾, 版记)", ClosingSpec),
+                         ("closing.lines: {left, right}", ClosingPair), ("closing.rules", ClosingRules)):
         out += [f"#### {title}", "", *_table(model, ""), ""]
     out.append(END)
     return "\n".join(out) + "\n"

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, dict] = {
     "source": dict(font="kai", size="7.5pt", leading=1.5, indent="0pt", align="left", color="#666666"),
     "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
     "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
+    # the end matter (报尾, 版记): lines of a closing block, ragged right, their labels hanging
+    "closing": dict(font="song", size="9.5pt", leading=1.7, indent="0pt", align="left", color="#1a1a1a"),
     "header": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="left", color="#666666"),
     "footer": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="center", color="#666666"),
 }
