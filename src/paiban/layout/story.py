@@ -25,6 +25,7 @@ from paiban.layout.closing import closing_flowables, rule_flowables
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
+from paiban.layout.redhead import bulletin_head
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
 
@@ -124,6 +125,18 @@ class StoryBuilder:
     # ------------------------------------------------------------ masthead
 
     def masthead(self) -> list[Flowable]:
+        """What opens page 1, as `page.masthead` asks (`MASTHEADS`), then a lead set across."""
+        out = MASTHEADS[self.loaded.spec.page.masthead](self)
+        lead = self.lead_across()
+        if lead is not None:
+            style = self.styles["lead"]
+            self.at = ("body", 0, "lead")
+            paras = [self.para(p, style) for p in paragraphs(lead)]
+            out += keyed([Measure(paras, 40 * style.size), Spacer(0, self.styles["body"].leading)], self.at)
+        return out
+
+    def feature_masthead(self) -> list[Flowable]:
+        """A feature's masthead: its headline, subtitle and byline, centred, over a rule."""
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
@@ -136,12 +149,6 @@ class StoryBuilder:
             self.at = ("document", "byline")
             out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
         out += keyed([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
-        lead = self.lead_across()
-        if lead is not None:
-            style = s["lead"]
-            self.at = ("body", 0, "lead")
-            paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += keyed([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
@@ -349,6 +356,12 @@ def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
             break
     return made
 
+
+#: What opens page 1 for each `page.masthead`: the 公文 版头 is drawn as a feature's masthead
+#: until its own routine is added here.
+MASTHEADS: dict[str, Callable[[StoryBuilder], list[Flowable]]] = {
+    "feature": StoryBuilder.feature_masthead, "bulletin": bulletin_head, "gongwen": StoryBuilder.feature_masthead,
+}
 
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
 

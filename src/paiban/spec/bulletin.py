@@ -8,9 +8,10 @@ other body blocks, as every body block is.
 
 from __future__ import annotations
 
+import string
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from paiban.spec.base import Model
 from paiban.spec.lengths import AbsLength
@@ -72,32 +73,57 @@ class ClosingSpec(Model):
         "body); here: in the column where it stands.")
 
 
-class BulletinHead(Model):
-    """The red head (报头) of a bulletin, drawn on page 1 when `page.masthead` is bulletin."""
+class HeadText(Model):
+    """One kind of text of the red head: its font family (a key of fonts:), weight, size, colour."""
 
-    font: str = Field("song", description="Font family key (from fonts:) of the bulletin's name: a display face.")
-    bold: bool = Field(True, description="Set the name in the family's bold face.")
-    size: AbsLength = Field("42pt", description="Size of the name.")
-    color: Color = Field("#c8161d", description="Colour of the name and the rule under the head.")
-    spacing: AbsLength = Field("0pt", description="Extra space between the characters of the name (字距).")
-    issue_size: AbsLength = Field("12pt", description="Size of the issue line (第12期 …).")
-    issue_font: str = Field("song", description="Font family of the issue line, the office and the date.")
-    info_size: AbsLength = Field("11pt", description="Size of the office and date line.")
-    info_color: Color = Field("#1a1a1a", description="Colour of the issue line, office and date.")
-    classification_size: AbsLength = Field("10.5pt", description="Size of the classification line above the name.")
-    classification_font: str = Field("hei", description="Font family of the classification line.")
-    rule: Literal["single", "double", "none"] = Field(
-        "double", description="The red rule under the head: single, double (thick over thin) or none.")
-    rule_thickness: AbsLength = Field("2.25pt", description="Thickness of the (first) rule.")
-    rule_thin: AbsLength = Field("0.75pt", description="Thickness of the second line of a double rule.")
-    rule_gap: AbsLength = Field("1.5pt", description="Space between the lines of a double rule.")
-    issue_format: str = Field("第{number}期", description="The issue line when document.number is an integer; "
-                              "{number} and {total} (总第N期, when document.total_number is given).")
-    total_format: str = Field("（总第{total}期）", description="Appended to the issue line when "
-                              "document.total_number is given.")
+    font: str = Field("song", description="Font family key from fonts:.")
+    bold: bool = Field(False, description="Use the family's bold face.")
+    size: AbsLength = Field("11pt", description="Font size.")
+    color: Color = Field("#1a1a1a", description="Text colour.")
+    spacing: AbsLength = Field("0pt", description="Extra space between characters (字距).")
+
+
+class HeadRule(Model):
+    """The red rule under the head."""
+
+    style: Literal["single", "double", "none"] = Field(
+        "double", description="single, double (thick over thin) or none.")
+    thickness: AbsLength = Field("2.25pt", description="Thickness of the (upper) line.")
+    thin: AbsLength = Field("0.75pt", description="Thickness of the lower line of a double rule.")
+    gap: AbsLength = Field("1.5pt", description="Space between the two lines of a double rule.")
+    color: Color = Field("#c8161d", description="Colour of the rule.")
 
 
 class Bulletin(Model):
-    """Settings of a bulletin (简报): its red head."""
+    """The red head (报头) of a bulletin (简报), drawn on page 1 when `page.masthead` is bulletin:
+    the classification line, the name, the issue line, office and date, the red rule."""
 
-    head: BulletinHead = Field(default_factory=lambda: BulletinHead(), description="The red head (报头).")
+    name: HeadText = Field(
+        default_factory=lambda: HeadText(font="song", bold=True, size="40pt", color="#c8161d", spacing="2pt"),
+        description="The bulletin's name (document.name): a display face, large and red.")
+    issue: HeadText = Field(default_factory=lambda: HeadText(size="12pt"),
+                            description="The issue line (第12期（总第45期）), centred under the name.")
+    info: HeadText = Field(default_factory=lambda: HeadText(size="11pt"),
+                           description="The office (left margin) and date (right margin) line.")
+    classification: HeadText = Field(
+        default_factory=lambda: HeadText(font="hei", size="10.5pt"),
+        description="The line above the name (document.classification: 内部资料 注意保存, 秘密★1年 …).")
+    rule: HeadRule = Field(default_factory=lambda: HeadRule(), description="The red rule under the head.")
+    issue_format: str = Field("第{number}期", description="The issue line when document.number is an "
+                              "integer ({number}); a string number is printed as written.")
+    total_format: str = Field("（总第{total}期）", description="Added to the issue line when "
+                              "document.total_number is given ({total}).")
+    space_after: AbsLength = Field("6mm", description="Space between the red rule and the columns.")
+
+    @field_validator("issue_format", "total_format")
+    @classmethod
+    def _placeholders(cls, v: str, info: ValidationInfo) -> str:
+        allowed = "number" if info.field_name == "issue_format" else "total"
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(v) if f is not None]
+        except ValueError as exc:
+            raise ValueError(f"bad template {v!r}: {exc}; write {{{{ and }}}} for literal braces") from None
+        for name in names:
+            if name != allowed:
+                raise ValueError(f"unknown placeholder {{{name}}} in {v!r}; expected {{{allowed}}}")
+        return v

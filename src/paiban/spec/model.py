@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from paiban.spec.base import Model, empty_dict, empty_list
-from paiban.spec.bulletin import ClosingPair, ClosingSpec, RuleSpec
+from paiban.spec.bulletin import Bulletin, ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
@@ -33,7 +33,16 @@ class Document(Model):
     latin_language: str | None = Field(
         "en", description="Language of the Latin words in the text (en, en-GB, de …): their hyphenation "
         "patterns in justified text; null: never hyphenate.")
-    date: str | None = Field(None, description="Issue date, available to headers as {date}.")
+    date: str | None = Field(None, description="Issue date, available to headers as {date}; also the PDF's "
+                             "creation date when it reads as a date (2026-03-06, 2026年3月6日).")
+    name: str | None = Field(None, description="The bulletin's name in its red head (乡村振兴工作简报), or a "
+                             "公文's 发文机关标志 text.")
+    number: Annotated[int, Field(ge=0)] | str | None = Field(
+        None, description="The issue number (12: printed 第12期) or a 公文's 发文字号 (盂政发〔2026〕12号).")
+    total_number: Annotated[int, Field(ge=1)] | None = Field(None, description="The running issue number "
+                                                                               "(总第N期).")
+    office: str | None = Field(None, description="The issuing office, at the left margin under a bulletin's name.")
+    classification: str | None = Field(None, description="A line above the name: 内部资料 注意保存, 秘密★1年 ….")
 
 
 # ---------------------------------------------------------------- page
@@ -85,6 +94,10 @@ class Page(Model):
     footer: RunningLine | None = Field(None, description="Running footer.")
     bleed: AbsLength = Field("0mm", description="Bleed around the trim box; crop marks are drawn when > 0.")
     baseline_grid: bool = Field(True, description="Keep body lines of neighbouring columns on shared baselines.")
+    masthead: Literal["feature", "bulletin", "gongwen"] = Field(
+        "feature", description="What page 1 opens with: feature (the headline, subtitle and byline of one "
+        "article), bulletin (a red head: name, issue number, office and date, red rule; see bulletin:) or "
+        "gongwen (GB/T 9704's 版头).")
     lead: Literal["column", "across"] = Field(
         "column", description="Where a lead that opens the body goes: the first column, or across the "
                               "columns under the masthead (in a measure of at most 40 characters).")
@@ -554,6 +567,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
+    bulletin: Bulletin = Field(default_factory=lambda: Bulletin(), description="The red head of a bulletin "
+                               "(page.masthead: bulletin).")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:

@@ -103,4 +103,23 @@ def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
             fallback=tuple(f for f in [merged["font"], *fallback] if f), emphasis=merged["emphasis"],
             accent=merged["accent"], line_end=punct["line_end"], line_start=punct["line_start"],
             whole_words=name in DISPLAY)
+    out.update(head_styles(spec))
+    return out
+
+
+#: The texts of a bulletin's red head, each a style made from the `bulletin:` section (not
+#: written in `styles:`): the coverage check and the fallback chain read them as any style.
+HEAD_TEXTS = ("name", "issue", "info", "classification")
+
+
+def head_styles(spec: Spec) -> dict[str, TextStyle]:
+    out: dict[str, TextStyle] = {}
+    for key in HEAD_TEXTS:
+        text = getattr(spec.bulletin, key)
+        size = text.size.pt()
+        out[f"bulletin.{key}"] = TextStyle(
+            name=f"bulletin.{key}", font=text.font, bold=text.bold, size=size, leading=size * 1.3, indent=0.0,
+            align="center", color=text.color, space_before=0.0, space_after=0.0,
+            fallback=tuple(f for f in [text.font, *spec.fonts.fallback] if f), emphasis="dots",
+            accent=text.color, whole_words=True)
     return out
