@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
-from paiban.layout.frames import ColumnFrame, column_frames, copy_state, make_templates, roll_back
+from paiban.layout import frames
+from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, make_templates
 
 __all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
@@ -36,16 +37,6 @@ class _Replan(Exception):
 
 #: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
 _KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
-
-
-class PlacementError(Exception):
-    """Laying out a flowable failed: `error` is what was raised, `flowable` the innermost
-    flowable being placed that knows the spec keys it was made for (`spec_keys`), `frame` the
-    frame it was being placed in. The render stage turns it into a message at the spec line."""
-
-    def __init__(self, error: Exception, flowable: Flowable, frame: Frame | None):
-        super().__init__(str(error))
-        self.error, self.flowable, self.frame = error, flowable, frame
 
 
 def _located(flowable: Flowable) -> bool:
@@ -80,6 +71,7 @@ class BriefingDoc(BaseDocTemplate):
         self._trial = False
         self._heading_at: tuple[int, str] | None = None  # while balancing: the last part heading's column
         self._stranded = False  # while balancing: a part heading ended a column without its text
+        self._foot_tried = False  # the end matter waited for the last page's balancing
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -93,12 +85,12 @@ class BriefingDoc(BaseDocTemplate):
         self._page_begun()
 
     def _page_begun(self) -> None:
-        if self._pending_wide and _is_column(self.frame):
+        if self._pending_wide and frames.is_column(self.frame):
             self._place_wide()
-        if self._pending and _is_column(self.frame):
+        if self._pending and frames.is_column(self.frame):
             self._place_pending()
 
-    def _rule_floor(self) -> None:
+    def _rulefloor(self) -> None:
         """Where the column rules of this page end: the lowest point any column's content
         reaches (a balanced last page's rules stop with its columns)."""
         columns = self._columns()
@@ -111,7 +103,7 @@ class BriefingDoc(BaseDocTemplate):
 
     def handle_pageEnd(self) -> None:  # noqa: N802
         if not (self._balancing or self._trial):
-            self._rule_floor()
+            self._rulefloor()
         if self._balancing:
             raise _Overflow
         if self._trial:
@@ -128,7 +120,7 @@ class BriefingDoc(BaseDocTemplate):
         super().handle_frameBegin(resume, pageTopFlowables)
         if getattr(self, "_in_page_begin", False):
             return
-        if self._pending and self.frame is not None and _is_column(self.frame):
+        if self._pending and self.frame is not None and frames.is_column(self.frame):
             self._place_pending()
 
     # ---------------------------------------------------------------- floats
@@ -174,6 +166,9 @@ class BriefingDoc(BaseDocTemplate):
         frame = getattr(self, "frame", None)
         if getattr(f, "explicit", False) and frame is not None:
             self._note_break(f)
+        if frames.fenced(f, self._pending, frame):  # an article ends with its floats still waiting
+            self.handle_frameEnd()  # they go to the next column's top before what follows
+            return
         if isinstance(f, FloatBarrier) and flowables is not self._hanging:
             # A new part: the floats of the last one still go first, at the top of the next
             # column, but the part starts here meanwhile instead of leaving this column's foot
@@ -214,10 +209,10 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending.append(f)
                     return
             self._here.append(f)
-        if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
+        if f is not None and frame is not None and frame._atTop and frames.is_column(frame) and self._too_tall_here(f, frame):
             self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
             return
-        if hasattr(f, "_postponed") and frame is not None and _is_column(frame) and not self._empty_and_full(frame):
+        if hasattr(f, "_postponed") and frame is not None and frames.is_column(frame) and not self._empty_and_full(frame):
             # ReportLab refuses a flowable the second column it fails in; but this column holds
             # floats already or is short, and an empty full one holds it (`fit.fit_problems`)
             del f._postponed
@@ -241,7 +236,7 @@ class BriefingDoc(BaseDocTemplate):
         return avail + 1e-6 < h <= full + 1e-6
 
     def _columns_of_all_pages(self) -> list[Frame]:
-        return [fr for t in self.pageTemplates for fr in t.frames if _is_column(fr)]
+        return [fr for t in self.pageTemplates for fr in t.frames if frames.is_column(fr)]
 
     def _place_bottom(self, f, h: float) -> None:
         frame = self.frame
@@ -250,7 +245,7 @@ class BriefingDoc(BaseDocTemplate):
         self._curPageFlowableCount += 1
 
     def _columns(self) -> list[Frame]:
-        return [fr for fr in self.pageTemplate.frames if _is_column(fr)]
+        return [fr for fr in self.pageTemplate.frames if frames.is_column(fr)]
 
     def _text_box(self, columns: list[Frame]) -> tuple[float, float]:
         left = columns[0]._x1 + columns[0]._leftPadding
@@ -263,7 +258,7 @@ class BriefingDoc(BaseDocTemplate):
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - _floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+        return all(fr._y - frames.floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
                    for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
@@ -347,6 +342,8 @@ class BriefingDoc(BaseDocTemplate):
             self._finish(self._story)
         if self.balance and self._snap is not None:
             self._balance_last_page()
+        if self._pending_wide:  # the end matter found no room on the last page: a page of its own
+            self._finish(self._story)
         super()._endBuild()
 
     def _finish(self, flowables: list) -> None:
@@ -359,6 +356,8 @@ class BriefingDoc(BaseDocTemplate):
         while self._pending_wide and self.frame in columns and self._fits_wide_bottom(self._pending_wide[0], columns):
             # the text has ended: a page-wide float closes this page rather than open one alone
             self._place_wide_bottom(self._pending_wide.pop(0), columns)
+        if self._foot_waits(columns):
+            return  # the end matter: the last page's columns may be balanced short to make room
         if self._pending_wide:
             self.handle_pageBreak()
             self.clean_hanging()
@@ -475,19 +474,19 @@ class BriefingDoc(BaseDocTemplate):
         self._broken = set()
         canv = self.canv
         self._snap = (
-            list(self._story), copy_state(self.__dict__, skip=_KEPT),
-            copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
+            list(self._story), frames.copy_state(self.__dict__, skip=_KEPT),
+            frames.copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
         )
 
     def _restore(self, height: float | None) -> list:
         story, doc_state, canv_state, pending, wide = self._snap  # type: ignore[misc]
         snap = self._snap
-        roll_back(self.__dict__, doc_state, keep=_KEPT)
+        frames.roll_back(self.__dict__, doc_state, keep=_KEPT)
         self._snap = snap
         self._here, self._broken = [], set()
         # annotations made since the snapshot stay defined in the document: new ones need new names
         count = self.canv.__dict__.get("_annotationCount", 0)
-        roll_back(self.canv.__dict__, canv_state)
+        frames.roll_back(self.canv.__dict__, canv_state)
         self.canv._annotationCount = max(count, self.canv.__dict__.get("_annotationCount", 0))
         self._pending = list(pending)
         self._pending_wide = list(wide)
@@ -497,7 +496,7 @@ class BriefingDoc(BaseDocTemplate):
                 del f._postponed
         for frame in self.pageTemplate.frames:
             frame._reset()
-            if height is not None and _is_column(frame):
+            if height is not None and frames.is_column(frame):
                 frame.raise_bottom(max(frame._height - height, 0.0))
         self.frame = self.pageTemplate.frames[0]
         self._page_begun()
@@ -539,16 +538,28 @@ class BriefingDoc(BaseDocTemplate):
             self.canv.dry_run = False
 
     def _balance_last_page(self) -> None:
-        columns = [f for f in self.pageTemplate.frames if _is_column(f)]
+        columns = [f for f in self.pageTemplate.frames if frames.is_column(f)]
         if len(columns) < 2 or self.pitch <= 0:
             return
         full = columns[0]._height
         lines = int(full // self.pitch)
+        foot = frames.foot_lines(self._pending_wide, self._text_box(columns)[1], self.pitch)
+        if foot and (lines - foot < 1 or not self._fits((lines - foot) * self.pitch)):
+            self._finish(self._restore(None))  # no room beside the text: on a page of its own
+            return
+        lines -= foot
         hi = self._shortest_fit(lines, self._balance_guess(columns, lines))
-        height = hi * self.pitch if hi < lines else None
+        height = hi * self.pitch if hi < lines or foot else None
         flowables = self._restore(height)
         self._finish(flowables)
         self.balanced_height = height
+
+    def _foot_waits(self, columns: list[Frame]) -> bool:
+        """The end matter waits once (first pass) for balancing to make room under shorter columns."""
+        waits = bool(self._pending_wide) and getattr(self._pending_wide[0], "foot", False) and not (
+            self._foot_tried or self._balancing or self._trial or not self.balance or len(columns) < 2)
+        self._foot_tried = self._foot_tried or waits
+        return waits
 
     def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
         """Lines per column if the last page's content were spread evenly: what the first pass
@@ -585,14 +596,3 @@ class BriefingDoc(BaseDocTemplate):
             else:
                 lo = mid + 1
         return hi
-
-
-def _floor(frame: Frame, f, h: float) -> float:
-    """Where a column's text must end for a page-wide float `h` high at its foot."""
-    if getattr(f, "foot", False):  # at the page's foot, under columns that may end higher
-        return max(frame._y1p, frame._y1 + frame._bottomPadding + h)
-    return frame._y1p + h
-
-
-def _is_column(frame: Frame) -> bool:
-    return frame.id != "masthead"

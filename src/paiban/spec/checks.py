@@ -63,7 +63,7 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         relpath = getattr(table, "file", None)
         if relpath:
             check(loaded.resolve, relpath, ["data", name, "file"], what="data file")
-    ids: dict[str, int] = {}
+    ids: dict[str, str] = {}
     for at in spec.blocks():
         for file in at.block.files():
             check(loaded.resolve, file.path, [*at.keys, *file.keys], what=file.what)
@@ -71,9 +71,9 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         if bid:
             keys = [*at.keys, "id"]
             if bid in ids:
-                problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
+                problems.append(Problem(f"duplicate id {bid!r} (also {ids[bid]})",
                                         loaded.where(keys), dotted(keys)))
-            ids[bid] = at.index
+            ids[bid] = dotted(at.keys[:-1])  # body[3], or body[2].article.body[1]
         for style_name, below in at.block.style_names():
             if style_name and style_name not in spec.styles and style_name not in DEFAULTS:
                 keys = [*at.keys, *below]

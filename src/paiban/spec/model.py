@@ -16,8 +16,9 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, mod
 from paiban.spec.base import Model, empty_dict, empty_list
 from paiban.spec.bulletin import Bulletin, ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
-from paiban.spec.lengths import AbsLength, LengthValue
-from paiban.spec.values import Aspect, Color, PageSize
+from paiban.spec.lengths import AbsLength
+from paiban.spec.textstyle import Style
+from paiban.spec.values import Aspect, PageSize
 
 # ---------------------------------------------------------------- document
 
@@ -170,40 +171,7 @@ class Fonts(Model):
 # ---------------------------------------------------------------- styles
 
 
-class Punctuation(Model):
-    """Where punctuation sits at the edges of a line (clreq 行尾点号, 行首点号)."""
-
-    line_end: Literal["half", "full", "hang"] | None = Field(
-        None, description="A mark ending a line: half (its blank half past the edge, the ink flush), full (the "
-        "whole mark inside), or hang (、，。 wholly past the edge).")
-    line_start: Literal["half", "full"] | None = Field(
-        None, description="An opening bracket or quote starting a line: full width, or half (its blank "
-        "outside the measure, so the line does not look indented).")
-
-
-class Style(Model):
-    """A text style. Every key is optional: what is not given comes from the built-in default
-    of the style with the same name (or of `body` for a new style)."""
-
-    font: str | None = Field(None, description="Font family key from fonts:.")
-    bold: bool | None = Field(None, description="Use the family's bold face.")
-    size: LengthValue | None = Field(None, description="Font size, e.g. 9.5pt.")
-    leading: Annotated[float, Field(gt=0.5, le=5)] | LengthValue | None = Field(
-        None, description="Line pitch: a multiple of the size (1.7) or a length (16pt).")
-    indent: LengthValue | None = Field(None, description="First-line indent, e.g. 2em.")
-    align: Literal["justify", "left", "center", "right"] | None = Field(
-        None, description="justify (both edges; the last line left), left, center or right.")
-    color: Color | None = Field(None, description="Text colour.")
-    space_before: LengthValue | None = Field(None, description="Space above each paragraph (rounded to whole lines).")
-    space_after: LengthValue | None = Field(None, description="Space below each paragraph (rounded to whole lines).")
-    fallback: list[str] | None = Field(None, description="Families tried for characters the font lacks.")
-    emphasis: Literal["dots", "bold", "color"] | None = Field(
-        None, description="How *emphasis* is shown: 着重号 dots, bold, or colour.")
-    accent: Color | None = Field(None, description="Accent colour (kicker bands, rules, emphasis colour).")
-    punctuation: Punctuation | None = Field(None, description=(
-        "Punctuation at the line edges: {line_end: half | full | hang} where a mark ending a line sits (half: "
-        "its blank half past the edge, by default), {line_start: full | half} an opening mark starting a line "
-        "(half by default in title, subtitle, kicker, headline, subhead)."))
+# Punctuation and Style are in spec/textstyle.py (imported above).
 
 
 # ---------------------------------------------------------------- body blocks
@@ -483,6 +451,20 @@ class BreakBlock(BodyBlock):
     break_: Literal["column", "page"] = Field(alias="break")
 
 
+class ArticleBlock(BodyBlock):
+    kind = "article"
+    named = "this article"
+    article: ArticleSpec
+
+    def texts(self) -> Iterator[BlockText]:
+        a = self.article
+        yield BlockText("article", a.title, ("title",))
+        for name, style in (("column", "kicker"), ("subtitle", "article_subtitle"), ("byline", "article_byline"),
+                            ("source", "credit")):
+            if getattr(a, name):
+                yield BlockText(style, getattr(a, name), (name,))
+
+
 class RuleBlock(BodyBlock):
     kind = "rule"
     named = "this rule"
@@ -534,15 +516,43 @@ Block = Annotated[
 ]
 
 
+class ArticleSpec(Model):
+    """One article of a periodical issue: its heading, then its own blocks (parts, paragraphs,
+    figures, boxes …), which stay within it: its floats are placed before the next article."""
+
+    column: str | None = Field(None, description="The column name (栏目) in a kicker band above the title, "
+                                                 "e.g. 工作动态, 基层经验.")
+    title: str = Field(min_length=1, description="The article's headline; in the contents and the outline.")
+    subtitle: str | None = Field(None, description="A line under the title (——…).")
+    byline: str | None = Field(None, description="Who wrote or sent it, under the title: 县委组织部供稿, □ 王丑龙.")
+    source: str | None = Field(None, description="A line at the article's end, at the right: （来源：盂县融媒体中心）.")
+    break_: Literal["none", "column", "page"] = Field("none", alias="break",
+                                                       description="Start the article in a new column or page.")
+    body: list[Block] = Field(min_length=1, description="The article's blocks, in reading order.")
+
+    @field_validator("body")
+    @classmethod
+    def _flat(cls, v: list[BodyBlock]) -> list[BodyBlock]:
+        for block in v:
+            if block.kind in ("article", "contents"):
+                raise ValueError(f"an article holds no {block.kind} block; put it in the top-level body")
+        return v
+
+
+ArticleBlock.model_rebuild()
+
+
 class BlockAt(NamedTuple):
-    """A body block with where it stands: body[index], its kind, the value under its key, and
-    the key path of that value (what messages and flowables are located by)."""
+    """A body block with where it stands: its number in reading order (body[index] for a block
+    of the top-level body), its kind, the value under its key, the key path of that value (what
+    messages and flowables are located by), and the body index of the article it is in."""
 
     index: int
     kind: str
     value: Any
     keys: tuple[str | int, ...]
     block: BodyBlock
+    article: int | None = None
 
 
 # ---------------------------------------------------------------- the whole spec
@@ -572,6 +582,15 @@ class Spec(Model):
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:
-        """The body's blocks in reading order, each with its index, kind, value and key path."""
+        """The body's blocks in reading order, each with its index, kind, value and key path: an
+        article, then the blocks in it (their index numbers every block in reading order, so a
+        body without articles has index i for body[i])."""
+        n = 0
         for i, block in enumerate(self.body):
-            yield BlockAt(i, block.kind, block.value, ("body", i, block.kind), block)
+            keys = ("body", i, block.kind)
+            yield BlockAt(n, block.kind, block.value, keys, block)
+            n += 1
+            if isinstance(block, ArticleBlock):
+                for j, inner in enumerate(block.article.body):
+                    yield BlockAt(n, inner.kind, inner.value, (*keys, "body", j, inner.kind), inner, i)
+                    n += 1

@@ -64,6 +64,7 @@ def reference() -> str:
     from paiban.spec.charts import ChartTheme, FactItem, FactsBlock, FigureBlock, TableSpec
     from paiban.spec.model import (
         BLOCKS,
+        ArticleSpec,
         Document,
         FaceRef,
         Family,
@@ -117,7 +118,8 @@ def reference() -> str:
             "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
-                         ("quote", QuoteSpec), ("rule (`- rule:` alone: every default)", RuleSpec),
+                         ("quote", QuoteSpec), ("article (one article of an issue, its blocks under body:)", ArticleSpec),
+                         ("rule (`- rule:` alone: every default)", RuleSpec),
                          ("closing (the end matter: 报尾, 版记)", ClosingSpec),
                          ("closing.lines: {left, right}", ClosingPair), ("closing.rules", ClosingRules)):
         out += [f"#### {title}", "", *_table(model, ""), ""]
