@@ -189,7 +189,7 @@ def test_schema_accepts_real_specs_and_catches_a_typo() -> None:
     schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     check = jsonschema.Draft202012Validator(schema)
-    for path in (ROOT / "report.yaml", ROOT / "src" / "paiban" / "templates" / "init" / "report.yaml"):
+    for path in (ROOT / "report.yaml", *sorted((ROOT / "src" / "paiban" / "templates").glob("*/report.yaml"))):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert [e.message for e in check.iter_errors(data)] == [], path
     data["page"]["colums"] = data["page"].pop("columns")
