@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
-from paiban.cjk.chars import is_han
 from paiban.cjk.face import FaceLike
-from paiban.layout.textline import TextLine
+from paiban.layout.textline import TextLine, han_latin_gaps
 from paiban.spec.bulletin import HeadRule
 from paiban.spec.issue import head_texts
 
@@ -33,16 +32,8 @@ class HeadLine:
         self.text, self.faces, self.style, self.spacing = text, faces, style, spacing
         self.size = style.size
 
-    def _gaps(self, size: float) -> list[float]:
-        """Space after each character: the 字距 asked for, and a quarter em between Han and Latin
-        letters or digits (第 3 期, as the body's paragraphs set them)."""
-        spacing = self.spacing * size / self.style.size
-        out = []
-        for a, b in zip(self.text, self.text[1:], strict=False):
-            latin = (a.isascii() and a.isalnum(), b.isascii() and b.isalnum())
-            han = (is_han(a), is_han(b))
-            out.append(spacing + (0.25 * size if (latin[0] and han[1]) or (han[0] and latin[1]) else 0.0))
-        return [*out, 0.0]
+    def _gaps(self, size: float) -> tuple[float, ...]:
+        return han_latin_gaps(self.text, size, self.spacing * size / self.style.size)
 
     def width(self, size: float | None = None) -> float:
         size = size or self.size
