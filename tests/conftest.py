@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Builds in the suite are reproducible builds: a PDF's creation date is this moment (2026-03-06
+# 00:00 UTC) unless its spec gives document.date, so two builds of one spec are byte-identical
+# whenever they run (tests/layout/test_metadata.py unsets it to see the build time used).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1772755200")
 
 from tests.support.pdfcheck import assert_valid_pdf
 from tests.support.project import FONTS, ROOT, run_paiban

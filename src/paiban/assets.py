@@ -149,6 +149,11 @@ def text_uses(loaded: LoadedSpec) -> Iterator[TextUse]:
         value = getattr(doc, key)
         if value:
             yield TextUse(style, value, ("document", key))
+    if spec.page.masthead == "bulletin":
+        from paiban.spec.issue import head_texts
+
+        for key, style, value in head_texts(spec):
+            yield TextUse(style, value, key)
     charted = False
     for at in spec.blocks():
         charted = charted or at.block.charted
@@ -177,7 +182,7 @@ def _marked(style: str, text: str, keys: tuple[Any, ...]) -> Iterator[TextUse]:
 
 def _running_lines(loaded: LoadedSpec) -> Iterator[TextUse]:
     spec = loaded.spec
-    parts = [(at.index, at.value.title) for at in spec.blocks() if at.kind == "part"]
+    parts = [(at.keys, at.value.title) for at in spec.blocks() if at.kind in ("part", "article")]
     for which in ("header", "footer"):
         line = getattr(spec.page, which)
         if line is None:
@@ -195,8 +200,8 @@ def _running_lines(loaded: LoadedSpec) -> Iterator[TextUse]:
                 if "{" + field_name + "}" in template and value:
                     yield TextUse(which, value, ("document", field_name))
             if "{part}" in template:
-                for i, title in parts:
-                    yield TextUse(which, title, ("body", i, "part", "title"))
+                for keys, title in parts:
+                    yield TextUse(which, title, (*keys, "title"))
 
 
 def _chart_table_texts(loaded: LoadedSpec) -> Iterator[TextUse]:

@@ -189,7 +189,7 @@ def test_schema_accepts_real_specs_and_catches_a_typo() -> None:
     schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     check = jsonschema.Draft202012Validator(schema)
-    for path in (ROOT / "report.yaml", ROOT / "src" / "paiban" / "templates" / "init" / "report.yaml"):
+    for path in (ROOT / "report.yaml", *sorted((ROOT / "src" / "paiban" / "templates").glob("*/report.yaml"))):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert [e.message for e in check.iter_errors(data)] == [], path
     data["page"]["colums"] = data["page"].pop("columns")
@@ -330,3 +330,19 @@ def test_an_over_long_run_is_a_located_warning_and_an_error_under_strict(project
     r = run_paiban("build", "--strict", cwd=project)
     assert r.returncode == 2 and "(an error under --strict)" in r.stderr, r.stderr
     assert not out.exists()
+
+
+def test_init_templates_and_an_unknown_one(tmp_path: Path) -> None:
+    r = run_paiban("init", str(tmp_path / "jb"), "--template", "bulletin")
+    assert r.returncode == 0, r.stderr
+    assert "from the bulletin template" in r.stdout and "data/walnut_income.csv" in r.stdout
+    data = yaml.safe_load((tmp_path / "jb" / "report.yaml").read_text(encoding="utf-8"))
+    assert data["page"]["masthead"] == "bulletin"
+    assert sum(1 for b in data["body"] if "article" in b) == 3
+    fonts = sorted(p.name for p in (tmp_path / "jb" / "fonts").iterdir())
+    assert "OFL-Noto.txt" in fonts and "NotoSerifSC-Bold.ttf" in fonts
+    r = run_paiban("init", str(tmp_path / "x"), "--template", "bulletn")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].startswith(
+        "--template: unknown template 'bulletn' (did you mean 'bulletin'?); templates: bulletin, feature")
+    assert not (tmp_path / "x").exists()

@@ -57,3 +57,12 @@ def test_a_running_foot_with_a_character_its_face_lacks_draws_it_from_the_fallba
     assert r.returncode == 0, r.stderr
     foot = [(t, f) for t, f, _ in spans((tmp_path / "out.pdf").read_bytes()) if "页" in t or RARE in t]
     assert foot == [("第 1 页", "PaibanKai-Regular"), (RARE, "NotoSerifSC-Regular")]
+
+
+def test_a_spaced_line_puts_a_quarter_em_between_han_and_latin() -> None:
+    from paiban.layout.textline import han_latin_gaps
+
+    assert han_latin_gaps("第3期", 10.0) == (2.5, 2.5, 0.0)
+    assert han_latin_gaps("县委召开会议", 10.0) == (0.0,) * 6
+    assert han_latin_gaps("2026年", 12.0, spacing=1.0) == (1.0, 1.0, 1.0, 4.0, 0.0)
+    assert han_latin_gaps("", 10.0) == ()

@@ -25,7 +25,7 @@ from tests.support.project import ROOT
 needs_libyaml = pytest.mark.skipif(safeyaml.FastLoader is None, reason="PyYAML without libyaml")
 
 REPORT = (ROOT / "report.yaml").read_text(encoding="utf-8")
-TEMPLATE = (ROOT / "src" / "paiban" / "templates" / "init" / "report.yaml").read_text(encoding="utf-8")
+TEMPLATE = (ROOT / "src" / "paiban" / "templates" / "feature" / "report.yaml").read_text(encoding="utf-8")
 
 
 def tree(root: yaml.Node | None) -> list[tuple[Any, ...]]:

@@ -152,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("dir", metavar="DIR", help="the new project's folder (created if needed)")
     i.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     i.add_argument("--force", action="store_true", help="replace files the folder already has")
+    i.add_argument("-t", "--template", default="feature", metavar="NAME",
+                   help="feature (one article, default), bulletin (a 简报 of several articles), gongwen (a 公文), "
+                        "or any template paiban ships")
     f = sub.add_parser("fonts", help="list each font family and face: file, glyphs, characters it lacks")
     _add_common(f)
     im = sub.add_parser("import", help="turn a Word document into a Markdown file and print its spec block")
@@ -436,10 +439,11 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
     from paiban.cli.scaffold import init_project
 
-    done = init_project(args.dir, force=args.force)
+    done = init_project(args.dir, force=args.force, template=args.template)
     fonts = sum(1 for p in done.written if p.parent.name == "fonts" and p.suffix == ".ttf")
-    console.out(f"created {done.root}: report.yaml, data/readers.csv, fonts/ ({fonts} faces), "
-                "report.schema.json, README.md")
+    data = sorted(str(p.relative_to(done.root)) for p in done.written if p.parent.name == "data")
+    console.out(f"created {done.root} from the {done.template} template: report.yaml, "
+                + "".join(f"{d}, " for d in data) + f"fonts/ ({fonts} faces), report.schema.json, README.md")
     console.out(f"next: cd {done.root} && paiban watch    (edit report.yaml; the PDF is build/report.pdf)")
     return 0
 

@@ -183,7 +183,7 @@ class Contents(Flowable):
         rows = []
         for i, (title, key) in enumerate(self.entries):
             y = self.height - (i + 1) * self.pitch + (self.pitch - self.size) / 2 + self.size * 0.12
-            line = TextLine.of(title, self.faces, self.size)  # a part title: editors' text
+            line = TextLine.of(title, self.faces, self.size, spaced=True)  # a part or article title: editors' text
             line.draw(c, 0, y)
             rows.append((y, key, line.width))
         width, face, size, color, pitch = self.width, self.face, self.size, self.color, self.pitch

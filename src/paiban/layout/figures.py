@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from reportlab.platypus import Flowable
 
-from paiban.layout.blocks import Contents, part_key
+from paiban.layout.blocks import Contents
 from paiban.layout.grid import FloatBlock, GridGroup
 
 if TYPE_CHECKING:
@@ -106,9 +106,9 @@ def facts_flowables(setting: FigureSetting, facts: FactsBlock, assets: Assets, t
     return [setting.float(content, cap, facts.placement, name, wide=facts.width == "page")]
 
 
-def contents_flowables(setting: FigureSetting, contents: ContentsSpec, part_titles: list[str]) -> list[Flowable]:
-    """The contents block: its title and each part with the page it starts on."""
-    parts = [(title, part_key(n)) for n, title in enumerate(part_titles, start=1)]
+def contents_flowables(setting: FigureSetting, contents: ContentsSpec, parts: list[tuple[str, str]]) -> list[Flowable]:
+    """The contents block: its title and each entry (title, destination key: a part or an
+    article) with the page it starts on, the row a link to it."""
     head = setting.styles["subhead"]
     style = setting.styles["body"]
     title = setting.para(contents.title, head)

@@ -3,9 +3,19 @@ page templates, and the copies of layout state a page replay restores."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Frame, PageTemplate
+from reportlab.platypus import Flowable, Frame, PageTemplate
 
 from paiban.spec.geometry import Geometry
+
+
+class PlacementError(Exception):
+    """Laying out a flowable failed: `error` is what was raised, `flowable` the innermost
+    flowable being placed that knows the spec keys it was made for (`spec_keys`), `frame` the
+    frame it was being placed in. The render stage turns it into a message at the spec line."""
+
+    def __init__(self, error: Exception, flowable: Flowable, frame: Frame | None):
+        super().__init__(str(error))
+        self.error, self.flowable, self.frame = error, flowable, frame
 
 
 class ColumnFrame(Frame):
@@ -74,3 +84,28 @@ def copy_state(state: dict, skip: tuple[str, ...] = ()) -> dict:
             v = dict(v)
         out[k] = v
     return out
+
+
+def fenced(f, pending: list, frame: Frame | None) -> bool:
+    from paiban.layout.article import FloatFence
+
+    return isinstance(f, FloatFence) and bool(pending) and frame is not None and is_column(frame)
+
+
+def floor(frame: Frame, f, h: float) -> float:
+    """Where a column's text must end for a page-wide float `h` high at its foot."""
+    if getattr(f, "foot", False):  # at the page's foot, under columns that may end higher
+        return max(frame._y1p, frame._y1 + frame._bottomPadding + h)
+    return frame._y1p + h
+
+
+def is_column(frame: Frame) -> bool:
+    return frame.id != "masthead"
+
+
+def foot_lines(waiting: list, width: float, pitch: float) -> int:
+    """Body lines the columns give up to the end matter (a foot float) waiting first in line."""
+    if not (waiting and getattr(waiting[0], "foot", False)):
+        return 0
+    _, h = waiting[0].wrap(width, 1e6)
+    return -int(-h // pitch)

@@ -10,7 +10,7 @@ import warnings
 
 from reportlab.platypus import Flowable, Image
 
-from paiban.errors import Diagnostics, InputError
+from paiban.errors import Diagnostics, InputError, dotted
 from paiban.layout.grid import on_grid
 from paiban.spec.geometry import geometry
 from paiban.spec.loaded import LoadedSpec
@@ -48,16 +48,16 @@ class GridImage(Image):
 MAX_IMAGE_PIXELS = 30_000_000  # 6,000×5,000 px; a full A4 page at 300 dpi is 8.7 megapixels
 
 
-def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
+def image_flowable(loaded: LoadedSpec, image, at: tuple, pitch: float,
                    diagnostics: Diagnostics | None = None, *, measuring: bool = False) -> Flowable:
-    """The image of body[index], checked; one taller than a column (less room for its caption)
+    """The image of the block at key path `at` (body[i].image), checked; one taller than a column (less room for its caption)
     is scaled down to fit, with a warning, instead of waiting for a column that never comes."""
     from PIL import Image as PILImage
 
-    keys = ["body", index, "image", "file"]
+    keys = [*at, "file"]
     path = loaded.resolve(image.file, keys, what="image")
     where = loaded.where(keys)
-    keypath = f"body[{index}].image.file"
+    keypath = dotted(keys)
     try:
         with warnings.catch_warnings():
             # From Pillow's limit to twice it Pillow only warns, and ReportLab would then decode
@@ -96,7 +96,7 @@ def image_flowable(loaded: LoadedSpec, image, index: int, pitch: float,
     max_height = max(geo.text_height - CAPTION_ROOM_LINES * pitch, geo.text_height / 2)
     if width / aspect > max_height and diagnostics is not None:
         diagnostics.warn(f"image {image.file!r} ({w}×{h} px) would be {width / aspect * MM:.0f}mm tall, more than "
-                         f"a column holds; scaled down to {max_height * MM:.0f}mm", where, f"body[{index}].image.file")
+                         f"a column holds; scaled down to {max_height * MM:.0f}mm", where, keypath)
     settings = loaded.spec.images
     printed = min(width, max_height * aspect)
     try:

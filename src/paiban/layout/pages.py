@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
-from paiban.layout.frames import ColumnFrame, column_frames, copy_state, make_templates, roll_back
+from paiban.layout import frames
+from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, make_templates
 
 __all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
@@ -39,16 +40,6 @@ LATE_COST = 900.0
 
 #: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
 _KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
-
-
-class PlacementError(Exception):
-    """Laying out a flowable failed: `error` is what was raised, `flowable` the innermost
-    flowable being placed that knows the spec keys it was made for (`spec_keys`), `frame` the
-    frame it was being placed in. The render stage turns it into a message at the spec line."""
-
-    def __init__(self, error: Exception, flowable: Flowable, frame: Frame | None):
-        super().__init__(str(error))
-        self.error, self.flowable, self.frame = error, flowable, frame
 
 
 def _located(flowable: Flowable) -> bool:
@@ -87,6 +78,7 @@ class BriefingDoc(BaseDocTemplate):
         self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
         self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
         self._late = 0  # floats placed on this page more than one column past where they were met
+        self._foot_tried = False  # the end matter waited for the last page's balancing
 
     # ---------------------------------------------------------------- pages and frames
 
@@ -101,12 +93,12 @@ class BriefingDoc(BaseDocTemplate):
         self._page_begun()
 
     def _page_begun(self) -> None:
-        if self._pending_wide and _is_column(self.frame):
+        if self._pending_wide and frames.is_column(self.frame):
             self._place_wide()
-        if self._pending and _is_column(self.frame):
+        if self._pending and frames.is_column(self.frame):
             self._place_pending()
 
-    def _rule_floor(self) -> None:
+    def _rulefloor(self) -> None:
         """Where the column rules of this page end: the lowest point any column's content
         reaches (a balanced last page's rules stop with its columns)."""
         columns = self._columns()
@@ -119,7 +111,7 @@ class BriefingDoc(BaseDocTemplate):
 
     def handle_pageEnd(self) -> None:  # noqa: N802
         if not (self._balancing or self._trial):
-            self._rule_floor()
+            self._rulefloor()
         if self._balancing:
             raise _Overflow
         if self._trial:
@@ -135,7 +127,7 @@ class BriefingDoc(BaseDocTemplate):
         super().handle_frameBegin(resume, pageTopFlowables)
         if getattr(self, "_in_page_begin", False):
             return
-        if self._pending and self.frame is not None and _is_column(self.frame):
+        if self._pending and self.frame is not None and frames.is_column(self.frame):
             self._place_pending()
 
     # ---------------------------------------------------------------- floats
@@ -181,6 +173,9 @@ class BriefingDoc(BaseDocTemplate):
         frame = getattr(self, "frame", None)
         if getattr(f, "explicit", False) and frame is not None:
             self._note_break(f)
+        if frames.fenced(f, self._pending, frame):  # an article ends with its floats still waiting
+            self.handle_frameEnd()  # they go to the next column's top before what follows
+            return
         if isinstance(f, FloatBarrier) and flowables is not self._hanging:
             # A new part: the floats of the last one still go first, at the top of the next
             # column, but the part starts here meanwhile instead of leaving this column's foot
@@ -224,10 +219,10 @@ class BriefingDoc(BaseDocTemplate):
                     return
             self._here.append(f)
             self._note_late(f)
-        if f is not None and frame is not None and frame._atTop and _is_column(frame) and self._too_tall_here(f, frame):
+        if f is not None and frame is not None and frame._atTop and frames.is_column(frame) and self._too_tall_here(f, frame):
             self.handle_frameEnd()  # a full column holds it: page 1's, under the masthead, cannot
             return
-        if hasattr(f, "_postponed") and frame is not None and _is_column(frame) and not self._empty_and_full(frame):
+        if hasattr(f, "_postponed") and frame is not None and frames.is_column(frame) and not self._empty_and_full(frame):
             # ReportLab refuses a flowable the second column it fails in; but this column holds
             # floats already or is short, and an empty full one holds it (`fit.fit_problems`)
             del f._postponed
@@ -251,7 +246,7 @@ class BriefingDoc(BaseDocTemplate):
         return avail + 1e-6 < h <= full + 1e-6
 
     def _columns_of_all_pages(self) -> list[Frame]:
-        return [fr for t in self.pageTemplates for fr in t.frames if _is_column(fr)]
+        return [fr for t in self.pageTemplates for fr in t.frames if frames.is_column(fr)]
 
     def _place_bottom(self, f, h: float) -> None:
         frame = self.frame
@@ -260,7 +255,7 @@ class BriefingDoc(BaseDocTemplate):
         self._curPageFlowableCount += 1
 
     def _columns(self) -> list[Frame]:
-        return [fr for fr in self.pageTemplate.frames if _is_column(fr)]
+        return [fr for fr in self.pageTemplate.frames if frames.is_column(fr)]
 
     def _text_box(self, columns: list[Frame]) -> tuple[float, float]:
         left = columns[0]._x1 + columns[0]._leftPadding
@@ -273,7 +268,8 @@ class BriefingDoc(BaseDocTemplate):
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame or ended else self.pitch * 3) for fr in columns)
+        return all(fr._y - frames.floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+                   for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
         """A page-wide float from y0 up to y1 on this page: the column rules stop there
@@ -291,10 +287,21 @@ class BriefingDoc(BaseDocTemplate):
     def _place_wide_bottom(self, f, columns: list[Frame]) -> None:
         left, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
-        f.drawOn(self.canv, left, columns[0]._y1p)
-        self._span(columns[0]._y1p, columns[0]._y1p + h)
+        self._draw_wide_bottom(f, h, left, columns)
+
+    def _draw_wide_bottom(self, f, h: float, left: float, columns: list[Frame]) -> None:
+        """A page-wide float at the foot of the columns; one kept at the page's foot (the end
+        matter, `FloatBlock.foot`) sits on the text block's bottom even when the columns above it
+        are balanced short."""
+        y = columns[0]._y1 + columns[0]._bottomPadding if getattr(f, "foot", False) else columns[0]._y1p
+        f.drawOn(self.canv, left, y)
+        self._span(y, y + h)
         for fr in columns:
-            fr.set_at_foot(h)
+            if getattr(f, "foot", False):
+                fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
+                fr.raise_bottom(max(0.0, y + h - fr._y1p))
+            else:
+                fr.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -310,15 +317,12 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending_wide = waiting[i:]
                     return
                 if f.placement == "bottom":
-                    f.drawOn(self.canv, left, columns[0]._y1p)
-                    self._span(columns[0]._y1p, columns[0]._y1p + h)
-                    for fr in columns:
-                        fr.set_at_foot(h)
-                else:
-                    f.drawOn(self.canv, left, top - h)
-                    self._span(top - h, top)
-                    for fr in columns:
-                        fr._y = top - h
+                    self._draw_wide_bottom(f, h, left, columns)
+                    continue
+                f.drawOn(self.canv, left, top - h)
+                self._span(top - h, top)
+                for fr in columns:
+                    fr._y = top - h
                 self._curPageFlowableCount += 1
 
     def _place_pending(self) -> None:
@@ -349,6 +353,8 @@ class BriefingDoc(BaseDocTemplate):
             self._finish(self._story)
         if self.balance and self._snap is not None:
             self._balance_last_page()
+        if self._pending_wide:  # the end matter found no room on the last page: a page of its own
+            self._finish(self._story)
         super()._endBuild()
 
     def _finish(self, flowables: list) -> None:
@@ -361,6 +367,8 @@ class BriefingDoc(BaseDocTemplate):
         while self._pending_wide and self.frame in columns and self._fits_wide_bottom(self._pending_wide[0], columns):
             # the text has ended: a page-wide float closes this page rather than open one alone
             self._place_wide_bottom(self._pending_wide.pop(0), columns)
+        if self._foot_waits(columns):
+            return  # the end matter: the last page's columns may be balanced short to make room
         if self._pending_wide:
             self.handle_pageBreak()
             self.clean_hanging()
@@ -491,19 +499,19 @@ class BriefingDoc(BaseDocTemplate):
         self._broken = set()
         canv = self.canv
         self._snap = (
-            list(self._story), copy_state(self.__dict__, skip=_KEPT),
-            copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
+            list(self._story), frames.copy_state(self.__dict__, skip=_KEPT),
+            frames.copy_state(canv.__dict__), list(self._pending), list(self._pending_wide),
         )
 
     def _restore(self, height: float | None) -> list:
         story, doc_state, canv_state, pending, wide = self._snap  # type: ignore[misc]
         snap = self._snap
-        roll_back(self.__dict__, doc_state, keep=_KEPT)
+        frames.roll_back(self.__dict__, doc_state, keep=_KEPT)
         self._snap = snap
         self._here, self._broken = [], set()
         # annotations made since the snapshot stay defined in the document: new ones need new names
         count = self.canv.__dict__.get("_annotationCount", 0)
-        roll_back(self.canv.__dict__, canv_state)
+        frames.roll_back(self.canv.__dict__, canv_state)
         self.canv._annotationCount = max(count, self.canv.__dict__.get("_annotationCount", 0))
         self._pending = list(pending)
         self._pending_wide = list(wide)
@@ -513,7 +521,7 @@ class BriefingDoc(BaseDocTemplate):
                 del f._postponed
         for frame in self.pageTemplate.frames:
             frame._reset()
-            if height is not None and _is_column(frame):
+            if height is not None and frames.is_column(frame):
                 frame.raise_bottom(max(frame._height - height, 0.0))
         self.frame = self.pageTemplate.frames[0]
         self._page_begun()
@@ -567,20 +575,32 @@ class BriefingDoc(BaseDocTemplate):
             self.canv.dry_run = False
 
     def _balance_last_page(self) -> None:
-        columns = [f for f in self.pageTemplate.frames if _is_column(f)]
+        columns = [f for f in self.pageTemplate.frames if frames.is_column(f)]
         if len(columns) < 2 or self.pitch <= 0:
             return
         full = columns[0]._height
         lines = int(full // self.pitch)
+        foot = frames.foot_lines(self._pending_wide, self._text_box(columns)[1], self.pitch)
+        if foot and (lines - foot < 1 or not self._fits((lines - foot) * self.pitch)):
+            self._finish(self._restore(None))  # no room beside the text: on a page of its own
+            return
+        lines -= foot
         from paiban.layout.replan import even_out, shortest_fit
 
         hi = shortest_fit(lambda n: self.balance_trial(n) is not None, lines, self._balance_guess(columns, lines))
         if hi < lines:
             hi = even_out(self, hi, lines)
-        height = hi * self.pitch if hi < lines else None
+        height = hi * self.pitch if hi < lines or foot else None
         flowables = self._restore(height)
         self._finish(flowables)
         self.balanced_height = height
+
+    def _foot_waits(self, columns: list[Frame]) -> bool:
+        """The end matter waits once (first pass) for balancing to make room under shorter columns."""
+        waits = bool(self._pending_wide) and getattr(self._pending_wide[0], "foot", False) and not (
+            self._foot_tried or self._balancing or self._trial or not self.balance or len(columns) < 2)
+        self._foot_tried = self._foot_tried or waits
+        return waits
 
     def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
         """Lines per column if the last page's content were spread evenly: what the first pass
@@ -592,6 +612,3 @@ class BriefingDoc(BaseDocTemplate):
             used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
         return min(max(1, -int(-used // (self.pitch * len(columns)))), lines)
 
-
-def _is_column(frame: Frame) -> bool:
-    return frame.id != "masthead"

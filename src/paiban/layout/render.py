@@ -12,6 +12,7 @@ from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
 from paiban.layout.fit import fit_problems, located, too_big
+from paiban.layout.metadata import Stamp, pdf_stamp, pdf_subject, pdf_title
 from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
 from paiban.layout.text import make_paragraph_factory
@@ -43,9 +44,9 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         mast_h += h + f.getSpaceBefore() + f.getSpaceAfter()
     mast_h = min(mast_h + 1.0, geo.text_height * 0.6)
     doc = BriefingDoc(
-        str(target), pagesize=(geo.width, geo.height), title=spec.document.title,
+        str(target), pagesize=(geo.width, geo.height), title=pdf_title(spec),
         author=spec.document.author or (spec.document.byline or "").replace("□", "").strip(),
-        subject=spec.document.subject or spec.document.subtitle or "", keywords=", ".join(spec.document.keywords),
+        subject=pdf_subject(spec), keywords=", ".join(spec.document.keywords),
         creator="paiban", producer="paiban (ReportLab)", lang=spec.document.language,
         leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
         pageTemplates=make_templates(geo, mast_h), allowSplitting=1, invariant=1,
@@ -59,7 +60,8 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         problems = fit_problems(loaded, story.flow, geo, story.masthead)
         if problems:
             raise problems[0]
-        doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, *a, **k))
+        stamp = pdf_stamp(loaded, diagnostics)
+        doc.build(flow, canvasmaker=lambda *a, **k: _canvas(decorate, stamp, *a, **k))
     except PlacementError as exc:  # a block's flowable: named at the block's line
         if isinstance(exc.error, TooManyPages):
             raise too_many_pages(loaded) from None
@@ -104,7 +106,7 @@ def layout_error(exc: Exception) -> PaibanError:
     return BuildError(f"layout: {text[:200]}{'…' if len(text) > 200 else ''}")
 
 
-def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
+def _canvas(decorate: RunningLines, stamp: Stamp, *args, **kwargs) -> Canvas:
     from reportlab import rl_config
 
     # Page streams compressed and kept binary: ReportLab's default also wraps them in ASCII85,
@@ -117,6 +119,7 @@ def _canvas(decorate: RunningLines, *args, **kwargs) -> Canvas:
     trim = (decorate.geo.width, decorate.geo.height, bleed + 6 * 72 / 25.4) if bleed > 0 else None
     c = DeferredCanvas(*args, decorate=decorate, trim=trim, **kwargs)
     c.max_pages = MAX_PAGES
+    c._doc._timeStamp = stamp  # CreationDate and ModDate (invariant mode would say 2000-01-01)
     return c
 
 

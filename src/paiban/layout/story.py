@@ -21,11 +21,15 @@ from paiban.assets import Assets
 from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.inputs.located import HEADING
+from paiban.layout.article import FloatFence, article_heading, article_key
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
+from paiban.layout.closing import closing_flowables, rule_flowables
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
+from paiban.layout.redhead import bulletin_head
 from paiban.spec.loaded import LoadedSpec
+from paiban.spec.model import BlockAt
 from paiban.spec.styles import TextStyle
 
 _REF = re.compile(r"\{(fig|tab):([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
@@ -84,14 +88,16 @@ class StoryBuilder:
         self.numbers_by_index: dict[int, str] = {}  # block index → 图N / 表N
         self.numbers: dict[str, str] = {}  # figure id → 图N / 表N
         self.block_index = 0
+        self.articles: list[str] = []  # article titles so far
+        self.article_parts: int | None = None  # inside an article: its parts are one level down
         self.at: tuple = ("document",)  # the spec key the text being set comes from
         self._told: set[tuple[tuple, str]] = set()
 
     def para(self, text: str, style: TextStyle) -> Flowable:
         """A paragraph whose layout problems are told as warnings at the spec key it came from."""
-        return self._make(text, style, self._reporter(self.at))
+        return self._make(text, style, self.reporter(self.at))
 
-    def _reporter(self, at: tuple) -> Callable[[str], None]:
+    def reporter(self, at: tuple) -> Callable[[str], None]:
         def report(message: str) -> None:
             if (at, message) not in self._told:  # once, however often the paragraph is laid out
                 self._told.add((at, message))
@@ -107,7 +113,7 @@ class StoryBuilder:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        report = self._reporter(self.at)  # lines are set at layout time, after building
+        report = self.reporter(self.at)  # lines are set at layout time, after building
         return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
                         self.segmenter)
 
@@ -124,6 +130,18 @@ class StoryBuilder:
     # ------------------------------------------------------------ masthead
 
     def masthead(self) -> list[Flowable]:
+        """What opens page 1, as `page.masthead` asks (`MASTHEADS`), then a lead set across."""
+        out = MASTHEADS[self.loaded.spec.page.masthead](self)
+        lead = self.lead_across()
+        if lead is not None:
+            style = self.styles["lead"]
+            self.at = ("body", 0, "lead")
+            paras = [self.para(p, style) for p in paragraphs(lead)]
+            out += keyed([Measure(paras, 40 * style.size), Spacer(0, self.styles["body"].leading)], self.at)
+        return out
+
+    def feature_masthead(self) -> list[Flowable]:
+        """A feature's masthead: its headline, subtitle and byline, centred, over a rule."""
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
@@ -136,12 +154,6 @@ class StoryBuilder:
             self.at = ("document", "byline")
             out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
         out += keyed([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
-        lead = self.lead_across()
-        if lead is not None:
-            style = s["lead"]
-            self.at = ("body", 0, "lead")
-            paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += keyed([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
@@ -174,16 +186,20 @@ class StoryBuilder:
         self.numbers = self.number_figures()
         flow: list[Flowable] = []
         parts: list[str] = []
+        self.flow_of([at for at in self.loaded.spec.blocks() if at.article is None], flow, parts)
+        return Story(masthead=self.masthead(), flow=flow, parts=parts)
+
+    def flow_of(self, blocks: list[BlockAt], flow: list[Flowable], parts: list[str]) -> None:
+        """The flowables of `blocks` in order, appended to `flow`, with their keeps."""
         tie_next = False
-        for at in self.loaded.spec.blocks():
+        for at in blocks:
             self.block_index = at.index
             self.at = at.keys
-            made = keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), self.at)
+            made = keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), at.keys)
             if getattr(at.value, "keep_with_previous", False) or tie_next:
                 made = _tie(flow, made)
             tie_next = bool(getattr(at.value, "keep_with_next", False))
             flow.extend(made)
-        return Story(masthead=self.masthead(), flow=flow, parts=parts)
 
     def refs(self, text: str) -> str:
         """`{fig:ID}` and `{tab:ID}` in text become the label that figure or table got (图N, 表N)."""
@@ -191,9 +207,9 @@ class StoryBuilder:
         def sub(m: re.Match) -> str:
             label = self.numbers.get(m.group(2))
             if label is None:
+                at = list(self.at[:-1])  # the block: body[i], or body[i].article.body[j]
                 raise InputError(f"unknown figure {m.group(2)!r} in {m.group(0)}; figure ids: "
-                                 f"{', '.join(self.numbers) or 'none'}",
-                                 self.loaded.where(["body", self.block_index]), f"body[{self.block_index}]")
+                                 f"{', '.join(self.numbers) or 'none'}", self.loaded.where(at), dotted(at))
             return label
 
         from paiban.charts.bound import fill  # {data:…}: from this build's tables (checked by prepare)
@@ -230,7 +246,7 @@ class StoryBuilder:
     def _part(self, part, i: int, parts: list[str]) -> list[Flowable]:
         parts.append(part.title)
         s = self.styles
-        head: list[Flowable] = [Bookmark(part.title, part_key(len(parts)))]
+        head: list[Flowable] = [Bookmark(part.title, part_key(len(parts)), level=int(self.article_parts is not None))]
         if part.kicker:
             k = s["kicker"]
             head.append(KickerBand(part.kicker, self.faces(k), k.size, k.color, k.accent, self.grid))
@@ -282,12 +298,12 @@ class StoryBuilder:
         cs = self.styles["caption"]
         if image.file is None:
             self.diagnostics.warn(f"image block has no file; drawing a placeholder for {number}",
-                                  self.loaded.where(["body", i, "image"]), f"body[{i}].image")
+                                  self.loaded.where(list(self.at)), dotted(self.at))
             box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.grid)
         else:
             from paiban.layout.images import image_flowable
 
-            box = image_flowable(self.loaded, image, i, self.grid, self.diagnostics, measuring=self.measuring)
+            box = image_flowable(self.loaded, image, self.at, self.grid, self.diagnostics, measuring=self.measuring)
         return [self.float([box], cap, image.placement, number, wide=image.width == "page")]
 
     def float(self, content: list[Flowable], caption: Flowable | None, placement: str, name: str,
@@ -307,7 +323,7 @@ class StoryBuilder:
         if chart is None and self.measuring:
             return [self.measured_figure(figure)]
         if chart is None:
-            raise BuildError(f"chart {figure.id!r} was not prepared", self.loaded.where(["body", i, "figure"]))
+            raise BuildError(f"chart {figure.id!r} was not prepared", self.loaded.where(list(self.at)))
         return figure_flowables(self, figure, chart)
 
     def measured_figure(self, figure) -> FloatBlock:
@@ -323,11 +339,40 @@ class StoryBuilder:
         return facts_flowables(self, facts, self.assets, self.loaded.spec.charts)
 
     def _contents(self, contents, i: int, parts: list[str]) -> list[Flowable]:
-        titles = [at.value.title for at in self.loaded.spec.blocks() if at.kind == "part"]
-        return contents_flowables(self, contents, titles)
+        """本期要目 of an issue (its articles), else the contents of one article (its parts)."""
+        blocks = list(self.loaded.spec.blocks())
+        articles = [at.value.title for at in blocks if at.kind == "article"]
+        if articles:
+            entries = [(title, article_key(n)) for n, title in enumerate(articles, start=1)]
+        else:
+            titles = [at.value.title for at in blocks if at.kind == "part"]
+            entries = [(title, part_key(n)) for n, title in enumerate(titles, start=1)]
+        return contents_flowables(self, contents, entries)
+
+    def _article(self, article, i: int, parts: list[str]) -> list[Flowable]:
+        """The article's heading, its blocks, its source line; its floats placed before the next
+        article starts (`grid.FloatFence`)."""
+        at = self.at
+        out = article_heading(self, article, len(self.articles) + 1)
+        self.articles.append(article.title)
+        self.article_parts = 0
+        self.flow_of([b for b in self.loaded.spec.blocks() if b.article == at[1]], out, parts)
+        if article.source:
+            self.at = (*at, "source")
+            out += keyed([GridGroup([self.para(article.source, self.styles["credit"])], self.grid, name="source")],
+                         self.at)
+        self.article_parts = None
+        self.at = at
+        return [*out, FloatFence()]
 
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
         return [explicit(PageBreak() if kind == "page" else FrameBreak())]
+
+    def _rule(self, rule, i: int, parts: list[str]) -> list[Flowable]:
+        return rule_flowables(self, rule)
+
+    def _closing(self, closing, i: int, parts: list[str]) -> list[Flowable]:
+        return closing_flowables(self, closing)
 
 
 def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
@@ -350,6 +395,12 @@ def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
     return made
 
 
+#: What opens page 1 for each `page.masthead`: the 公文 版头 is drawn as a feature's masthead
+#: until its own routine is added here.
+MASTHEADS: dict[str, Callable[[StoryBuilder], list[Flowable]]] = {
+    "feature": StoryBuilder.feature_masthead, "bulletin": bulletin_head, "gongwen": StoryBuilder.feature_masthead,
+}
+
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
 
 #: The flowables of each block kind: (builder, the block's value, its index, part titles so far).
@@ -357,5 +408,6 @@ BLOCK_FLOWABLES: dict[str, BlockMethod] = {
     "lead": StoryBuilder._lead, "text": StoryBuilder._text, "part": StoryBuilder._part,
     "subhead": StoryBuilder._subhead, "figure": StoryBuilder._figure, "facts": StoryBuilder._facts,
     "image": StoryBuilder._image, "quote": StoryBuilder._quote, "credit": StoryBuilder._credit,
-    "contents": StoryBuilder._contents, "break": StoryBuilder._break,
+    "contents": StoryBuilder._contents, "break": StoryBuilder._break, "article": StoryBuilder._article,
+    "rule": StoryBuilder._rule, "closing": StoryBuilder._closing,
 }

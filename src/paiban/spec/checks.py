@@ -12,7 +12,7 @@ from paiban.errors import InputError, Problem, dotted
 from paiban.spec.geometry import geometry
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.model import Margins
-from paiban.spec.styles import DEFAULTS
+from paiban.spec.styles import DEFAULTS, HEAD_TEXTS
 
 
 def check_references(loaded: LoadedSpec) -> list[Problem]:
@@ -51,13 +51,19 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
                     keys = ["styles", sname, key] + ([j] if key == "fallback" else [])
                     problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
                                             loaded.where(keys), dotted(keys)))
+    for key in HEAD_TEXTS if spec.page.masthead == "bulletin" else ():
+        name = getattr(spec.bulletin, key).font
+        if name not in families:
+            keys = ["bulletin", key, "font"]
+            problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
+                                    loaded.where(keys), dotted(keys)))
     if spec.output:  # the spec may not write outside its project (-o on the command line may)
         check(loaded.resolve, spec.output, ["output"], must_exist=False, what="output file")
     for name, table in spec.data.items():
         relpath = getattr(table, "file", None)
         if relpath:
             check(loaded.resolve, relpath, ["data", name, "file"], what="data file")
-    ids: dict[str, int] = {}
+    ids: dict[str, str] = {}
     for at in spec.blocks():
         for file in at.block.files():
             check(loaded.resolve, file.path, [*at.keys, *file.keys], what=file.what)
@@ -65,9 +71,9 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
         if bid:
             keys = [*at.keys, "id"]
             if bid in ids:
-                problems.append(Problem(f"duplicate id {bid!r} (also body[{ids[bid]}])",
+                problems.append(Problem(f"duplicate id {bid!r} (also {ids[bid]})",
                                         loaded.where(keys), dotted(keys)))
-            ids[bid] = at.index
+            ids[bid] = dotted(at.keys[:-1])  # body[3], or body[2].article.body[1]
         for style_name, below in at.block.style_names():
             if style_name and style_name not in spec.styles and style_name not in DEFAULTS:
                 keys = [*at.keys, *below]

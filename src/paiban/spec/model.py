@@ -14,9 +14,11 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from paiban.spec.base import Model, empty_dict, empty_list
+from paiban.spec.bulletin import Bulletin, ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.images import ImageSettings
-from paiban.spec.lengths import AbsLength, LengthValue
+from paiban.spec.lengths import AbsLength
+from paiban.spec.textstyle import Style
 from paiban.spec.values import Aspect, Color, PageSize
 
 # ---------------------------------------------------------------- document
@@ -33,7 +35,16 @@ class Document(Model):
     latin_language: str | None = Field(
         "en", description="Language of the Latin words in the text (en, en-GB, de …): their hyphenation "
         "patterns in justified text; null: never hyphenate.")
-    date: str | None = Field(None, description="Issue date, available to headers as {date}.")
+    date: str | None = Field(None, description="Issue date, available to headers as {date}; also the PDF's "
+                             "creation date when it reads as a date (2026-03-06, 2026年3月6日).")
+    name: str | None = Field(None, description="The bulletin's name in its red head (乡村振兴工作简报), or a "
+                             "公文's 发文机关标志 text.")
+    number: Annotated[int, Field(ge=0)] | str | None = Field(
+        None, description="The issue number (12: printed 第12期) or a 公文's 发文字号 (盂政发〔2026〕12号).")
+    total_number: Annotated[int, Field(ge=1)] | None = Field(None, description="The running issue number "
+                                                                               "(总第N期).")
+    office: str | None = Field(None, description="The issuing office, at the left margin under a bulletin's name.")
+    classification: str | None = Field(None, description="A line above the name: 内部资料 注意保存, 秘密★1年 ….")
 
 
 # ---------------------------------------------------------------- page
@@ -85,6 +96,10 @@ class Page(Model):
     footer: RunningLine | None = Field(None, description="Running footer.")
     bleed: AbsLength = Field("0mm", description="Bleed around the trim box; crop marks are drawn when > 0.")
     baseline_grid: bool = Field(True, description="Keep body lines of neighbouring columns on shared baselines.")
+    masthead: Literal["feature", "bulletin", "gongwen"] = Field(
+        "feature", description="What page 1 opens with: feature (the headline, subtitle and byline of one "
+        "article), bulletin (a red head: name, issue number, office and date, red rule; see bulletin:) or "
+        "gongwen (GB/T 9704's 版头).")
     lead: Literal["column", "across"] = Field(
         "column", description="Where a lead that opens the body goes: the first column, or across the "
                               "columns under the masthead (in a measure of at most 40 characters).")
@@ -159,40 +174,7 @@ class Fonts(Model):
 # ---------------------------------------------------------------- styles
 
 
-class Punctuation(Model):
-    """Where punctuation sits at the edges of a line (clreq 行尾点号, 行首点号)."""
-
-    line_end: Literal["half", "full", "hang"] | None = Field(
-        None, description="A mark ending a line: half (its blank half past the edge, the ink flush), full (the "
-        "whole mark inside), or hang (、，。 wholly past the edge).")
-    line_start: Literal["half", "full"] | None = Field(
-        None, description="An opening bracket or quote starting a line: full width, or half (its blank "
-        "outside the measure, so the line does not look indented).")
-
-
-class Style(Model):
-    """A text style. Every key is optional: what is not given comes from the built-in default
-    of the style with the same name (or of `body` for a new style)."""
-
-    font: str | None = Field(None, description="Font family key from fonts:.")
-    bold: bool | None = Field(None, description="Use the family's bold face.")
-    size: LengthValue | None = Field(None, description="Font size, e.g. 9.5pt.")
-    leading: Annotated[float, Field(gt=0.5, le=5)] | LengthValue | None = Field(
-        None, description="Line pitch: a multiple of the size (1.7) or a length (16pt).")
-    indent: LengthValue | None = Field(None, description="First-line indent, e.g. 2em.")
-    align: Literal["justify", "left", "center", "right"] | None = Field(
-        None, description="justify (both edges; the last line left), left, center or right.")
-    color: Color | None = Field(None, description="Text colour.")
-    space_before: LengthValue | None = Field(None, description="Space above each paragraph (rounded to whole lines).")
-    space_after: LengthValue | None = Field(None, description="Space below each paragraph (rounded to whole lines).")
-    fallback: list[str] | None = Field(None, description="Families tried for characters the font lacks.")
-    emphasis: Literal["dots", "bold", "color"] | None = Field(
-        None, description="How *emphasis* is shown: 着重号 dots, bold, or colour.")
-    accent: Color | None = Field(None, description="Accent colour (kicker bands, rules, emphasis colour).")
-    punctuation: Punctuation | None = Field(None, description=(
-        "Punctuation at the line edges: {line_end: half | full | hang} where a mark ending a line sits (half: "
-        "its blank half past the edge, by default), {line_start: full | half} an opening mark starting a line "
-        "(half by default in title, subtitle, kicker, headline, subhead)."))
+# Punctuation and Style are in spec/textstyle.py (imported above).
 
 
 # ---------------------------------------------------------------- body blocks
@@ -496,6 +478,52 @@ class BreakBlock(BodyBlock):
     break_: Literal["column", "page"] = Field(alias="break")
 
 
+class ArticleBlock(BodyBlock):
+    kind = "article"
+    named = "this article"
+    article: ArticleSpec
+
+    def texts(self) -> Iterator[BlockText]:
+        a = self.article
+        yield BlockText("article", a.title, ("title",))
+        for name, style in (("column", "kicker"), ("subtitle", "article_subtitle"), ("byline", "article_byline"),
+                            ("source", "credit")):
+            if getattr(a, name):
+                yield BlockText(style, getattr(a, name), (name,))
+
+
+class RuleBlock(BodyBlock):
+    kind = "rule"
+    named = "this rule"
+    rule: RuleSpec | None
+
+    @property
+    def spec(self) -> RuleSpec:
+        """The rule as written, or every default for a bare `- rule:`."""
+        return self.rule or RuleSpec()
+
+
+class ClosingBlock(BodyBlock):
+    kind = "closing"
+    named = "the end matter"
+    closing: ClosingSpec
+
+    def texts(self) -> Iterator[BlockText]:
+        style = self.closing.style
+        for j, line in enumerate(self.closing.lines):
+            if isinstance(line, ClosingPair):
+                for side in ("left", "right"):
+                    if getattr(line, side):
+                        yield BlockText(style, getattr(line, side), ("lines", j, side))
+            else:
+                yield BlockText(style, line, ("lines", j))
+        if self.closing.copies:
+            yield BlockText(style, self.closing.copies, ("copies",))
+
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        yield self.closing.style, ("style",)
+
+
 def block_kind(value: Any) -> str | None:
     """The discriminator of a body block: its single key."""
     if isinstance(value, dict) and len(value) == 1:
@@ -515,15 +543,43 @@ Block = Annotated[
 ]
 
 
+class ArticleSpec(Model):
+    """One article of a periodical issue: its heading, then its own blocks (parts, paragraphs,
+    figures, boxes …), which stay within it: its floats are placed before the next article."""
+
+    column: str | None = Field(None, description="The column name (栏目) in a kicker band above the title, "
+                                                 "e.g. 工作动态, 基层经验.")
+    title: str = Field(min_length=1, description="The article's headline; in the contents and the outline.")
+    subtitle: str | None = Field(None, description="A line under the title (——…).")
+    byline: str | None = Field(None, description="Who wrote or sent it, under the title: 县委组织部供稿, □ 王丑龙.")
+    source: str | None = Field(None, description="A line at the article's end, at the right: （来源：盂县融媒体中心）.")
+    break_: Literal["none", "column", "page"] = Field("none", alias="break",
+                                                       description="Start the article in a new column or page.")
+    body: list[Block] = Field(min_length=1, description="The article's blocks, in reading order.")
+
+    @field_validator("body")
+    @classmethod
+    def _flat(cls, v: list[BodyBlock]) -> list[BodyBlock]:
+        for block in v:
+            if block.kind in ("article", "contents"):
+                raise ValueError(f"an article holds no {block.kind} block; put it in the top-level body")
+        return v
+
+
+ArticleBlock.model_rebuild()
+
+
 class BlockAt(NamedTuple):
-    """A body block with where it stands: body[index], its kind, the value under its key, and
-    the key path of that value (what messages and flowables are located by)."""
+    """A body block with where it stands: its number in reading order (body[index] for a block
+    of the top-level body), its kind, the value under its key, the key path of that value (what
+    messages and flowables are located by), and the body index of the article it is in."""
 
     index: int
     kind: str
     value: Any
     keys: tuple[str | int, ...]
     block: BodyBlock
+    article: int | None = None
 
 
 # ---------------------------------------------------------------- the whole spec
@@ -550,9 +606,20 @@ class Spec(Model):
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
     images: ImageSettings = Field(default_factory=lambda: ImageSettings(),
                                   description="How photos are prepared: dpi, min_dpi, JPEG quality.")
+    bulletin: Bulletin = Field(default_factory=lambda: Bulletin(), description="The red head of a bulletin "
+                               "(page.masthead: bulletin).")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:
-        """The body's blocks in reading order, each with its index, kind, value and key path."""
+        """The body's blocks in reading order, each with its index, kind, value and key path: an
+        article, then the blocks in it (their index numbers every block in reading order, so a
+        body without articles has index i for body[i])."""
+        n = 0
         for i, block in enumerate(self.body):
-            yield BlockAt(i, block.kind, block.value, ("body", i, block.kind), block)
+            keys = ("body", i, block.kind)
+            yield BlockAt(n, block.kind, block.value, keys, block)
+            n += 1
+            if isinstance(block, ArticleBlock):
+                for j, inner in enumerate(block.article.body):
+                    yield BlockAt(n, inner.kind, inner.value, (*keys, "body", j, inner.kind), inner, i)
+                    n += 1

@@ -17,6 +17,7 @@ END = "<!-- reference:end -->"
 def _type(annotation: Any) -> str:
     text = getattr(annotation, "__name__", None) or str(annotation)
     text = text.replace("typing.", "").replace("paiban.spec.model.", "").replace("paiban.spec.charts.", "")
+    text = text.replace("paiban.spec.bulletin.", "")
     for noisy in ("Annotated[", "Literal["):
         text = text.replace(noisy, "[")
     return text if len(text) < 60 else text[:57] + "…"
@@ -51,10 +52,20 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def reference() -> str:
+    from paiban.spec.bulletin import (
+        Bulletin,
+        ClosingPair,
+        ClosingRules,
+        ClosingSpec,
+        HeadRule,
+        HeadText,
+        RuleSpec,
+    )
     from paiban.spec.charts import ChartTheme, FactItem, FactsBlock, FigureBlock, TableSpec
     from paiban.spec.images import ImageSettings
     from paiban.spec.model import (
         BLOCKS,
+        ArticleSpec,
         Document,
         FaceRef,
         Family,
@@ -83,6 +94,9 @@ def reference() -> str:
         ("charts (the theme of every chart)", ChartTheme, "charts."),
         ("links", Links, "links."),
         ("images (how photos are prepared for print)", ImageSettings, "images."),
+        ("bulletin (the red head of page.masthead: bulletin)", Bulletin, "bulletin."),
+        ("bulletin.name / issue / info / classification", HeadText, ""),
+        ("bulletin.rule", HeadRule, "bulletin.rule."),
         ("data.&lt;name&gt;", TableSpec, ""),
     ]
     for title, model, prefix in sections:
@@ -108,7 +122,10 @@ def reference() -> str:
             "line. `text: {file: a.md}` reads them from a Markdown, Word or plain-text file.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
-                         ("quote", QuoteSpec)):
+                         ("quote", QuoteSpec), ("article (one article of an issue, its blocks under body:)", ArticleSpec),
+                         ("rule (`- rule:` alone: every default)", RuleSpec),
+                         ("closing (the end matter: 报尾, 版记)", ClosingSpec),
+                         ("closing.lines: {left, right}", ClosingPair), ("closing.rules", ClosingRules)):
         out += [f"#### {title}", "", *_table(model, ""), ""]
     out.append(END)
     return "\n".join(out) + "\n"
