@@ -7,13 +7,13 @@ stage resolves them against the spec's folder and checks they exist.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from paiban.spec.base import Model, empty_dict, empty_list
+from paiban.spec.blockbase import BLOCKS, BlockFile, BlockText, BodyBlock, Keeps  # noqa: F401 - re-exported
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
@@ -33,6 +33,10 @@ class Document(Model):
         "en", description="Language of the Latin words in the text (en, en-GB, de …): their hyphenation "
         "patterns in justified text; null: never hyphenate.")
     date: str | None = Field(None, description="Issue date, available to headers as {date}.")
+    name: str | None = Field(None, description="The bulletin's name, or a 公文's 发文机关标志 (盂县人民政府文件), "
+                                               "set large in red at the head of page 1.")
+    number: int | str | None = Field(None, description="A bulletin's issue number (printed 第N期 when an "
+                                                       "integer), or a 公文's 发文字号 (盂政发〔2026〕12号).")
 
 
 # ---------------------------------------------------------------- page
@@ -87,6 +91,10 @@ class Page(Model):
     lead: Literal["column", "across"] = Field(
         "column", description="Where a lead that opens the body goes: the first column, or across the "
                               "columns under the masthead (in a measure of at most 40 characters).")
+    masthead: Literal["feature", "bulletin", "gongwen"] = Field(
+        "feature", description="The kind of document: feature (a headline over columns), bulletin (a red-head "
+        "简报), or gongwen (a GB/T 9704-2012 公文: sets paper, margins, one column, the 22 × 28 grid and the "
+        "styles, unless the spec gives them; see the gongwen: section).")
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -195,16 +203,6 @@ class Style(Model):
 # ---------------------------------------------------------------- body blocks
 
 
-class Keeps(Model):
-    """What a block keeps with its neighbours in the columns (a compositor's keeps)."""
-
-    keep_with_next: bool = Field(False, description="Never end a column between this block and the next one "
-                                                    "(its last lines go with the next block's first).")
-    keep_with_previous: bool = Field(False, description="Never start a column with this block: it stays with the "
-                                                        "end of the block before it (a signature with the last "
-                                                        "paragraph, a closing line with its block).")
-
-
 class TextSpec(Keeps):
     text: str = Field(description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, [link](url).")
     style: str = Field("body", description="Style name for these paragraphs.")
@@ -241,80 +239,6 @@ class QuoteSpec(Keeps):
 
 class ContentsSpec(Model):
     title: str = "目录"
-
-
-class BlockText(NamedTuple):
-    """A piece of text a block sets: its style (None: drawn in a chart, in the charts: font), the
-    text, its key path below the block, and whether it carries **bold**/*emphasis* markup."""
-
-    style: str | None
-    text: str
-    keys: tuple[str | int, ...] = ()
-    markup: bool = False
-
-
-class BlockFile(NamedTuple):
-    """A file a block reads, as written, at its key path below the block."""
-
-    path: str
-    keys: tuple[str | int, ...]
-    what: str  # how messages name it: "image", "data file"
-
-
-#: Every block kind by its key in report.yaml, in the order the model defines them (the order
-#: "expected a block with one key: …" lists them in). Filled by `BodyBlock` subclasses themselves.
-BLOCKS: dict[str, type[BodyBlock]] = {}
-
-
-class BodyBlock(Model):
-    """A block of the body: a mapping with one key, its kind, and the value under that key.
-
-    A new kind of block is a subclass: its `kind`, its one field (named for the kind, with a
-    trailing _ when the kind is a Python keyword), and what it reads, sets and is called.
-    Everything that walks the body reads these (through `Spec.blocks()`), never the field name.
-    """
-
-    kind: ClassVar[str]
-    #: How a layout message names the block: "this figure is 900pt tall, more than fits …".
-    named: ClassVar[str] = "this block"
-    #: Drawn with the charts' theme (its font, palette and the key of approximate values).
-    charted: ClassVar[bool] = False
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        if list(cls.model_fields) != [cls.field_name()]:
-            raise TypeError(f"{cls.__name__}: a body block has one field, {cls.field_name()!r}")
-        BLOCKS[cls.kind] = cls
-
-    @classmethod
-    def field_name(cls) -> str:
-        return cls.kind + "_" if keyword.iskeyword(cls.kind) else cls.kind
-
-    @property
-    def value(self) -> Any:
-        """What is written under the block's key."""
-        return getattr(self, self.field_name())
-
-    def texts(self) -> Iterator[BlockText]:
-        """The text the block sets (what fonts must cover)."""
-        return iter(())
-
-    def files(self) -> Iterator[BlockFile]:
-        """The files the block reads (checked to exist; watched for changes)."""
-        return iter(())
-
-    def cited_id(self) -> str | None:
-        """The name text may cite it by as {fig:ID}; ids are unique across the body."""
-        return None
-
-    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
-        """The styles it names, with their key paths below the block (checked to exist)."""
-        return iter(())
-
-    def numbered(self) -> bool:
-        """Whether it gets a 图 number (in reading order)."""
-        return False
 
 
 class LeadBlock(BodyBlock):
@@ -469,6 +393,15 @@ class BreakBlock(BodyBlock):
     break_: Literal["column", "page"] = Field(alias="break")
 
 
+# The 公文 blocks (heading, addressee, attachments, signature) register here, after the model's own:
+# BLOCKS keeps the order "expected a block with one key: …" lists them in.
+
+
+# The 公文 blocks (heading, addressee, attachments, signature) register here, after the model's own:
+# BLOCKS keeps the order "expected a block with one key: …" lists them in.
+from paiban.spec.gongwen import Gongwen  # noqa: E402
+
+
 def block_kind(value: Any) -> str | None:
     """The discriminator of a body block: its single key."""
     if isinstance(value, dict) and len(value) == 1:
@@ -521,6 +454,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
+    gongwen: Gongwen = Field(default_factory=lambda: Gongwen(), description="The 公文 preset's settings "
+                             "(page.masthead: gongwen).")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:
