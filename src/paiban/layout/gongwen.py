@@ -35,13 +35,12 @@ from paiban.layout.headline import Segmenter
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.layout.text import para_style
 from paiban.pdf.canvas import DeferredCanvas, TooManyPages
+from paiban.pdf.text import GlyphLine, TextObject, write_text
 from paiban.spec.geometry import Geometry, geometry
 from paiban.spec.gongwen import MM, cell_pitch, grid_pitch
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
 
-#: Blocks a 公文 body may hold; the feature page's figures, facts boxes, quotes … are refused.
-KINDS = ("text", "heading", "addressee", "attachments", "signature", "break", "closing", "rule")
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -216,9 +215,6 @@ class Builder:
     def blocks(self) -> list[Flowable]:
         flow: list[Flowable] = []
         for at in self.spec.blocks():
-            if at.kind not in KINDS:
-                raise InputError(f"a 公文 (page.masthead: gongwen) has no {at.kind} block; expected one of "
-                                 + ", ".join(KINDS), self.loaded.where(at.keys, at_key=True), ".".join(map(str, at.keys)))
             made = getattr(self, "_" + at.kind)(at.value)
             for f in made:
                 f.spec_keys = at.keys
@@ -309,13 +305,29 @@ class PageNumbers:
         geo, st = self.geo, self.style
         left = geo.left(number) + st.size
         right = geo.left(number) + geo.text_width - st.size
-        centre = geo.bottom - 7 * MM - st.size / 2  # the 一字线 (the dashes' middle) 7 mm under the 版心
-        baseline = centre - st.size / 2 + 0.88 * st.size
-        align = "right" if number % 2 else "left"
-        # no-break spaces: a typed space next to a dash is dropped by the engine's spacing rules
-        p = CJKParagraph(f"—\u00a0{number}\u00a0—", replace(st, align=align, first_indent=0.0))
-        _, h = p.wrap(right - left, 1e6)
-        p.drawOn(canvas, left, baseline + p.baseline_offset - h)
+        centre = geo.bottom - 7 * MM  # the 一字线 (the middle of the em box) 7 mm under the 版心
+        baseline = centre + st.size / 2 - 0.88 * st.size
+        text = f"—{number}—"
+        face = st.faces[0]
+        size = st.size
+        dash = face.advance("—")
+        scale = 1.0 / dash if dash > 0 else 1.0  # each 一字线 one em long
+        gap = 0.25 * size
+        widths = [size] + [face.advance(ch) * size for ch in text[1:-1]] + [size]
+        total = sum(widths) + 2 * gap
+        x = right - total if number % 2 else left
+        xs, at = [], x
+        for i, w in enumerate(widths):
+            xs.append(at)
+            at += w + (gap if i in (0, len(widths) - 2) else 0.0)
+        shifts, pen = {}, 0.0
+        for q, ch in enumerate(text):
+            shifts[q] = xs[q] - pen
+            pen = xs[q] + (size if ch == "—" else face.advance(ch) * size)
+        n = len(text)
+        write_text(canvas, TextObject(
+            size=size, chars=list(text), fonts=[(face.rl_name, n)], run=[0] * n, colors=[(0.0, 0.0, 0.0)],
+            lines=[GlyphLine(baseline, 0, n, 0.0, shifts)], scaled={0: (xs[0], scale), n - 1: (xs[-1], scale)}))
 
 
 def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics,

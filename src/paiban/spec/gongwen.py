@@ -11,7 +11,7 @@ gives itself (page.size, page.margins, page.columns, a style's key) wins over th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
