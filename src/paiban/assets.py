@@ -139,6 +139,11 @@ def text_uses(loaded: LoadedSpec) -> Iterator[TextUse]:
         value = getattr(doc, key)
         if value:
             yield TextUse(style, value, ("document", key))
+    if spec.page.masthead == "bulletin":
+        from paiban.spec.issue import head_texts
+
+        for key, style, value in head_texts(spec):
+            yield TextUse(style, value, key)
     charted = False
     for at in spec.blocks():
         charted = charted or at.block.charted

@@ -13,7 +13,8 @@ from paiban.spec.load import load_spec
 from paiban.spec.model import BLOCKS, BodyBlock, Spec
 from tests.support.project import ROOT
 
-KINDS = ["lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents", "break"]
+KINDS = ["lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents", "break", "rule",
+         "closing"]
 
 
 def test_every_block_class_has_its_kind_and_its_one_field() -> None:

@@ -149,6 +149,7 @@ class FloatBlock(GridGroup):
         super().__init__(items, pitch, top=0.5, name=name)
         self.placement = placement
         self.wide = wide  # spans every column of the page
+        self.foot = False  # a wide bottom float kept at the page's foot, under balanced columns
 
     def draw(self) -> None:
         """Drawn when the page is complete, where it was placed: the page's content stream then

@@ -263,7 +263,8 @@ class BriefingDoc(BaseDocTemplate):
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - fr._y1p >= h + (0 if fr is self.frame or ended else self.pitch * 3) for fr in columns)
+        return all(fr._y - _floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+                   for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
         """A page-wide float from y0 up to y1 on this page: the column rules stop there
@@ -281,10 +282,21 @@ class BriefingDoc(BaseDocTemplate):
     def _place_wide_bottom(self, f, columns: list[Frame]) -> None:
         left, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
-        f.drawOn(self.canv, left, columns[0]._y1p)
-        self._span(columns[0]._y1p, columns[0]._y1p + h)
+        self._draw_wide_bottom(f, h, left, columns)
+
+    def _draw_wide_bottom(self, f, h: float, left: float, columns: list[Frame]) -> None:
+        """A page-wide float at the foot of the columns; one kept at the page's foot (the end
+        matter, `FloatBlock.foot`) sits on the text block's bottom even when the columns above it
+        are balanced short."""
+        y = columns[0]._y1 + columns[0]._bottomPadding if getattr(f, "foot", False) else columns[0]._y1p
+        f.drawOn(self.canv, left, y)
+        self._span(y, y + h)
         for fr in columns:
-            fr.set_at_foot(h)
+            if getattr(f, "foot", False):
+                fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
+                fr.raise_bottom(max(0.0, y + h - fr._y1p))
+            else:
+                fr.set_at_foot(h)
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -300,15 +312,12 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending_wide = waiting[i:]
                     return
                 if f.placement == "bottom":
-                    f.drawOn(self.canv, left, columns[0]._y1p)
-                    self._span(columns[0]._y1p, columns[0]._y1p + h)
-                    for fr in columns:
-                        fr.set_at_foot(h)
-                else:
-                    f.drawOn(self.canv, left, top - h)
-                    self._span(top - h, top)
-                    for fr in columns:
-                        fr._y = top - h
+                    self._draw_wide_bottom(f, h, left, columns)
+                    continue
+                f.drawOn(self.canv, left, top - h)
+                self._span(top - h, top)
+                for fr in columns:
+                    fr._y = top - h
                 self._curPageFlowableCount += 1
 
     def _place_pending(self) -> None:
@@ -576,6 +585,13 @@ class BriefingDoc(BaseDocTemplate):
             else:
                 lo = mid + 1
         return hi
+
+
+def _floor(frame: Frame, f, h: float) -> float:
+    """Where a column's text must end for a page-wide float `h` high at its foot."""
+    if getattr(f, "foot", False):  # at the page's foot, under columns that may end higher
+        return max(frame._y1p, frame._y1 + frame._bottomPadding + h)
+    return frame._y1p + h
 
 
 def _is_column(frame: Frame) -> bool:

@@ -21,9 +21,11 @@ from paiban.assets import Assets
 from paiban.cjk.display import use_words
 from paiban.errors import BuildError, Diagnostics, InputError, dotted
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
+from paiban.layout.closing import closing_flowables, rule_flowables
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
 from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
+from paiban.layout.redhead import bulletin_head
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.styles import TextStyle
 
@@ -88,9 +90,9 @@ class StoryBuilder:
 
     def para(self, text: str, style: TextStyle) -> Flowable:
         """A paragraph whose layout problems are told as warnings at the spec key it came from."""
-        return self._make(text, style, self._reporter(self.at))
+        return self._make(text, style, self.reporter(self.at))
 
-    def _reporter(self, at: tuple) -> Callable[[str], None]:
+    def reporter(self, at: tuple) -> Callable[[str], None]:
         def report(message: str) -> None:
             if (at, message) not in self._told:  # once, however often the paragraph is laid out
                 self._told.add((at, message))
@@ -106,7 +108,7 @@ class StoryBuilder:
         return self.assets.fonts.chain(style.fallback, "bold" if style.bold else "regular")
 
     def headline(self, text: str, style: TextStyle) -> Flowable:
-        report = self._reporter(self.at)  # lines are set at layout time, after building
+        report = self.reporter(self.at)  # lines are set at layout time, after building
         return Headline(text, self.faces(style), style.size, lambda line: self._make(line, style, report),
                         self.segmenter)
 
@@ -123,6 +125,18 @@ class StoryBuilder:
     # ------------------------------------------------------------ masthead
 
     def masthead(self) -> list[Flowable]:
+        """What opens page 1, as `page.masthead` asks (`MASTHEADS`), then a lead set across."""
+        out = MASTHEADS[self.loaded.spec.page.masthead](self)
+        lead = self.lead_across()
+        if lead is not None:
+            style = self.styles["lead"]
+            self.at = ("body", 0, "lead")
+            paras = [self.para(p, style) for p in paragraphs(lead)]
+            out += keyed([Measure(paras, 40 * style.size), Spacer(0, self.styles["body"].leading)], self.at)
+        return out
+
+    def feature_masthead(self) -> list[Flowable]:
+        """A feature's masthead: its headline, subtitle and byline, centred, over a rule."""
         doc = self.loaded.spec.document
         s = self.styles
         self.at = ("document", "title")
@@ -135,12 +149,6 @@ class StoryBuilder:
             self.at = ("document", "byline")
             out += keyed([Spacer(0, s["byline"].size * 0.4), self.para(doc.byline, s["byline"])], self.at)
         out += keyed([Rule(s["title"].color, 1.2, s["body"].leading)], ("styles", "body"))  # a body line high
-        lead = self.lead_across()
-        if lead is not None:
-            style = s["lead"]
-            self.at = ("body", 0, "lead")
-            paras = [self.para(p, style) for p in paragraphs(lead)]
-            out += keyed([Measure(paras, 40 * style.size), Spacer(0, s["body"].leading)], self.at)
         return out
 
     def lead_across(self) -> str | None:
@@ -322,6 +330,12 @@ class StoryBuilder:
     def _break(self, kind: str, i: int, parts: list[str]) -> list[Flowable]:
         return [explicit(PageBreak() if kind == "page" else FrameBreak())]
 
+    def _rule(self, rule, i: int, parts: list[str]) -> list[Flowable]:
+        return rule_flowables(self, rule)
+
+    def _closing(self, closing, i: int, parts: list[str]) -> list[Flowable]:
+        return closing_flowables(self, closing)
+
 
 def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
     """Keep a block with the end of the one before it: a block kept whole after a paragraph is
@@ -343,6 +357,12 @@ def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
     return made
 
 
+#: What opens page 1 for each `page.masthead`: the 公文 版头 is drawn as a feature's masthead
+#: until its own routine is added here.
+MASTHEADS: dict[str, Callable[[StoryBuilder], list[Flowable]]] = {
+    "feature": StoryBuilder.feature_masthead, "bulletin": bulletin_head, "gongwen": StoryBuilder.feature_masthead,
+}
+
 BlockMethod = Callable[[StoryBuilder, Any, int, list[str]], list[Flowable]]
 
 #: The flowables of each block kind: (builder, the block's value, its index, part titles so far).
@@ -350,5 +370,6 @@ BLOCK_FLOWABLES: dict[str, BlockMethod] = {
     "lead": StoryBuilder._lead, "text": StoryBuilder._text, "part": StoryBuilder._part,
     "subhead": StoryBuilder._subhead, "figure": StoryBuilder._figure, "facts": StoryBuilder._facts,
     "image": StoryBuilder._image, "quote": StoryBuilder._quote, "credit": StoryBuilder._credit,
-    "contents": StoryBuilder._contents, "break": StoryBuilder._break,
+    "contents": StoryBuilder._contents, "break": StoryBuilder._break, "rule": StoryBuilder._rule,
+    "closing": StoryBuilder._closing,
 }

@@ -12,7 +12,7 @@ from paiban.errors import InputError, Problem, dotted
 from paiban.spec.geometry import geometry
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.model import Margins
-from paiban.spec.styles import DEFAULTS
+from paiban.spec.styles import DEFAULTS, HEAD_TEXTS
 
 #: Blocks only a 公文 sets, and the blocks a 公文 can set (its body is text on the character grid).
 GONGWEN_ONLY = ("heading", "addressee", "attachments", "signature")
@@ -87,6 +87,12 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
                     keys = ["styles", sname, key] + ([j] if key == "fallback" else [])
                     problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
                                             loaded.where(keys), dotted(keys)))
+    for key in HEAD_TEXTS if spec.page.masthead == "bulletin" else ():
+        name = getattr(spec.bulletin, key).font
+        if name not in families:
+            keys = ["bulletin", key, "font"]
+            problems.append(Problem(f"unknown font family {name!r}; fonts: defines {', '.join(families)}",
+                                    loaded.where(keys), dotted(keys)))
     if spec.output:  # the spec may not write outside its project (-o on the command line may)
         check(loaded.resolve, spec.output, ["output"], must_exist=False, what="output file")
     for name, table in spec.data.items():

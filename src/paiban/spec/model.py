@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, mod
 
 from paiban.spec.base import Model, empty_dict, empty_list
 from paiban.spec.blockbase import BLOCKS, BlockFile, BlockText, BodyBlock, Keeps  # noqa: F401 - re-exported
+from paiban.spec.bulletin import Bulletin, ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.lengths import AbsLength, LengthValue
 from paiban.spec.values import Aspect, Color, PageSize
@@ -32,11 +33,16 @@ class Document(Model):
     latin_language: str | None = Field(
         "en", description="Language of the Latin words in the text (en, en-GB, de …): their hyphenation "
         "patterns in justified text; null: never hyphenate.")
-    date: str | None = Field(None, description="Issue date, available to headers as {date}.")
-    name: str | None = Field(None, description="The bulletin's name, or a 公文's 发文机关标志 (盂县人民政府文件), "
-                                               "set large in red at the head of page 1.")
-    number: int | str | None = Field(None, description="A bulletin's issue number (printed 第N期 when an "
-                                                       "integer), or a 公文's 发文字号 (盂政发〔2026〕12号).")
+    date: str | None = Field(None, description="Issue date, available to headers as {date}; also the PDF's "
+                             "creation date when it reads as a date (2026-03-06, 2026年3月6日).")
+    name: str | None = Field(None, description="The bulletin's name in its red head (乡村振兴工作简报), or a "
+                             "公文's 发文机关标志 text.")
+    number: Annotated[int, Field(ge=0)] | str | None = Field(
+        None, description="The issue number (12: printed 第12期) or a 公文's 发文字号 (盂政发〔2026〕12号).")
+    total_number: Annotated[int, Field(ge=1)] | None = Field(None, description="The running issue number "
+                                                                               "(总第N期).")
+    office: str | None = Field(None, description="The issuing office, at the left margin under a bulletin's name.")
+    classification: str | None = Field(None, description="A line above the name: 内部资料 注意保存, 秘密★1年 ….")
 
 
 # ---------------------------------------------------------------- page
@@ -88,13 +94,14 @@ class Page(Model):
     footer: RunningLine | None = Field(None, description="Running footer.")
     bleed: AbsLength = Field("0mm", description="Bleed around the trim box; crop marks are drawn when > 0.")
     baseline_grid: bool = Field(True, description="Keep body lines of neighbouring columns on shared baselines.")
+    masthead: Literal["feature", "bulletin", "gongwen"] = Field(
+        "feature", description="What page 1 opens with: feature (the headline, subtitle and byline of one "
+        "article), bulletin (a red head: name, issue number, office and date, red rule; see bulletin:) or "
+        "gongwen (a GB/T 9704-2012 公文: its 版头, and paper, margins, one column, the 22 × 28 grid and the "
+        "styles unless the spec gives them; see gongwen:).")
     lead: Literal["column", "across"] = Field(
         "column", description="Where a lead that opens the body goes: the first column, or across the "
                               "columns under the masthead (in a measure of at most 40 characters).")
-    masthead: Literal["feature", "bulletin", "gongwen"] = Field(
-        "feature", description="The kind of document: feature (a headline over columns), bulletin (a red-head "
-        "简报), or gongwen (a GB/T 9704-2012 公文: sets paper, margins, one column, the 22 × 28 grid and the "
-        "styles, unless the spec gives them; see the gongwen: section).")
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -393,8 +400,36 @@ class BreakBlock(BodyBlock):
     break_: Literal["column", "page"] = Field(alias="break")
 
 
-# The 公文 blocks (heading, addressee, attachments, signature) register here, after the model's own:
-# BLOCKS keeps the order "expected a block with one key: …" lists them in.
+class RuleBlock(BodyBlock):
+    kind = "rule"
+    named = "this rule"
+    rule: RuleSpec | None
+
+    @property
+    def spec(self) -> RuleSpec:
+        """The rule as written, or every default for a bare `- rule:`."""
+        return self.rule or RuleSpec()
+
+
+class ClosingBlock(BodyBlock):
+    kind = "closing"
+    named = "the end matter"
+    closing: ClosingSpec
+
+    def texts(self) -> Iterator[BlockText]:
+        style = self.closing.style
+        for j, line in enumerate(self.closing.lines):
+            if isinstance(line, ClosingPair):
+                for side in ("left", "right"):
+                    if getattr(line, side):
+                        yield BlockText(style, getattr(line, side), ("lines", j, side))
+            else:
+                yield BlockText(style, line, ("lines", j))
+        if self.closing.copies:
+            yield BlockText(style, self.closing.copies, ("copies",))
+
+    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+        yield self.closing.style, ("style",)
 
 
 # The 公文 blocks (heading, addressee, attachments, signature) register here, after the model's own:
@@ -454,6 +489,8 @@ class Spec(Model):
     charts: ChartTheme = Field(default_factory=lambda: ChartTheme(), description="The charts' theme.")
     data: dict[str, TableSpec] = Field(default_factory=empty_dict, description="Named data tables: a CSV/JSON file or inline rows.")
     links: Links = Field(default_factory=lambda: Links(), description="What [link](url) may point to.")
+    bulletin: Bulletin = Field(default_factory=lambda: Bulletin(), description="The red head of a bulletin "
+                               "(page.masthead: bulletin).")
     gongwen: Gongwen = Field(default_factory=lambda: Gongwen(), description="The 公文 preset's settings "
                              "(page.masthead: gongwen).")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")

@@ -17,6 +17,7 @@ END = "<!-- reference:end -->"
 def _type(annotation: Any) -> str:
     text = getattr(annotation, "__name__", None) or str(annotation)
     text = text.replace("typing.", "").replace("paiban.spec.model.", "").replace("paiban.spec.charts.", "")
+    text = text.replace("paiban.spec.bulletin.", "")
     for noisy in ("Annotated[", "Literal["):
         text = text.replace(noisy, "[")
     return text if len(text) < 60 else text[:57] + "…"
@@ -51,6 +52,15 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def reference() -> str:
+    from paiban.spec.bulletin import (
+        Bulletin,
+        ClosingPair,
+        ClosingRules,
+        ClosingSpec,
+        HeadRule,
+        HeadText,
+        RuleSpec,
+    )
     from paiban.spec.charts import ChartTheme, FactItem, FactsBlock, FigureBlock, TableSpec
     from paiban.spec.model import (
         BLOCKS,
@@ -81,6 +91,9 @@ def reference() -> str:
         ("styles.&lt;name&gt;", Style, ""),
         ("charts (the theme of every chart)", ChartTheme, "charts."),
         ("links", Links, "links."),
+        ("bulletin (the red head of page.masthead: bulletin)", Bulletin, "bulletin."),
+        ("bulletin.name / issue / info / classification", HeadText, ""),
+        ("bulletin.rule", HeadRule, "bulletin.rule."),
         ("data.&lt;name&gt;", TableSpec, ""),
     ]
     for title, model, prefix in sections:
@@ -104,7 +117,9 @@ def reference() -> str:
             "above it, and `{tab:ID}` cites it too); paragraphs are separated by a blank line.", ""]
     for title, model in (("text: {…}", TextSpec), ("part", PartSpec), ("figure", FigureBlock),
                          ("facts", FactsBlock), ("facts items", FactItem), ("image", ImageSpec),
-                         ("quote", QuoteSpec)):
+                         ("quote", QuoteSpec), ("rule (`- rule:` alone: every default)", RuleSpec),
+                         ("closing (the end matter: 报尾, 版记)", ClosingSpec),
+                         ("closing.lines: {left, right}", ClosingPair), ("closing.rules", ClosingRules)):
         out += [f"#### {title}", "", *_table(model, ""), ""]
     out += _gongwen()
     out.append(END)

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, dict] = {
     "source": dict(font="kai", size="7.5pt", leading=1.5, indent="0pt", align="left", color="#666666"),
     "credit": dict(font="kai", size="8.5pt", leading=1.7, indent="0pt", align="right", color="#444444"),
     "quote": dict(font="kai", size="12pt", leading=1.6, indent="0pt", align="justify", color="#b3120f"),
+    # the end matter (报尾, 版记): lines of a closing block, ragged right, their labels hanging
+    "closing": dict(font="song", size="9.5pt", leading=1.7, indent="0pt", align="left", color="#1a1a1a"),
     "header": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="left", color="#666666"),
     "footer": dict(font="hei", size="7.5pt", leading=1.3, indent="0pt", align="center", color="#666666"),
 }
@@ -115,4 +117,23 @@ def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
             fallback=tuple(f for f in [merged["font"], *fallback] if f), emphasis=merged["emphasis"],
             accent=merged["accent"], line_end=punct["line_end"], line_start=punct["line_start"],
             whole_words=name in DISPLAY)
+    out.update(head_styles(spec))
+    return out
+
+
+#: The texts of a bulletin's red head, each a style made from the `bulletin:` section (not
+#: written in `styles:`): the coverage check and the fallback chain read them as any style.
+HEAD_TEXTS = ("name", "issue", "info", "classification")
+
+
+def head_styles(spec: Spec) -> dict[str, TextStyle]:
+    out: dict[str, TextStyle] = {}
+    for key in HEAD_TEXTS:
+        text = getattr(spec.bulletin, key)
+        size = text.size.pt()
+        out[f"bulletin.{key}"] = TextStyle(
+            name=f"bulletin.{key}", font=text.font, bold=text.bold, size=size, leading=size * 1.3, indent=0.0,
+            align="center", color=text.color, space_before=0.0, space_after=0.0,
+            fallback=tuple(f for f in [text.font, *spec.fonts.fallback] if f), emphasis="dots",
+            accent=text.color, whole_words=True)
     return out
