@@ -142,3 +142,55 @@ def test_headings_signature_and_attachments(pdf) -> None:
     (second,) = [cs for cs in rows.values() if "".join(c["c"] for c in cs).startswith("2.")]
     assert first[0]["bbox"][0] == pytest.approx(LEFT + 2 * CELL, abs=0.5)
     assert second[0]["bbox"][0] == pytest.approx(first[3]["bbox"][0], abs=CELL / 4)  # numbers aligned (proportional digits centred in their half cells)
+
+
+def test_banji_at_the_foot_of_the_last_page_an_even_one(pdf) -> None:
+    last = pdf[-1]
+    assert pdf.page_count % 2 == 0
+    rules = sorted((d["rect"].y0, d["rect"].width) for d in last.get_drawings() if d["rect"].width > WIDTH - 1)
+    assert len(rules) == 3  # above, between (thin), below
+    assert rules[-1][0] == pytest.approx(TOP + HEIGHT, abs=1)  # the last on the 版心's bottom edge
+    lines = [ln for b in last.get_text("dict")["blocks"] for ln in b.get("lines", [])
+             if rules[0][0] < ln["bbox"][1] < rules[-1][0]]
+    text = {"".join(s["text"] for s in ln["spans"]).replace(" ", ""): ln for ln in lines}
+    (cc,) = [t for t in text if t.startswith("抄送：")]
+    assert text[cc]["bbox"][0] == pytest.approx(LEFT + 14, abs=1)  # 左空一字 (4号)
+    assert all(abs(s["size"] - 14) < 0.1 for ln in lines for s in ln["spans"])
+    assert text["盂县人民政府办公室"]["bbox"][0] == pytest.approx(LEFT + 14, abs=1)
+    assert text["2026年12月7日印发"]["bbox"][2] == pytest.approx(LEFT + WIDTH - 14, abs=1)  # 右空一字
+    # 抄送's second line starts under its first name, after the colon
+    (more,) = [t for t in text if t.startswith("县检察院")]
+    assert text[more]["bbox"][0] == pytest.approx(text[cc]["bbox"][0] + 3 * 14, abs=1)
+
+
+SHORT = """\
+document: {{name: 盂县人民政府文件, number: 盂政发〔2026〕13号, title: 关于开展冬季消防安全检查的通知}}
+page: {{masthead: gongwen}}
+fonts:
+  fangsong: {{regular: fonts/NotoSerifSC-Regular.ttf, bold: fonts/NotoSerifSC-Bold.ttf}}
+  display: {{regular: fonts/NotoSerifSC-Black.ttf}}
+  song: {{regular: fonts/NotoSerifSC-Regular.ttf}}
+  hei: {{regular: fonts/NotoSansSC-Regular.ttf}}
+  kai: {{regular: fonts/LXGWWenKai-Regular.ttf}}
+body:
+  - addressee: 各乡（镇）人民政府：
+  - text: {text}
+  - signature: {{office: 盂县人民政府, date: 2026年12月8日}}
+  - closing: {{lines: [抄送：县消防救援大队。, {{left: 盂县人民政府办公室, right: 2026年12月8日印发}}]}}
+"""
+
+
+def test_a_banji_on_an_odd_page_moves_to_the_next_one(tmp_path) -> None:
+    (tmp_path / "fonts").mkdir()
+    for name in ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSerifSC-Black.ttf",
+                 "NotoSansSC-Regular.ttf", "LXGWWenKai-Regular.ttf"):
+        (tmp_path / "fonts" / name).symlink_to(FONTS / name)
+    (tmp_path / "report.yaml").write_text(SHORT.format(text="为做好冬季消防安全工作，现就有关事项通知如下。"),
+                                          encoding="utf-8")
+    done = run_paiban("build", "-q", "--allow-outside", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with pymupdf.open(tmp_path / "build" / "report.pdf") as doc:
+        assert doc.page_count == 2  # it would fit on page 1, an odd page
+        assert "抄送" not in doc[0].get_text() and "抄送" in doc[1].get_text()
+        assert "盂县人民政府" in doc[0].get_text()  # the signature stays with the text
+        assert [re.sub(r"\s", "", p.get_text()).endswith(f"—{p.number + 1}—") for p in doc] == [True, True]

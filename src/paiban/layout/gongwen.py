@@ -24,18 +24,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from paiban.assets import Assets
 from paiban.cjk.display import trapezoid_lines, use_words
 from paiban.cjk.face import face_for
 from paiban.errors import BuildError, Diagnostics, InputError
+from paiban.layout.closing import HangingLine, HRule, PairLine, split_label
 from paiban.layout.gridpara import Grid, GridParagraph, grid_prepare, halves
 from paiban.layout.headline import Segmenter
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.layout.text import para_style
 from paiban.pdf.canvas import DeferredCanvas, TooManyPages
 from paiban.pdf.text import GlyphLine, TextObject, write_text
+from paiban.spec.bulletin import ClosingPair, RuleSpec
 from paiban.spec.geometry import Geometry, geometry
 from paiban.spec.gongwen import MM, cell_pitch, grid_pitch
 from paiban.spec.loaded import LoadedSpec
@@ -168,6 +170,129 @@ class Tied(Flowable):
             y -= h
 
 
+class Stack(Flowable):
+    """Flowables one under the other, never split (the signature's lines)."""
+
+    def __init__(self, items: list[Flowable]):
+        super().__init__()
+        self.items = items
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = sum(f.wrap(aw, ah)[1] for f in self.items)
+        return aw, self.height
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        top = y + self.height
+        for f in self.items:
+            top -= f.wrap(self.width, 1e6)[1]
+            f.drawOn(canvas, x, top)
+
+
+class TiedBack(Flowable):
+    """A block kept with the end of the one before it (the signature with the text: a 公文 never
+    has a page of signature alone, §7.3.5): when both do not fit, at least a line of the text
+    goes to the next page with it."""
+
+    def __init__(self, prev: Flowable, tail: Flowable, pitch: float):
+        super().__init__()
+        self.prev, self.tail, self.pitch = prev, tail, pitch
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = self.prev.wrap(aw, ah)[1] + self.tail.wrap(aw, ah)[1]
+        return aw, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        prev_h = self.prev.wrap(aw, ah)[1]
+        parts = self.prev.split(aw, min(ah, prev_h - self.pitch))
+        if len(parts) < 2:
+            return []
+        return [*parts[:-1], TiedBack(parts[-1], self.tail, self.pitch)]
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        h = self.prev.wrap(self.width, 1e6)[1]
+        self.prev.drawOn(canvas, x, y + self.height - h)
+        self.tail.drawOn(canvas, x, y)
+
+
+class Banji(Flowable):
+    """The 版记's lines, each one grid line high, its text centred in it and set one character in
+    from both edges; the rules on the lines' edges."""
+
+    def __init__(self, lines: list[Flowable], pitch: float, size: float, color: str, thick: float, thin: float,
+                 rules: tuple[bool, bool, bool]):
+        super().__init__()
+        self.lines, self.pitch, self.size = lines, pitch, size
+        self.color, self.thick, self.thin, self.rules = color, thick, thin, rules
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        inner = aw - 2 * self.size
+        rows = [max(1, math.ceil(f.wrap(inner, 1e6)[1] / self.pitch - 1e-6)) for f in self.lines]
+        self.rows = rows
+        self.height = sum(rows) * self.pitch
+        return aw, self.height
+
+    def draw(self) -> None:
+        c, top = self.canv, self.height
+        above, between, below = self.rules
+        c.saveState()
+        c.setStrokeColor(HexColor(self.color))
+        edges = []
+        for i, (f, rows) in enumerate(zip(self.lines, self.rows, strict=True)):
+            box = rows * self.pitch
+            f.drawOn(c, self.size, top - (box + f.height) / 2)  # its lines centred in its rows
+            if i == 0 and above:
+                edges.append((top, self.thick))
+            top -= box
+            if i < len(self.lines) - 1 and between:
+                edges.append((top, self.thin))
+        if below:
+            edges.append((top, self.thick))
+        for y, w in edges:
+            c.setLineWidth(w)
+            c.line(0, y, self.width, y)
+        c.restoreState()
+
+
+class Foot(Flowable):
+    """Its content at the foot of the page: takes the rest of the frame and draws the content
+    with its bottom `gap` above the frame's (the 版心's bottom edge); to the next page when the
+    rest is too short."""
+
+    page = 0  # where it was drawn
+    alone = False  # the only thing on its page
+    unnumbered: set[int] | None = None  # pages left without a number: after a blank page, this one and it
+
+    def __init__(self, content: Flowable, gap: float):
+        super().__init__()
+        self.content, self.gap = content, gap
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        _, h = self.content.wrap(aw, ah)
+        self.height = max(h + self.gap, ah)
+        return aw, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        return []  # kept together: the next page
+
+    def draw(self) -> None:
+        self.page = self.canv.getPageNumber()
+        self.alone = bool(getattr(self, "_frame", None) and self._frame._atTop)
+        if self.unnumbered is not None:
+            self.unnumbered |= {self.page - 1, self.page}
+        self.content.drawOn(self.canv, 0, self.gap)
+
+
+class Blank(Spacer):
+    """A page left blank (before a 版记 that must stand on an even page)."""
+
+    def __init__(self, height: float):
+        super().__init__(0, height - 0.01)
+
+
 class Builder:
     """The flowables of a 公文 from its spec, block by block."""
 
@@ -218,8 +343,8 @@ class Builder:
             made = getattr(self, "_" + at.kind)(at.value)
             for f in made:
                 f.spec_keys = at.keys
-            if getattr(at.value, "keep_with_previous", False) and flow:
-                made = [KeepTogether([flow.pop(), *made])]
+            if flow and (at.kind == "signature" or getattr(at.value, "keep_with_previous", False)):
+                made = [TiedBack(flow.pop(), made[0], self.grid.pitch), *made[1:]]
             if flow and isinstance(flow[-1], Tied) and flow[-1].open:
                 flow[-1].add(made[0])  # a heading waits for the first line of what follows it
                 made = made[1:]
@@ -283,24 +408,57 @@ class Builder:
             first = max(0, start + (date_cells - office_cells) // 2)
             out.append(self.grid_para(value.office, "signature", first=first))
         out.append(self.grid_para(value.date, "signature", first=max(0, start)))
-        return [KeepTogether(out)]
+        return [Stack(out)]
 
     def _break(self, value) -> list[Flowable]:
         return [PageBreak()]
+
+    def _rule(self, rule) -> list[Flowable]:
+        """A rule block: one grid line high, so the text after it stays on the grid."""
+        r = rule or RuleSpec()
+        thin = r.thickness.pt() if r.style == "double" else None
+        return [HRule(r.color, r.thickness.pt(), self.grid.pitch, share=r.width / 100, align=r.align, thin=thin,
+                      gap=r.gap.pt())]
+
+    def _closing(self, closing) -> list[Flowable]:
+        """The 版记 (§7.4): each line one grid line high in the closing style (4号 仿宋), one
+        character in from both edges, 抄送：'s next lines under its first name, 印发机关 left and
+        印发日期 right; a rule above, between (thin) and below the lines, the last one on the 版心's
+        bottom edge, all of it at the foot of the last page."""
+        st = self.style(closing.style if closing.style in self.assets.styles else "closing")
+        flat = replace(st, first_indent=0.0, align="left")
+        right = replace(flat, align="right")
+        faces = self.assets.fonts.chain(self.assets.styles["closing"].fallback)
+        lines: list[Flowable] = []
+        for line in closing.lines:
+            if isinstance(line, ClosingPair):
+                lines.append(PairLine(CJKParagraph(line.left, flat) if line.left else None,
+                                      CJKParagraph(line.right, right) if line.right else None))
+                continue
+            parts = split_label(line)
+            if parts is None:
+                lines.append(CJKParagraph(line, flat))
+            else:
+                label, text = parts
+                width = sum((face_for(ch, faces) or faces[0]).advance(ch) for ch in label) * st.size
+                lines.append(HangingLine(CJKParagraph(label, flat), CJKParagraph(text, flat), width))
+        r = closing.rules
+        return [Foot(Banji(lines, self.grid.pitch, st.size, r.color, r.thickness.pt(), r.thin.pt(),
+                           (r.above, r.between, r.below)), self.grid.pitch - self.assets.styles["body"].size)]
 
 
 class PageNumbers:
     """"— N —" in the page_number style, 7 mm under the 版心: right on odd pages, left on even
     ones, one character in from the edge of the text block (§7.5)."""
 
-    def __init__(self, assets: Assets, geo: Geometry, style: TextStyle, show: bool):
+    def __init__(self, assets: Assets, geo: Geometry, style: TextStyle, show: bool, skip: set[int]):
         self.style = para_style(assets, style)
-        self.geo, self.show = geo, show
+        self.geo, self.show, self.skip = geo, show, skip
         self.pages = 0
 
     def __call__(self, canvas, number: int, total: int) -> None:
         self.pages = total
-        if not self.show:
+        if not self.show or number in self.skip:
             return
         geo, st = self.geo, self.style
         left = geo.left(number) + st.size
@@ -332,14 +490,32 @@ class PageNumbers:
 
 def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics,
                    max_pages: int) -> int:
-    """Lay out a 公文 and write it to `target`; returns the page count."""
+    """Lay out a 公文 and write it to `target`; returns the page count.
+
+    The 版记 stands on the last side of a sheet printed on both sides, an even page (§7.4): when
+    it comes out on an odd page the document is laid out again with it on the next page — alone,
+    or after a blank page when it was alone already, and then neither page is numbered (§7.5)."""
+    spec = loaded.spec
+    geo = geometry(spec.page)
+    pages, foot = _build(loaded, assets, geo, target, max_pages, "")
+    if foot is not None and foot.page % 2 == 1 and spec.gongwen.closing_even_page:
+        pages, foot = _build(loaded, assets, geo, target, max_pages, "blank" if foot.alone else "break")
+    return pages
+
+
+def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_pages: int,
+           before_foot: str) -> tuple[int, Foot | None]:
     from reportlab import rl_config
 
     spec = loaded.spec
-    geo = geometry(spec.page)
     builder = Builder(loaded, assets, geo)
     flow = [*builder.head(), *builder.blocks()]
     height = spec.gongwen.lines * builder.grid.pitch
+    foot = flow[-1] if flow and isinstance(flow[-1], Foot) else None
+    unnumbered: set[int] = set()
+    if foot is not None and before_foot:
+        foot.unnumbered = unnumbered if before_foot == "blank" else None
+        flow[-1:] = [PageBreak(), *([Blank(height)] if before_foot == "blank" else []), foot]
     top = geo.height - geo.top
     frame = Frame(geo.left(1), top - height, geo.text_width, height, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0, id="banxin")
@@ -349,7 +525,7 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
         keywords=", ".join(spec.document.keywords), creator="paiban", producer="paiban (ReportLab)",
         lang=spec.document.language, pageTemplates=[PageTemplate(id="page", frames=[frame])],
         allowSplitting=1, invariant=1)
-    numbers = PageNumbers(assets, geo, assets.styles["page_number"], spec.gongwen.page_numbers)
+    numbers = PageNumbers(assets, geo, assets.styles["page_number"], spec.gongwen.page_numbers, unnumbered)
     initial = assets.fonts.face(assets.styles["body"].font).rl_name
 
     def canvas(*args, **kwargs):
@@ -372,4 +548,4 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
             raise BuildError(f"layout: {str(exc).splitlines()[0][:200]}") from None
         raise
     builder.segmenter.save()
-    return numbers.pages
+    return numbers.pages, foot

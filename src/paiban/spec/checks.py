@@ -31,6 +31,10 @@ def check_masthead_blocks(loaded: LoadedSpec) -> list[Problem]:
             problems.append(Problem(f"a 公文 (page.masthead: gongwen) sets text on its character grid: a {at.kind} "
                                     "block has no place in it (README: 公文 lists the blocks it takes)",
                                     loaded.where(keys), dotted(keys)))
+        elif gongwen and at.kind == "closing" and at.value.copies:
+            keys = [*keys, "closing", "copies"]
+            problems.append(Problem("a 公文's 版记 has no copies line (GB/T 9704-2012 prints no 印发份数); "
+                                    "leave copies out", loaded.where(keys), dotted(keys)))
         elif not gongwen and at.kind in GONGWEN_ONLY:
             problems.append(Problem(f"a {at.kind} block is set only in a 公文; add page.masthead: gongwen "
                                     f"(the page is {spec.page.masthead})", loaded.where(keys), dotted(keys)))

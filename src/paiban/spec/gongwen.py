@@ -41,6 +41,7 @@ STYLES: dict[str, dict] = {
     "addressee": dict(font="fangsong", size="16pt", indent="0pt", align="left", color="#000000"),
     "signature": dict(font="fangsong", size="16pt", indent="0pt", align="right", color="#000000"),
     "page_number": dict(font="song", size="14pt", indent="0pt", align="center", color="#000000"),
+    "closing": dict(font="fangsong", size="14pt", indent="0pt", align="left", color="#000000"),
 }
 #: Numbering of the four heading levels (§7.3.3 结构层次序数): 一、 （一） 1. （1）.
 HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
@@ -74,6 +75,10 @@ class Gongwen(Model):
     signature_offset: Annotated[int, Field(ge=0, le=10)] = Field(
         4, description="Character cells between the signature's (and the date's) right end and the "
         "right edge of the text block (§7.3.5.1: 右空四字).")
+    closing_even_page: bool = Field(
+        True, description="Put the 版记 (a closing block) on an even page, the back of the last sheet: on the "
+        "next page when it comes out on an odd one, after a blank page when it stood alone (those two pages "
+        "then carry no number, §7.5).")
     page_numbers: bool = Field(True, description="Page numbers '— 1 —' in 4号 宋体 7 mm under the 版心, right on "
                                                  "odd pages and left on even pages, one character in (§7.5).")
 
