@@ -61,6 +61,12 @@ def halves(p: Prepared, i: int) -> int:
     return 2 if p.box_width[i] >= 0.75 or p.box_width[i] > WIDE_LATIN else 1
 
 
+def full_width(p: Prepared, i: int) -> bool:
+    """A glyph that takes a whole cell of its own (Han, kana, full-width marks), as against a
+    wide Latin letter, which takes two half cells wherever the half-width run has got to."""
+    return p.box_width[i] >= 0.75 and not p.chars[i].isascii()
+
+
 def break_grid(p: Prepared, grid: Grid, *, first: int = 2, rest: int = 0, right: int = 0) -> list[GridLine]:
     """Lines of the paragraph on the grid: `first`/`rest` cells of indent on the first/other lines,
     `right` cells kept empty at the right; positions in pt from the left edge of the text block."""
@@ -79,7 +85,7 @@ def break_grid(p: Prepared, grid: Grid, *, first: int = 2, rest: int = 0, right:
             w = halves(p, i)
             if i > start and p.gap_typed_space[i - 1] and w == 1:
                 pos += 1  # a space typed between Latin words: half a cell
-            if w == 2 and pos % 2:
+            if pos % 2 and full_width(p, i):
                 pos += 1  # a full-width glyph starts on a whole cell
                 if pos <= cap - 2:
                     for q in range(len(xs) - narrow, len(xs)):
@@ -87,7 +93,7 @@ def break_grid(p: Prepared, grid: Grid, *, first: int = 2, rest: int = 0, right:
             if pos + w > cap:
                 break
             xs.append(pos * half)
-            narrow = narrow + 1 if w == 1 else 0
+            narrow = 0 if full_width(p, i) else narrow + 1
             pos += w
             i += 1
         if i < n:
@@ -159,7 +165,7 @@ class GridParagraph(Flowable):
         if self.align == "left" or not ln.x:
             return 0.0
         p, size, g = self._prep, self.style.size, self.grid
-        end = ln.x[-1] + (size if halves(p, ln.end - 1) == 2 else g.cell / 2)
+        end = ln.x[-1] + (size if full_width(p, ln.end - 1) else halves(p, ln.end - 1) * g.cell / 2)
         room = (g.cells - self.right - 1) * g.cell + size - end
         return room if self.align == "right" else room / 2
 
@@ -178,10 +184,10 @@ class GridParagraph(Flowable):
             pen = 0.0
             for q, k in enumerate(range(ln.start, ln.end)):
                 box = ln.x[q] + dx
-                if halves(p, k) == 2:
+                if full_width(p, k):
                     origin = box + p.origin_offset[k] * size
-                else:
-                    origin = box + (g.cell / 2 - p.font_advance[k] * size) / 2
+                else:  # centred in its half cell (or two)
+                    origin = box + (halves(p, k) * g.cell / 2 - p.font_advance[k] * size) / 2
                 shifts[q] = origin - pen
                 pen = origin + p.font_advance[k] * size
             glyph_lines.append(GlyphLine(y, ln.start - first, ln.end - first, 0.0, shifts))
