@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import defaultdict
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -165,7 +166,7 @@ def test_banji_at_the_foot_of_the_last_page_an_even_one(pdf) -> None:
 
 SHORT = """\
 document: {{name: 盂县人民政府文件, number: 盂政发〔2026〕13号, title: 关于开展冬季消防安全检查的通知}}
-page: {{masthead: gongwen}}
+page: {page}
 fonts:
   fangsong: {{regular: fonts/NotoSerifSC-Regular.ttf, bold: fonts/NotoSerifSC-Bold.ttf}}
   display: {{regular: fonts/NotoSerifSC-Black.ttf}}
@@ -180,17 +181,30 @@ body:
 """
 
 
-def test_a_banji_on_an_odd_page_moves_to_the_next_one(tmp_path) -> None:
-    (tmp_path / "fonts").mkdir()
+def build_short(project: Path, text: str, page: str = "{masthead: gongwen}") -> pymupdf.Document:
+    (project / "fonts").mkdir()
     for name in ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSerifSC-Black.ttf",
                  "NotoSansSC-Regular.ttf", "LXGWWenKai-Regular.ttf"):
-        (tmp_path / "fonts" / name).symlink_to(FONTS / name)
-    (tmp_path / "report.yaml").write_text(SHORT.format(text="为做好冬季消防安全工作，现就有关事项通知如下。"),
-                                          encoding="utf-8")
-    done = run_paiban("build", "-q", "--allow-outside", cwd=tmp_path)
+        (project / "fonts" / name).symlink_to(FONTS / name)
+    (project / "report.yaml").write_text(SHORT.format(text=text, page=page), encoding="utf-8")
+    done = run_paiban("build", "-q", "--allow-outside", cwd=project)
     assert done.returncode == 0, done.stderr
-    with pymupdf.open(tmp_path / "build" / "report.pdf") as doc:
+    return pymupdf.open(project / "build" / "report.pdf")
+
+
+def test_a_banji_on_an_odd_page_moves_to_the_next_one(tmp_path) -> None:
+    with build_short(tmp_path, "为做好冬季消防安全工作，现就有关事项通知如下。") as doc:
         assert doc.page_count == 2  # it would fit on page 1, an odd page
         assert "抄送" not in doc[0].get_text() and "抄送" in doc[1].get_text()
         assert "盂县人民政府" in doc[0].get_text()  # the signature stays with the text
         assert [re.sub(r"\s", "", p.get_text()).endswith(f"—{p.number + 1}—") for p in doc] == [True, True]
+
+
+def test_margins_given_in_the_spec_win_and_the_grid_fills_their_block(tmp_path) -> None:
+    page = "{masthead: gongwen, margins: {top: 30mm, bottom: 30mm, inner: 20mm, outer: 20mm}}"
+    with build_short(tmp_path, "为做好冬季消防安全工作，现就有关事项通知如下。" * 12, page) as doc:
+        rows = body_rows(doc[0])
+        full = [cs for cs in rows.values() if len(cs) == 28]
+        assert full
+        assert min(c["bbox"][0] for cs in rows.values() for c in cs) == pytest.approx(20 * MM, abs=0.5)
+        assert max(cs[-1]["bbox"][2] for cs in full) == pytest.approx(190 * MM, abs=0.5)

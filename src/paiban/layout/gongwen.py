@@ -66,7 +66,8 @@ class Builder:
         self.loaded, self.assets, self.spec = loaded, assets, loaded.spec
         gw = self.spec.gongwen
         body = assets.styles["body"]
-        self.grid = Grid(gw.chars, cell_pitch(gw.chars, body.size), grid_pitch(gw.lines, body.size))
+        self.grid = Grid(gw.chars, cell_pitch(gw.chars, body.size, geo.text_width),
+                         grid_pitch(gw.lines, body.size, geo.text_height))
         self.geo = geo
         self.segmenter = Segmenter(loaded.cache_dir)
         use_words(self.segmenter.words)

@@ -38,6 +38,9 @@ def check_masthead_blocks(loaded: LoadedSpec) -> list[Problem]:
         elif not gongwen and at.kind in GONGWEN_ONLY:
             problems.append(Problem(f"a {at.kind} block is set only in a 公文; add page.masthead: gongwen "
                                     f"(the page is {spec.page.masthead})", loaded.where(keys), dotted(keys)))
+    if gongwen and spec.page.columns != 1 and "columns" in spec.page.model_fields_set:
+        problems.append(Problem(f"a 公文 is set in one column on its character grid, not {spec.page.columns}; "
+                                "leave page.columns out", loaded.where(["page", "columns"]), "page.columns"))
     if gongwen:
         from paiban.spec.gongwen import STYLES
 

@@ -47,16 +47,16 @@ STYLES: dict[str, dict] = {
 HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
 
 
-def grid_pitch(lines: int, size: float = 16.0) -> float:
+def grid_pitch(lines: int, size: float = 16.0, height: float = BLOCK_MM[1] * MM) -> float:
     """Line pitch (pt) of the body grid: `lines` lines fill the 版心's height (§5.2.2 撑满版心), the
     first line's em box at its top edge and the last one's at its bottom edge."""
-    return (BLOCK_MM[1] * MM - size) / (lines - 1)
+    return (height - size) / (lines - 1)
 
 
-def cell_pitch(chars: int, size: float = 16.0) -> float:
+def cell_pitch(chars: int, size: float = 16.0, width: float = BLOCK_MM[0] * MM) -> float:
     """Character pitch (pt) of the grid: `chars` em boxes fill the 版心's width, the first at its
     left edge and the last at its right (28 × 16 pt is 158 mm, so the boxes overlap by 0.2 pt)."""
-    return (BLOCK_MM[0] * MM - size) / (chars - 1)
+    return (width - size) / (chars - 1)
 
 
 class Gongwen(Model):

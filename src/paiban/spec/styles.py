@@ -84,9 +84,12 @@ def preset_styles(spec: Spec) -> dict[str, dict]:
     sizes, its body leading the grid pitch); the spec's `styles:` still wins."""
     if spec.page.masthead != "gongwen":
         return {}
+    from paiban.spec.geometry import geometry
     from paiban.spec.gongwen import STYLES, grid_pitch
 
-    pitch = f"{grid_pitch(spec.gongwen.lines):.4f}pt"
+    body = spec.styles.get("body")
+    size = _pt(body.size, 16.0) if body is not None and body.size is not None else 16.0
+    pitch = f"{grid_pitch(spec.gongwen.lines, size, geometry(spec.page).text_height):.4f}pt"
     return {name: {**keys, "leading": pitch} for name, keys in STYLES.items()}
 
 
