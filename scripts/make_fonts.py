@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Make the subset CJK fonts bundled in fonts/, and say exactly how they were made.
 
-paiban ships five Simplified Chinese faces with TrueType (glyf) outlines, because ReportLab's
+paiban ships six Simplified Chinese faces with TrueType (glyf) outlines, because ReportLab's
 ``TTFont`` cannot read CFF outlines.  The upstream files are 10-15 MB each; we cut them down to
 the characters a Chinese briefing can plausibly need, so the repository stays small and every
 build embeds from the same files:
@@ -98,6 +98,8 @@ class Face:
 FACES = [
     Face("NotoSerifSC-Regular.ttf", "noto-serif-sc", "package/400Regular/NotoSerifSC_400Regular.ttf", True),
     Face("NotoSerifSC-Bold.ttf", "noto-serif-sc", "package/700Bold/NotoSerifSC_700Bold.ttf", True),
+    # the display face of the 公文 and bulletin red heads (发文机关标志, 报头), a stand-in for 小标宋
+    Face("NotoSerifSC-Black.ttf", "noto-serif-sc", "package/900Black/NotoSerifSC_900Black.ttf", True),
     Face("NotoSansSC-Regular.ttf", "noto-sans-sc", "package/400Regular/NotoSansSC_400Regular.ttf", True),
     Face("NotoSansSC-Bold.ttf", "noto-sans-sc", "package/700Bold/NotoSansSC_700Bold.ttf", True),
     Face(
@@ -384,6 +386,30 @@ def write_licences(serif: Path, sans: Path, lxgw_root: Path, lxgw_font: Path) ->
     (FONTS_DIR / "OFL-LXGWWenKai.txt").write_text("\n".join(lxgw), encoding="utf-8")
 
 
+GONGWEN_NOTE = """
+## 公文 and red-head faces
+
+`NotoSerifSC-Black.ttf` is the display face of the red heads (the 公文's 发文机关标志 and title,
+the bulletin's 报头): a heavy Song standing in for 方正小标宋. GB/T 9704 asks for 仿宋 in the
+body; no free 仿宋 is in the registries paiban's fonts come from (朱雀仿宋, OFL, is not packaged
+there; Debian's cwTeX 仿宋 covers only traditional characters), so the `gongwen` template maps
+its `fangsong` family to Noto Serif SC until you point it at a real one. With the usual
+commercial faces installed (仿宋_GB2312 or 方正仿宋_GBK, 方正小标宋简体, 黑体, 楷体_GB2312), name
+them in `fonts:` by family name or by file:
+
+```yaml
+fonts:
+  fangsong: {regular: {name: 仿宋_GB2312}}          # or {path: /usr/share/fonts/simfang.ttf}
+  display: {regular: {name: 方正小标宋简体}}
+  hei: {regular: {name: 黑体}}
+  kai: {regular: {name: 楷体_GB2312}}
+```
+
+Those faces are licensed for use, not for redistribution: keep them out of a shared project and
+check that your licence allows embedding them in PDFs (most do, for print and display).
+"""
+
+
 def write_readme(results: dict[str, dict[str, object]], npm_versions: dict[str, str]) -> None:
     rows = []
     for face in FACES:
@@ -407,7 +433,7 @@ def write_readme(results: dict[str, dict[str, object]], npm_versions: dict[str, 
     )
     text = f"""# Bundled fonts
 
-Subsets of five Simplified Chinese faces with TrueType (glyf) outlines, which ReportLab can embed
+Subsets of six Simplified Chinese faces with TrueType (glyf) outlines, which ReportLab can embed
 (it rejects CFF outlines). Made by `scripts/make_fonts.py`, which fetches the sources, subsets
 them with fontTools and checks that ReportLab and matplotlib load each file; re-run it to
 reproduce or update this folder (it needs the npm and Debian registries; building PDFs does not).
@@ -440,13 +466,14 @@ Each face keeps whatever it has of:
 
 ## Licences
 
-All five are under the SIL Open Font License 1.1; the texts are in `OFL-Noto.txt` and
+All six are under the SIL Open Font License 1.1; the texts are in `OFL-Noto.txt` and
 `OFL-LXGWWenKai.txt`. The subsets are Modified Versions. Debian's copyright file for
 fonts-lxgw-wenkai names "霞鹜" and "LXGW" as Reserved Font Names, so the Kai subset's family name
 is **Paiban Kai** (排版楷体); its file name only acknowledges where it comes from. Noto Sans SC's
 Reserved Font Name is "Source", which the Noto names do not use. Documents made with these fonts
 are not bound by the OFL.
 """
+    text += GONGWEN_NOTE
     (FONTS_DIR / "README.md").write_text(text, encoding="utf-8")
 
 
@@ -510,7 +537,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             sources["noto-serif-sc"],
             sources["noto-sans-sc"],
             sources["lxgw"],
-            sources["lxgw"] / FACES[4].source_file,
+            sources["lxgw"] / next(f for f in FACES if f.source == "lxgw").source_file,
         )
         write_readme(results, {"noto-serif-sc": NOTO_NPM_VERSION, "noto-sans-sc": NOTO_NPM_VERSION})
     total = sum(int(r["bytes"]) for r in results.values())  # type: ignore[call-overload]

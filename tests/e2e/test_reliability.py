@@ -363,7 +363,8 @@ def test_regression_messages_stay_on_one_line_whatever_the_key(project: Path) ->
     assert any("styles.'a\\nb': expected a mapping of keys, got 1" in line for line in lines), lines
     exc = refused(project, with_line(SPEC, "  - text: |\n      这是一段正文。\n", '  - "\\n": 1\n'))
     assert str(exc).endswith("report.yaml:11:5: body[0]: unknown block '\\n'; expected a block with one key: "
-                             "lead, text, part, subhead, figure, facts, image, quote, credit, contents, break, article, rule, closing"), str(exc)
+                             "lead, text, part, subhead, figure, facts, image, quote, credit, contents, break, article, rule, closing, "
+                             "heading, addressee, attachments, signature"), str(exc)
 
 
 def test_regression_a_path_too_long_for_the_file_system(project: Path) -> None:

@@ -24,6 +24,7 @@ TONGYONG = ROOT / "scripts" / "tongyong-guifan-8105.txt"
 FACES = {
     "NotoSerifSC-Regular.ttf": ("Noto Serif SC", 400),
     "NotoSerifSC-Bold.ttf": ("Noto Serif SC", 700),
+    "NotoSerifSC-Black.ttf": ("Noto Serif SC", 900),
     "NotoSansSC-Regular.ttf": ("Noto Sans SC", 400),
     "NotoSansSC-Bold.ttf": ("Noto Sans SC", 700),
     "LXGWWenKai-Regular.ttf": ("Paiban Kai", 400),
@@ -121,6 +122,7 @@ def test_reportlab_embeds_every_face_and_text_reads_back(tmp_path: Path) -> None
     assert embedded == {
         "NotoSerifSC-Regular",
         "NotoSerifSC-Bold",
+        "NotoSerifSC-Black",
         "NotoSansSC-Regular",
         "NotoSansSC-Bold",
         "PaibanKai-Regular",

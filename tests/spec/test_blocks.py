@@ -14,7 +14,7 @@ from paiban.spec.model import BLOCKS, BodyBlock, Spec
 from tests.support.project import ROOT
 
 KINDS = ["lead", "text", "part", "subhead", "figure", "facts", "image", "quote", "credit", "contents", "break", "article",
-         "rule", "closing"]
+         "rule", "closing", "heading", "addressee", "attachments", "signature"]
 
 
 def test_every_block_class_has_its_kind_and_its_one_field() -> None:
@@ -28,7 +28,13 @@ def test_every_block_class_has_its_kind_and_its_one_field() -> None:
 
 
 def test_every_block_kind_has_a_layout_method() -> None:
-    assert list(BLOCK_FLOWABLES) == KINDS
+    from paiban.layout.gongwen import Builder
+    from paiban.spec.checks import GONGWEN_KINDS, GONGWEN_ONLY
+
+    # the feature (and bulletin) page sets every kind but the 公文's own; the 公文 page its kinds
+    assert list(BLOCK_FLOWABLES) == [k for k in KINDS if k not in GONGWEN_ONLY]
+    assert set(GONGWEN_KINDS) <= set(KINDS)
+    assert all(callable(getattr(Builder, f"_{kind}", None)) for kind in GONGWEN_KINDS)
 
 
 def test_the_body_union_is_built_from_the_block_classes() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import combinations
 
 from paiban.cjk.chars import is_han, no_break_after, no_break_before
 from paiban.cjk.items import Prepared
@@ -270,3 +271,32 @@ def keep_words_whole(p: Prepared, words: Words | None = None) -> None:
             continue
         if not any(b in bounds for b in range(src[i] + 1, src[i + 1] + 1)):
             brk[i] = None
+
+
+def trapezoid_lines(text: str, width: float, measure: Callable[[str], float],
+                    words: Words | None = None) -> list[str]:
+    """A 公文 title's lines (GB/T 9704 §7.3.1: 梯形或菱形): as many as `balanced_lines` gives,
+    broken between units only, each line no longer than the one under it (a trapezoid, shorter
+    on top), the longest as short as can be; the balanced lines when no such shape fits."""
+    balanced = balanced_lines(text, width, measure, words)
+    k = len(balanced)
+    if k == 1:
+        return balanced
+    us = [u for u in units(text.strip(), words) if not u.isspace()]
+    flat = "".join(us)
+    cuts, at = [], 0
+    for u in us[:-1]:
+        at += len(u)
+        cuts.append(at)
+    if len(cuts) > 60:  # not a title: leave it balanced
+        return balanced
+    best: tuple[float, list[str]] | None = None
+    for chosen in combinations(cuts, k - 1):
+        bounds = [0, *chosen, len(flat)]
+        lines = [flat[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        ws = [measure(s) for s in lines]
+        if max(ws) > width or any(a > b + 1e-6 for a, b in zip(ws, ws[1:], strict=False)):
+            continue
+        if best is None or max(ws) < best[0]:
+            best = (max(ws), lines)
+    return best[1] if best else balanced

@@ -1,6 +1,6 @@
 """Where the bundled fonts are, whether paiban runs from a checkout or from an installed wheel.
 
-The five faces (19 MB) live once in the repository's `fonts/` folder. A wheel cannot reach that
+The six faces (24 MB) live once in the repository's `fonts/` folder. A wheel cannot reach that
 folder, so pyproject.toml ships them as data files (`<prefix>/share/paiban/fonts`); an editable
 install or `PYTHONPATH=src` finds the checkout's folder instead. `paiban init` copies them from
 whichever of these exists, so a new project is self-contained.
@@ -13,7 +13,7 @@ import sysconfig
 from pathlib import Path
 
 # The faces `paiban init` copies and its report.yaml names, with their licence texts.
-FACES = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSansSC-Regular.ttf",
+FACES = ("NotoSerifSC-Regular.ttf", "NotoSerifSC-Bold.ttf", "NotoSerifSC-Black.ttf", "NotoSansSC-Regular.ttf",
          "NotoSansSC-Bold.ttf", "LXGWWenKai-Regular.ttf")
 LICENCES = ("OFL-Noto.txt", "OFL-LXGWWenKai.txt", "README.md")
 DATA_SUBDIR = Path("share") / "paiban" / "fonts"

@@ -80,6 +80,8 @@ def spec_fit_problems(loaded: LoadedSpec, assets) -> list[InputError]:
     from paiban.layout.text import make_paragraph_factory
 
     geo = geometry(loaded.spec.page)
+    if loaded.spec.page.masthead == "gongwen":
+        return []  # text on the grid only: every block splits across pages
     builder = StoryBuilder(loaded, assets, make_paragraph_factory(assets), Diagnostics(), geo.column_width,
                            geo.text_width, measuring=True)
     try:

@@ -34,6 +34,10 @@ def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagno
 
 def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
     spec = loaded.spec
+    if spec.page.masthead == "gongwen":  # one column on a character grid: laid out on its own
+        from paiban.layout.gongwen import render_gongwen
+
+        return render_gongwen(loaded, assets, target, diagnostics, MAX_PAGES)
     geo = geometry(spec.page)
     para = make_paragraph_factory(assets)
     builder = StoryBuilder(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)

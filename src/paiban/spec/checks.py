@@ -14,6 +14,48 @@ from paiban.spec.loaded import LoadedSpec
 from paiban.spec.model import Margins
 from paiban.spec.styles import DEFAULTS, HEAD_TEXTS
 
+#: Blocks only a 公文 sets, and the blocks a 公文 can set (its body is text on the character grid).
+GONGWEN_ONLY = ("heading", "addressee", "attachments", "signature")
+GONGWEN_KINDS = ("text", *GONGWEN_ONLY, "break", "closing", "rule")
+
+
+def check_masthead_blocks(loaded: LoadedSpec) -> list[Problem]:
+    """Blocks the page's kind can set: 公文 blocks need `page.masthead: gongwen`, and a 公文 body
+    holds no figures, images or boxes; the preset's faces must be defined in fonts:."""
+    spec = loaded.spec
+    problems: list[Problem] = []
+    gongwen = spec.page.masthead == "gongwen"
+    for at in spec.blocks():
+        keys = list(at.keys[:2])
+        if gongwen and at.kind not in GONGWEN_KINDS:
+            problems.append(Problem(f"a 公文 (page.masthead: gongwen) sets text on its character grid: a {at.kind} "
+                                    "block has no place in it (README: 公文 lists the blocks it takes)",
+                                    loaded.where(keys), dotted(keys)))
+        elif gongwen and at.kind == "closing" and at.value.copies:
+            keys = [*keys, "closing", "copies"]
+            problems.append(Problem("a 公文's 版记 has no copies line (GB/T 9704-2012 prints no 印发份数); "
+                                    "leave copies out", loaded.where(keys), dotted(keys)))
+        elif not gongwen and at.kind in GONGWEN_ONLY:
+            problems.append(Problem(f"a {at.kind} block is set only in a 公文; add page.masthead: gongwen "
+                                    f"(the page is {spec.page.masthead})", loaded.where(keys), dotted(keys)))
+    if gongwen and spec.page.columns != 1 and "columns" in spec.page.model_fields_set:
+        problems.append(Problem(f"a 公文 is set in one column on its character grid, not {spec.page.columns}; "
+                                "leave page.columns out", loaded.where(["page", "columns"]), "page.columns"))
+    if gongwen:
+        from paiban.spec.gongwen import STYLES
+
+        families = spec.fonts.families
+        for name, keys in STYLES.items():
+            given = spec.styles.get(name)
+            font = given.font if given is not None and given.font else keys["font"]
+            if font not in families and families:
+                problems.append(Problem(
+                    f"the gongwen preset sets style {name} in font family {font!r}, which fonts: does not define "
+                    f"(it defines {', '.join(families)}); add {font}: {{regular: …}} or set styles.{name}.font",
+                    loaded.where(["fonts"], at_key=True), "fonts"))
+                break
+    return problems
+
 
 def check_references(loaded: LoadedSpec) -> list[Problem]:
     """Cross-checks pydantic cannot do alone: files exist, names refer to defined things."""
@@ -27,6 +69,7 @@ def check_references(loaded: LoadedSpec) -> list[Problem]:
             problems.extend(exc.problems)
 
     problems.extend(check_page_room(loaded))
+    problems.extend(check_masthead_blocks(loaded))
     families = spec.fonts.families
     if not families:
         problems.append(Problem("expected at least one font family, e.g. song: {regular: fonts/…ttf}",

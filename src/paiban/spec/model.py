@@ -7,13 +7,13 @@ stage resolves them against the spec's folder and checks they exist.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from paiban.spec.base import Model, empty_dict, empty_list
+from paiban.spec.blockbase import BLOCKS, BlockFile, BlockText, BodyBlock, Keeps  # noqa: F401 - re-exported
 from paiban.spec.bulletin import Bulletin, ClosingPair, ClosingSpec, RuleSpec
 from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.images import ImageSettings
@@ -99,7 +99,8 @@ class Page(Model):
     masthead: Literal["feature", "bulletin", "gongwen"] = Field(
         "feature", description="What page 1 opens with: feature (the headline, subtitle and byline of one "
         "article), bulletin (a red head: name, issue number, office and date, red rule; see bulletin:) or "
-        "gongwen (GB/T 9704's 版头).")
+        "gongwen (a GB/T 9704-2012 公文: its 版头, and paper, margins, one column, the 22 × 28 grid and the "
+        "styles unless the spec gives them; see gongwen:).")
     lead: Literal["column", "across"] = Field(
         "column", description="Where a lead that opens the body goes: the first column, or across the "
                               "columns under the masthead (in a measure of at most 40 characters).")
@@ -180,16 +181,6 @@ class Fonts(Model):
 # ---------------------------------------------------------------- body blocks
 
 
-class Keeps(Model):
-    """What a block keeps with its neighbours in the columns (a compositor's keeps)."""
-
-    keep_with_next: bool = Field(False, description="Never end a column between this block and the next one "
-                                                    "(its last lines go with the next block's first).")
-    keep_with_previous: bool = Field(False, description="Never start a column with this block: it stays with the "
-                                                        "end of the block before it (a signature with the last "
-                                                        "paragraph, a closing line with its block).")
-
-
 class TextSpec(Keeps):
     text: str | None = Field(None, description="Paragraphs separated by a blank line; markup **bold**, *emphasis*, "
                                                "[link](url); numbers bound to data: {data:TABLE/ROW/COLUMN}, "
@@ -246,80 +237,6 @@ class QuoteSpec(Keeps):
 
 class ContentsSpec(Model):
     title: str = "目录"
-
-
-class BlockText(NamedTuple):
-    """A piece of text a block sets: its style (None: drawn in a chart, in the charts: font), the
-    text, its key path below the block, and whether it carries **bold**/*emphasis* markup."""
-
-    style: str | None
-    text: str
-    keys: tuple[str | int, ...] = ()
-    markup: bool = False
-
-
-class BlockFile(NamedTuple):
-    """A file a block reads, as written, at its key path below the block."""
-
-    path: str
-    keys: tuple[str | int, ...]
-    what: str  # how messages name it: "image", "data file"
-
-
-#: Every block kind by its key in report.yaml, in the order the model defines them (the order
-#: "expected a block with one key: …" lists them in). Filled by `BodyBlock` subclasses themselves.
-BLOCKS: dict[str, type[BodyBlock]] = {}
-
-
-class BodyBlock(Model):
-    """A block of the body: a mapping with one key, its kind, and the value under that key.
-
-    A new kind of block is a subclass: its `kind`, its one field (named for the kind, with a
-    trailing _ when the kind is a Python keyword), and what it reads, sets and is called.
-    Everything that walks the body reads these (through `Spec.blocks()`), never the field name.
-    """
-
-    kind: ClassVar[str]
-    #: How a layout message names the block: "this figure is 900pt tall, more than fits …".
-    named: ClassVar[str] = "this block"
-    #: Drawn with the charts' theme (its font, palette and the key of approximate values).
-    charted: ClassVar[bool] = False
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        if list(cls.model_fields) != [cls.field_name()]:
-            raise TypeError(f"{cls.__name__}: a body block has one field, {cls.field_name()!r}")
-        BLOCKS[cls.kind] = cls
-
-    @classmethod
-    def field_name(cls) -> str:
-        return cls.kind + "_" if keyword.iskeyword(cls.kind) else cls.kind
-
-    @property
-    def value(self) -> Any:
-        """What is written under the block's key."""
-        return getattr(self, self.field_name())
-
-    def texts(self) -> Iterator[BlockText]:
-        """The text the block sets (what fonts must cover)."""
-        return iter(())
-
-    def files(self) -> Iterator[BlockFile]:
-        """The files the block reads (checked to exist; watched for changes)."""
-        return iter(())
-
-    def cited_id(self) -> str | None:
-        """The name text may cite it by as {fig:ID}; ids are unique across the body."""
-        return None
-
-    def style_names(self) -> Iterator[tuple[str, tuple[str | int, ...]]]:
-        """The styles it names, with their key paths below the block (checked to exist)."""
-        return iter(())
-
-    def numbered(self) -> bool:
-        """Whether it gets a 图 number (in reading order)."""
-        return False
 
 
 class LeadBlock(BodyBlock):
@@ -524,6 +441,11 @@ class ClosingBlock(BodyBlock):
         yield self.closing.style, ("style",)
 
 
+# The 公文 blocks (heading, addressee, attachments, signature) register here, after the model's own:
+# BLOCKS keeps the order "expected a block with one key: …" lists them in.
+from paiban.spec.gongwen import Gongwen  # noqa: E402
+
+
 def block_kind(value: Any) -> str | None:
     """The discriminator of a body block: its single key."""
     if isinstance(value, dict) and len(value) == 1:
@@ -608,6 +530,8 @@ class Spec(Model):
                                   description="How photos are prepared: dpi, min_dpi, JPEG quality.")
     bulletin: Bulletin = Field(default_factory=lambda: Bulletin(), description="The red head of a bulletin "
                                "(page.masthead: bulletin).")
+    gongwen: Gongwen = Field(default_factory=lambda: Gongwen(), description="The 公文 preset's settings "
+                             "(page.masthead: gongwen).")
     body: list[Block] = Field(min_length=1, description="The article, in reading order.")
 
     def blocks(self) -> Iterator[BlockAt]:

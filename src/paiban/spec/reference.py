@@ -127,8 +127,33 @@ def reference() -> str:
                          ("closing (the end matter: 报尾, 版记)", ClosingSpec),
                          ("closing.lines: {left, right}", ClosingPair), ("closing.rules", ClosingRules)):
         out += [f"#### {title}", "", *_table(model, ""), ""]
+    out += _gongwen()
     out.append(END)
     return "\n".join(out) + "\n"
+
+
+def _gongwen() -> list[str]:
+    """The 公文 preset: its section, the styles it sets, its blocks."""
+    from paiban.spec.gongwen import STYLES, Gongwen, HeadingSpec, SignatureSpec
+
+    out = ["### gongwen (the 公文 preset, `page.masthead: gongwen`)", "",
+           "With `page.masthead: gongwen` the page is a GB/T 9704-2012 公文: A4, the 版心 156 mm × 225 mm "
+           "37 mm from the top and 28 mm from the left on every page (`page.size`, `page.margins`, "
+           "`page.columns` given in the spec win), one column, `document.name` as the red 发文机关标志, "
+           "`document.number` as the 发文字号, the red rule, `document.title` in a trapezoid, page numbers.",
+           "", *_table(Gongwen, "gongwen."), "",
+           "Styles the preset sets (each key can be changed in `styles:`; the leading of all is the grid "
+           "pitch, 225 mm less one body size over 21 lines):", "",
+           "| style | font | size | indent | align | colour |", "|---|---|---|---|---|---|"]
+    for name, d in STYLES.items():
+        font = d.get("font", "") + (" bold" if d.get("bold") else "")
+        out.append(f"| `{name}` | {font} | {d.get('size', '')} | {d.get('indent', '')} | {d.get('align', '')} "
+                   f"| `{d.get('color', '')}` |")
+    out += ["", "公文 blocks: `addressee: 各乡（镇）人民政府：` (the 主送机关 line, flush left), "
+            "`attachments: [name, …]` (附件说明: 附件：1.… with each name's lines aligned), and:", ""]
+    for title, model in (("heading (or `heading: text` for level 1)", HeadingSpec), ("signature", SignatureSpec)):
+        out += [f"#### {title}", "", *_table(model, ""), ""]
+    return out
 
 
 if __name__ == "__main__":

@@ -85,13 +85,30 @@ def _pt(value: object, size: float) -> float:
     return parse_length(value).pt(em=size)
 
 
+def preset_styles(spec: Spec) -> dict[str, dict]:
+    """What the page's masthead kind sets on top of the defaults (the 公文 preset's faces and
+    sizes, its body leading the grid pitch); the spec's `styles:` still wins."""
+    if spec.page.masthead != "gongwen":
+        return {}
+    from paiban.spec.geometry import geometry
+    from paiban.spec.gongwen import STYLES, grid_pitch
+
+    body = spec.styles.get("body")
+    size = _pt(body.size, 16.0) if body is not None and body.size is not None else 16.0
+    pitch = f"{grid_pitch(spec.gongwen.lines, size, geometry(spec.page).text_height):.4f}pt"
+    return {name: {**keys, "leading": pitch} for name, keys in STYLES.items()}
+
+
 def resolve_styles(spec: Spec) -> dict[str, TextStyle]:
     """Every style the document may use, defaults merged with the spec's `styles:`."""
-    names = list(DEFAULTS) + [n for n in spec.styles if n not in DEFAULTS]
+    preset = preset_styles(spec)
+    names = list(DEFAULTS) + [n for n in preset if n not in DEFAULTS]
+    names += [n for n in spec.styles if n not in names]
     out: dict[str, TextStyle] = {}
     for name in names:
         merged = dict(_BASE)
         merged.update(DEFAULTS.get(name, DEFAULTS["body"]))
+        merged.update(preset.get(name, {}))
         punct = dict(_BASE["punctuation"], line_start="half" if name in _OPEN_HALF else "full")
         given = spec.styles.get(name)
         if given is not None:
