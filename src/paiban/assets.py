@@ -249,7 +249,7 @@ def document_chars(loaded: LoadedSpec, uses: list[TextUse] | None = None) -> str
 
     `uses`: text_uses(loaded) when the caller has it already (it reads every data table)."""
     chars: set[str] = set(LAYOUT_TEXT)
-    if any(block.charted for block in loaded.spec.body):
+    if any(at.block.charted for at in loaded.spec.blocks()):
         chars.update(loaded.spec.charts.approx_note + "约")  # the key of approximate values, 约 of facts
     for use in text_uses(loaded) if uses is None else uses:
         chars.update(use.text)

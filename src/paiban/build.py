@@ -170,7 +170,7 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
         refuse_warnings()  # layout warnings (a photo placeholder) too: the PDF is then not kept
 
     try:
-        write_atomically(target, write)
+        write_atomically(target, write, output=True)
     except (InputError, BuildError):
         raise
     except NotRegular as exc:

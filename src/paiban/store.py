@@ -185,12 +185,18 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+#: The outputs (PDFs) this process has replaced: an interrupt that lands after one was written
+#: must not say "no PDF written" (the CLI reads it when it reports the interrupt).
+OUTPUTS_WRITTEN: list[Path] = []
+
+
 def write_atomically(target: Path, content: bytes | str | Callable[[Path], None], *,
-                     mode: int | None = None) -> None:
+                     mode: int | None = None, output: bool = False) -> None:
     """Write `content` (bytes, text as UTF-8, or a function that writes the file at the path it is
     given) to `target` via a temporary file moved over it only when complete.
 
-    `mode`: the new file's permissions; by default the old file's, else the umask's.
+    `mode`: the new file's permissions; by default the old file's, else the umask's. `output`:
+    the file is what the command makes (the PDF): once it is in place it is in OUTPUTS_WRITTEN.
     Raises OSError (NotRegular when the target is a FIFO, a device or a folder); whatever
     happens, no temporary file is left.
     """
@@ -211,8 +217,11 @@ def write_atomically(target: Path, content: bytes | str | Callable[[Path], None]
                 f.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(tmp, _new_file_mode(target) if mode is None else mode)
         check_replaceable(target)  # again: the folder may have changed while the file was made
-        os.replace(tmp, target)
-        created = False
+        with signals_held():  # the move and its record are one step: an interrupt comes after both
+            os.replace(tmp, target)
+            created = False
+            if output:
+                OUTPUTS_WRITTEN.append(target)
     finally:
         if created:
             with signals_held():

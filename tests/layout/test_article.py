@@ -101,3 +101,27 @@ def test_heading_parts_are_in_order_with_the_source_line_at_the_right(doc) -> No
     page_width = doc[0].rect.width
     assert source.x1 > page_width - 18 * 72 / 25.4 - 12  # set flush right in its column
     assert where(doc, "第三篇文章另起一页")[0] == 1
+
+
+def test_an_articles_text_file_and_photo_are_inputs_of_the_build(tmp_path) -> None:
+    """The files an article's own blocks read are the build's inputs, as a top-level block's
+    are: watched, never an output, and a missing one a located error at its key."""
+    from paiban.errors import InputError
+    from paiban.spec.load import load_spec
+
+    shutil.copytree(FONTS, tmp_path / "fonts", ignore=shutil.ignore_patterns("*.txt", "*.md"))
+    (tmp_path / "a.md").write_text("第一段，来自文件。\n\n第二段，也来自文件。\n", encoding="utf-8")
+    spec = SPEC.replace("        - text: 第三篇文章另起一页。\n",
+                        "        - text: {file: a.md}\n        - image: {file: photo.jpg, caption: 现场}\n")
+    (tmp_path / "report.yaml").write_text(spec, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        build(tmp_path / "report.yaml", tmp_path / "out.pdf")
+    assert "photo.jpg" in str(refused.value) and "body[3].article.body[1].image.file" in str(refused.value)
+    from PIL import Image
+
+    Image.new("RGB", (800, 600), "#88aa88").save(tmp_path / "photo.jpg")
+    files, _ = load_spec(tmp_path / "report.yaml").input_files()
+    assert {tmp_path / "a.md", tmp_path / "photo.jpg"} <= {f.resolve() for f in files} | set(files)
+    build(tmp_path / "report.yaml", tmp_path / "out.pdf")
+    text = "".join(page.get_text() for page in pymupdf.open(tmp_path / "out.pdf"))
+    assert "第一段，来自文件。" in text and "第二段，也来自文件。" in text

@@ -292,8 +292,14 @@ def _interrupted(name: str, status: int, *, exit_now: bool = False) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for sig in ENDING_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
-    print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
-          file=sys.stderr, flush=True)
+    from paiban.store import OUTPUTS_WRITTEN
+
+    if OUTPUTS_WRITTEN:  # it came after the PDF was in place: the PDF is the new one, whole
+        print(f"paiban: interrupted ({name}) after {OUTPUTS_WRITTEN[-1]} was written; it is complete",
+              file=sys.stderr, flush=True)
+    else:
+        print(f"paiban: interrupted ({name}); no PDF written, the previous one is unchanged",
+              file=sys.stderr, flush=True)
     if exit_now:
         sys.stdout.flush()
         os._exit(status)

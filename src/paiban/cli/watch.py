@@ -159,7 +159,7 @@ class Watcher:
         for path, stamp in self._stat(new).items():
             if path not in self._stamps:  # first seen now: if it changed during the build, rebuild
                 self._stamps[path] = stamp if stamp is None or stamp[0] < self._started_ns else (-1, -1)
-        if not self._prewarmed and any(b.kind == "figure" for b in loaded.spec.body):
+        if not self._prewarmed and any(at.kind == "figure" for at in loaded.spec.blocks()):
             self._prewarmed = True
             threading.Thread(target=_prewarm, name="paiban-prewarm", daemon=True).start()
 

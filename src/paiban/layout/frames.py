@@ -109,3 +109,8 @@ def foot_lines(waiting: list, width: float, pitch: float) -> int:
         return 0
     _, h = waiting[0].wrap(width, 1e6)
     return -int(-h // pitch)
+
+
+def located(flowable) -> bool:
+    """The flowable was made from a block of the spec (it knows the block's keys)."""
+    return getattr(flowable, "spec_keys", None) is not None

@@ -264,14 +264,17 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
     or after a blank page when it was alone already, and then neither page is numbered (§7.5)."""
     spec = loaded.spec
     geo = geometry(spec.page)
-    pages, foot = _build(loaded, assets, geo, target, max_pages, "")
+    from paiban.layout.metadata import pdf_stamp
+
+    stamp = pdf_stamp(loaded, diagnostics)  # the dates of the PDF, as a feature's or a bulletin's
+    pages, foot = _build(loaded, assets, geo, target, max_pages, "", stamp)
     if foot is not None and foot.page % 2 == 1 and spec.gongwen.closing_even_page:
-        pages, foot = _build(loaded, assets, geo, target, max_pages, "blank" if foot.alone else "break")
+        pages, foot = _build(loaded, assets, geo, target, max_pages, "blank" if foot.alone else "break", stamp)
     return pages
 
 
 def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_pages: int,
-           before_foot: str) -> tuple[int, Foot | None]:
+           before_foot: str, stamp) -> tuple[int, Foot | None]:
     from reportlab import rl_config
 
     spec = loaded.spec
@@ -301,6 +304,7 @@ def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_
         kwargs["initialFontName"] = initial
         c = DeferredCanvas(*args, decorate=numbers, **kwargs)
         c.max_pages = max_pages
+        c._doc._timeStamp = stamp  # CreationDate and ModDate (invariant mode would say 2000-01-01)
         return c
 
     try:

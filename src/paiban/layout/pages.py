@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
 from paiban.layout import frames
-from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, make_templates
+from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, located, make_templates
 
 __all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
@@ -40,10 +40,6 @@ LATE_COST = 900.0
 
 #: Doc attributes that survive a page's replay (`_restore`): what the search decided and knows.
 _KEPT = ("_snap", "_story", "_defer", "_planned", "_here", "_depth", "_trial", "_trial_cost")
-
-
-def _located(flowable: Flowable) -> bool:
-    return getattr(flowable, "spec_keys", None) is not None
 
 
 class BriefingDoc(BaseDocTemplate):
@@ -148,9 +144,9 @@ class BriefingDoc(BaseDocTemplate):
             return
         finally:
             self._depth -= 1
-        if f is not None and _located(f):
+        if f is not None and located(f):
             for piece in flowables[:max(0, len(flowables) - rest)]:
-                if not _located(piece):
+                if not located(piece):
                     piece.spec_keys = f.spec_keys
 
     @contextmanager
@@ -162,7 +158,7 @@ class BriefingDoc(BaseDocTemplate):
         except (PlacementError, _Overflow, _PageDone, _Replan):
             raise
         except Exception as exc:
-            if f is None or not _located(f):
+            if f is None or not located(f):
                 raise
             raise PlacementError(exc, f, getattr(self, "frame", None)) from exc
 
@@ -585,9 +581,10 @@ class BriefingDoc(BaseDocTemplate):
             self._finish(self._restore(None))  # no room beside the text: on a page of its own
             return
         lines -= foot
-        from paiban.layout.replan import even_out, shortest_fit
+        from paiban.layout.replan import balance_guess, even_out, shortest_fit
 
-        hi = shortest_fit(lambda n: self.balance_trial(n) is not None, lines, self._balance_guess(columns, lines))
+        guess = balance_guess(self.frame, columns, lines, self.pitch)
+        hi = shortest_fit(lambda n: self.balance_trial(n) is not None, lines, guess)
         if hi < lines:
             hi = even_out(self, hi, lines)
         height = hi * self.pitch if hi < lines or foot else None
@@ -601,14 +598,3 @@ class BriefingDoc(BaseDocTemplate):
             self._foot_tried or self._balancing or self._trial or not self.balance or len(columns) < 2)
         self._foot_tried = self._foot_tried or waits
         return waits
-
-    def _balance_guess(self, columns: list[Frame], lines: int) -> int | None:
-        """Lines per column if the last page's content were spread evenly: what the first pass
-        used of the columns up to the current one (top and raised bottom), over all columns."""
-        if self.frame not in columns:
-            return None
-        used = 0.0
-        for frame in columns[:columns.index(self.frame) + 1]:
-            used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
-        return min(max(1, -int(-used // (self.pitch * len(columns)))), lines)
-

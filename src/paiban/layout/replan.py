@@ -163,3 +163,14 @@ def shortest_fit(fits: Callable[[int], bool], lines: int, guess: int | None) -> 
         else:
             lo = mid + 1
     return hi
+
+
+def balance_guess(current, columns: list, lines: int, pitch: float) -> int | None:
+    """Lines per column if the last page's content were spread evenly: what the first pass
+    used of the columns up to the current one (top and raised bottom), over all columns."""
+    if current not in columns:
+        return None
+    used = 0.0
+    for frame in columns[:columns.index(current) + 1]:
+        used += (frame._y2 - frame._topPadding - frame._y) + (frame._y1p - frame._y1 - frame._bottomPadding)
+    return min(max(1, -int(-used // (pitch * len(columns)))), lines)

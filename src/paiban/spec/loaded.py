@@ -118,8 +118,8 @@ class LoadedSpec:
                     add(face if isinstance(face, str) else face.path, fonts)
         for table in spec.data.values():
             add(getattr(table, "file", None))
-        for block in spec.body:
-            for file in block.files():
+        for at in spec.blocks():  # an article's blocks too
+            for file in at.block.files():
                 add(file.path)
         return files, fonts
 

@@ -19,7 +19,7 @@ from paiban.spec.charts import ChartTheme, FactsBlock, FigureBlock, TableSpec
 from paiban.spec.images import ImageSettings
 from paiban.spec.lengths import AbsLength
 from paiban.spec.textstyle import Style
-from paiban.spec.values import Aspect, Color, PageSize
+from paiban.spec.values import Aspect, PageSize
 
 # ---------------------------------------------------------------- document
 
