@@ -192,6 +192,7 @@ def test_schema_accepts_real_specs_and_catches_a_typo() -> None:
     for path in (ROOT / "report.yaml", *sorted((ROOT / "src" / "paiban" / "templates").glob("*/report.yaml"))):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert [e.message for e in check.iter_errors(data)] == [], path
+    data = yaml.safe_load((ROOT / "report.yaml").read_text(encoding="utf-8"))
     data["page"]["colums"] = data["page"].pop("columns")
     assert any("colums" in e.message for e in check.iter_errors(data))
     props = schema["$defs"]["Page"]["properties"]
