@@ -459,7 +459,6 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
     """Open a break, with a hyphen drawn at the line end, at each hyphenation point of a Latin word
     (pyphen's patterns for `lang`), and a break after a hyphen typed inside a word (Co-|operation).
     The line breaker takes one only where it keeps a line from being loose: it costs a penalty."""
-    dic = _pyphen(lang)
     n = len(chars)
     i = 0
     while i < n:
@@ -479,8 +478,8 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
             b = a
             while b < j and chars[b].isalpha():
                 b += 1
-            if b - a >= HYPHEN_MIN_WORD and dic is not None:
-                for pos in dic.positions("".join(chars[a:b])):
+            if b - a >= HYPHEN_MIN_WORD:
+                for pos in hyphen_points(lang, "".join(chars[a:b])):
                     g = a + pos - 1
                     if brk[g] is None:
                         brk[g] = HYPHEN_PENALTY
@@ -490,6 +489,32 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
                 brk[b] = HYPHEN_PENALTY / 2  # after a typed hyphen: no hyphen added
             a = b + 1
         i = j
+
+
+#: Hyphenation points remembered by "language<TAB>word", set by the layout for a build
+#: (`use_hyphen_points`) from a disk cache: a warm build then never loads pyphen's dictionary
+#: (about 0.3 s), which `_pyphen` does only when a word no build has met before is hyphenated.
+_hyphen_points: dict[str, list[int]] | None = None
+
+
+def use_hyphen_points(known: dict[str, list[int]] | None) -> None:
+    """The table `hyphen_points` reads and fills (None: pyphen every time, in this process)."""
+    global _hyphen_points
+    _hyphen_points = known
+
+
+def hyphen_points(lang: str, word: str) -> list[int]:
+    """Where pyphen's patterns for `lang` hyphenate `word` (character offsets; none when the
+    language has no patterns), from the remembered table when it holds the word."""
+    known = _hyphen_points
+    key = f"{lang}\t{word}"
+    if known is not None and key in known:
+        return known[key]
+    dic = _pyphen(lang)
+    points = list(dic.positions(word)) if dic is not None else []
+    if known is not None:
+        known[key] = points
+    return points
 
 
 @lru_cache(maxsize=8)
