@@ -40,10 +40,19 @@ class DeferredCanvas(Canvas):
         self._pages: list[dict] = []
         self._decorate = decorate
         self.late: list[Callable[[Canvas], None]] = []
+        self._drawn: list = []
+
+    def finished_with(self, flowable) -> None:
+        """`flowable` is drawn on this page: once the page is finished (no layout of it is tried
+        again), its `release()` lets go of what it kept for laying out."""
+        self._drawn.append(flowable)  # a page laid out again rolls back to a copy (frames.copy_state)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         if self.max_pages is not None and len(self._pages) >= self.max_pages:
             raise TooManyPages(self.max_pages)
+        for f in self._drawn:
+            f.release()
+        self._drawn = []
         self._pages.append(dict(self.__dict__))
         self.late = []
         self._startPage()
