@@ -317,23 +317,27 @@ def main() -> None:
     typst_row = next((m for name, m in results.items() if name.startswith("Typst")), None)
     if typst_row:
         print()
-        print("| against Typst in the same run | paiban (median) | Typst (median) | ratio |")
-        print("|---|---|---|---|")
+        print("| against Typst in the same run | paiban wall | Typst wall | ratio | paiban CPU | Typst CPU "
+              "| ratio |")
+        print("|---|---|---|---|---|---|---|")
+        t = typst_row
         for name in ("warm (nothing changed)", "one paragraph edited", "cold (every chart drawn)"):
             m = results[name]
-            print(f"| {name} | {m['wall']:.2f} s | {typst_row['wall']:.2f} s | {m['wall'] / typst_row['wall']:.2f}× |")
+            print(f"| {name} | {m['wall']:.2f} s | {t['wall']:.2f} s | {m['wall'] / t['wall']:.2f}× "
+                  f"| {m['cpu']:.2f} s | {t['cpu']:.2f} s | {m['cpu'] / t['cpu']:.2f}× |")
     if scale:
         print()
         base = results["warm (nothing changed)"]
         rows = [("default briefing (warm)", base), *scale]
         first = base["layout"] / base["pages"]
-        print("| pages per build | pages | wall | peak RSS | per page, whole process | per page, layout+write | "
-              "layout+write per page vs 5 pages |")
-        print("|---|---|---|---|---|---|---|")
+        print("| pages per build | pages | wall | CPU | peak RSS | RSS vs 5 pages | per page, whole process "
+              "| per page, layout+write | layout+write per page vs 5 pages |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, m in rows:
             per = m["layout"] / m["pages"]
-            print(f"| {name} | {m['pages']:.0f} | {m['wall']:.2f} s | {m['rss']:.0f} MB "
-                  f"| {1000 * m['wall'] / m['pages']:.0f} ms | {1000 * per:.1f} ms | {per / first:.2f}× |")
+            print(f"| {name} | {m['pages']:.0f} | {m['wall']:.2f} s | {m['cpu']:.2f} s | {m['rss']:.0f} MB "
+                  f"| {m['rss'] / base['rss']:.2f}× | {1000 * m['wall'] / m['pages']:.0f} ms | {1000 * per:.1f} ms "
+                  f"| {per / first:.2f}× |")
 
 
 if __name__ == "__main__":

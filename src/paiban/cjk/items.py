@@ -26,7 +26,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, and_, eq, not_, or_, sub
 
@@ -46,6 +45,7 @@ from paiban.cjk.chars import (
     url_break_between,
 )
 from paiban.cjk.face import FaceLike, face_for
+from paiban.cjk.hyphen import hyphen_points
 from paiban.cjk.markup import Run
 
 # Stretch classes of a gap.
@@ -489,41 +489,6 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
                 brk[b] = HYPHEN_PENALTY / 2  # after a typed hyphen: no hyphen added
             a = b + 1
         i = j
-
-
-#: Hyphenation points remembered by "language<TAB>word", set by the layout for a build
-#: (`use_hyphen_points`) from a disk cache: a warm build then never loads pyphen's dictionary
-#: (about 0.3 s), which `_pyphen` does only when a word no build has met before is hyphenated.
-_hyphen_points: dict[str, list[int]] | None = None
-
-
-def use_hyphen_points(known: dict[str, list[int]] | None) -> None:
-    """The table `hyphen_points` reads and fills (None: pyphen every time, in this process)."""
-    global _hyphen_points
-    _hyphen_points = known
-
-
-def hyphen_points(lang: str, word: str) -> list[int]:
-    """Where pyphen's patterns for `lang` hyphenate `word` (character offsets; none when the
-    language has no patterns), from the remembered table when it holds the word."""
-    known = _hyphen_points
-    key = f"{lang}\t{word}"
-    if known is not None and key in known:
-        return known[key]
-    dic = _pyphen(lang)
-    points = list(dic.positions(word)) if dic is not None else []
-    if known is not None:
-        known[key] = points
-    return points
-
-
-@lru_cache(maxsize=8)
-def _pyphen(lang: str):
-    """pyphen's dictionary for a language tag (en, en-GB, de-DE …); None when it has none."""
-    import pyphen
-
-    name = pyphen.language_fallback(lang.replace("-", "_"))
-    return pyphen.Pyphen(lang=name, left=2, right=3) if name else None
 
 
 def _chinese_context(chars: list[str], i: int) -> bool:

@@ -26,12 +26,13 @@ from pathlib import Path
 from paiban.cjk import chars as _chars
 from paiban.cjk import items as _items
 from paiban.cjk import linebreak as _linebreak
+from paiban.cjk.hyphen import use_hyphen_points
 from paiban.cjk.items import Prepared
 from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
 from paiban.store import JsonCache, code_digest, note_ignored
 
 FILE_NAME = "linebreaks.json"
-#: Hyphenation points of the Latin words met, beside it (see `paiban.cjk.items.hyphen_points`).
+#: Hyphenation points of the Latin words met, beside it (see `paiban.cjk.hyphen.hyphen_points`).
 HYPHENATION_FILE = "hyphenation.json"
 #: Paragraphs remembered at most (about 230 bytes each; the default briefing has 62).
 MAX_ENTRIES = 1000
@@ -127,11 +128,11 @@ def remembered(path: Path | None) -> Iterator[BreakCache]:
     it when the build has succeeded."""
     cache = BreakCache(path)
     token = _current.set(cache)
-    _items.use_hyphen_points(cache.hyphen_points)
+    use_hyphen_points(cache.hyphen_points)
     try:
         yield cache
     finally:
-        _items.use_hyphen_points(None)
+        use_hyphen_points(None)
         _current.reset(token)
 
 
