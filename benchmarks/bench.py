@@ -142,6 +142,11 @@ def edit_csv(project: Path, n: int) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def scale_spec(project: Path, repeats: int) -> str:
     """A spec with the article's text blocks `repeats` times (no figures: ids must be unique)."""
     spec = yaml.safe_load((project / "report.yaml").read_text("utf-8"))
@@ -156,7 +161,10 @@ def scale_spec(project: Path, repeats: int) -> str:
 
     spec["body"] = [plain(b) for b in lead] + [plain(b) for _ in range(repeats) for b in rest]
     name = f"scale-{repeats}.yaml"
-    (project / name).write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), "utf-8")
+    # written out in full: PyYAML would make repeated blocks aliases, and the loader refuses
+    # more than 1,000 of them (a 1,000-page spec has many more)
+    text = yaml.dump(spec, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    (project / name).write_text(text, "utf-8")
     return name
 
 
