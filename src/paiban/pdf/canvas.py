@@ -3,7 +3,9 @@
 Running lines say `{pages}`, and a part's page numbers are known only once every page is laid
 out; so each page's drawing is kept, not written, until `save`, which then draws what had to
 wait (`later`), the running lines (`decorate`) and, on a sheet larger than the page (bleed),
-the crop marks, and writes every page.
+the crop marks, and writes every page. Only the drawing is held: what a page's paragraphs kept
+for laying out (measured glyphs, line layouts) is let go once the page is finished
+(`finished_with`), so memory grows with the page count by the drawing alone.
 """
 
 from __future__ import annotations
