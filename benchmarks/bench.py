@@ -142,6 +142,11 @@ def edit_csv(project: Path, n: int) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def scale_spec(project: Path, repeats: int) -> str:
     """A spec with the article's text blocks `repeats` times (no figures: ids must be unique)."""
     spec = yaml.safe_load((project / "report.yaml").read_text("utf-8"))
@@ -156,8 +161,42 @@ def scale_spec(project: Path, repeats: int) -> str:
 
     spec["body"] = [plain(b) for b in lead] + [plain(b) for _ in range(repeats) for b in rest]
     name = f"scale-{repeats}.yaml"
-    (project / name).write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), "utf-8")
+    # written out in full: PyYAML would make repeated blocks aliases, and the loader refuses
+    # more than 1,000 of them (a 1,000-page spec has many more)
+    text = yaml.dump(spec, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    (project / name).write_text(text, "utf-8")
     return name
+
+
+TYPST = ("import sys, typst; typst.compile('twin.typ', output='build/twin.pdf', font_paths=['fonts'], "
+         "ignore_system_fonts=True)")
+
+
+def typst_once(project: Path) -> Run:
+    """One whole-process Typst compile of the article's twin (benchmarks/typst_twin.py), timed as
+    a paiban build is: interpreter start, the typst module's import, compile, PDF written."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", TYPST], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    output = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if proc.stdout:
+        proc.stdout.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"typst failed in {project}:\n{output}")
+    pdf = project / "build" / "twin.pdf"
+    import pypdf
+
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,
+               pdf_kb=pdf.stat().st_size / 1024, pages=len(pypdf.PdfReader(pdf).pages), stages={},
+               output=output)
+
+
+def have_typst() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("typst") is not None
 
 
 def machine() -> str:
@@ -227,13 +266,32 @@ def main() -> None:
         results["cold (every chart drawn)"] = median_run(cold)
         say("warm builds …")
         build_once(project)
-        results["warm (nothing changed)"] = median_run([build_once(project) for _ in range(args.runs)])
+        # Typst and paiban's warm builds interleaved, so both see the same machine load
+        typst_runs: list[Run] = []
+        warm_runs: list[Run] = []
+        if have_typst():
+            sys.path.insert(0, str(ROOT / "benchmarks"))
+            from typst_twin import twin
+
+            (project / "twin.typ").write_text(twin(yaml.safe_load(spec.read_text("utf-8")), project), "utf-8")
+            typst_once(project)
+        else:
+            say("typst not installed (pip install -e '.[bench]'): no ratios against Typst")
+        for _ in range(args.runs):
+            warm_runs.append(build_once(project))
+            if have_typst():
+                typst_runs.append(typst_once(project))
+        results["warm (nothing changed)"] = median_run(warm_runs)
         say("one-paragraph edits …")
         edits = []
         for n in range(args.runs):
             edit_paragraph(spec, n + 1)
             edits.append(build_once(project))
         results["one paragraph edited"] = median_run(edits)
+        if typst_runs:
+            from importlib.metadata import version
+
+            results[f"Typst (typst-py {version('typst')}), the same article"] = median_run(typst_runs)
         say("CSV edits …")
         csv = []
         for n in range(args.runs):
@@ -264,18 +322,30 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for name, m in results.items():
         print(row(name, m))
+    typst_row = next((m for name, m in results.items() if name.startswith("Typst")), None)
+    if typst_row:
+        print()
+        print("| against Typst in the same run | paiban wall | Typst wall | ratio | paiban CPU | Typst CPU "
+              "| ratio |")
+        print("|---|---|---|---|---|---|---|")
+        t = typst_row
+        for name in ("warm (nothing changed)", "one paragraph edited", "cold (every chart drawn)"):
+            m = results[name]
+            print(f"| {name} | {m['wall']:.2f} s | {t['wall']:.2f} s | {m['wall'] / t['wall']:.2f}× "
+                  f"| {m['cpu']:.2f} s | {t['cpu']:.2f} s | {m['cpu'] / t['cpu']:.2f}× |")
     if scale:
         print()
         base = results["warm (nothing changed)"]
         rows = [("default briefing (warm)", base), *scale]
         first = base["layout"] / base["pages"]
-        print("| pages per build | pages | wall | peak RSS | per page, whole process | per page, layout+write | "
-              "layout+write per page vs 5 pages |")
-        print("|---|---|---|---|---|---|---|")
+        print("| pages per build | pages | wall | CPU | peak RSS | RSS vs 5 pages | per page, whole process "
+              "| per page, layout+write | layout+write per page vs 5 pages |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, m in rows:
             per = m["layout"] / m["pages"]
-            print(f"| {name} | {m['pages']:.0f} | {m['wall']:.2f} s | {m['rss']:.0f} MB "
-                  f"| {1000 * m['wall'] / m['pages']:.0f} ms | {1000 * per:.1f} ms | {per / first:.2f}× |")
+            print(f"| {name} | {m['pages']:.0f} | {m['wall']:.2f} s | {m['cpu']:.2f} s | {m['rss']:.0f} MB "
+                  f"| {m['rss'] / base['rss']:.2f}× | {1000 * m['wall'] / m['pages']:.0f} ms | {1000 * per:.1f} ms "
+                  f"| {per / first:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -430,7 +430,7 @@ def _check_bold(loaded: LoadedSpec, fonts: FontBook, styles: dict[str, TextStyle
 
 MAX_PARAGRAPHS = 20_000  # in one document: 100,000 took 1.1 GB
 MAX_PARAGRAPH_CHARS = 50_000  # in one paragraph: 2 MB of text in one took 535 MB
-MAX_TEXT_CHARS = 1_500_000  # in one document: the default article ×86 (293 pages, 1.3M) took 414 MB
+MAX_TEXT_CHARS = 5_000_000  # in one document: about 3,500 pages; memory is flat in pages (~0.2 MB a page)
 
 
 def marked_texts(loaded: LoadedSpec) -> Iterator[tuple[tuple[Any, ...], str, bool]]:

@@ -138,7 +138,7 @@ def test_text_and_page_caps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     para = "这是一段用来撑满页面的正文，" * 40
     spec = SPEC + "".join(f"  - text: {para}\n" for _ in range(60))
     (project / "report.yaml").write_text(spec, encoding="utf-8")
-    monkeypatch.setattr(render, "MAX_PAGES", 3)  # the real cap, 500 pages, takes 15 s to reach
+    monkeypatch.setattr(render, "MAX_PAGES", 3)  # the real cap, 2,000 pages, takes a minute to reach
     line = refused(project)
     assert line == ("report.yaml:11:3: body: the document runs past 3 pages; paiban sets at most 3 "
                     "(split it into several reports)"), line

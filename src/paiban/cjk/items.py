@@ -26,7 +26,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, and_, eq, not_, or_, sub
 
@@ -46,6 +45,7 @@ from paiban.cjk.chars import (
     url_break_between,
 )
 from paiban.cjk.face import FaceLike, face_for
+from paiban.cjk.hyphen import hyphen_points
 from paiban.cjk.markup import Run
 
 # Stretch classes of a gap.
@@ -459,7 +459,6 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
     """Open a break, with a hyphen drawn at the line end, at each hyphenation point of a Latin word
     (pyphen's patterns for `lang`), and a break after a hyphen typed inside a word (Co-|operation).
     The line breaker takes one only where it keeps a line from being loose: it costs a penalty."""
-    dic = _pyphen(lang)
     n = len(chars)
     i = 0
     while i < n:
@@ -479,8 +478,8 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
             b = a
             while b < j and chars[b].isalpha():
                 b += 1
-            if b - a >= HYPHEN_MIN_WORD and dic is not None:
-                for pos in dic.positions("".join(chars[a:b])):
+            if b - a >= HYPHEN_MIN_WORD:
+                for pos in hyphen_points(lang, "".join(chars[a:b])):
                     g = a + pos - 1
                     if brk[g] is None:
                         brk[g] = HYPHEN_PENALTY
@@ -490,15 +489,6 @@ def _hyphenation(chars: list[str], cls: list[Cls], token: list[int], brk: list[f
                 brk[b] = HYPHEN_PENALTY / 2  # after a typed hyphen: no hyphen added
             a = b + 1
         i = j
-
-
-@lru_cache(maxsize=8)
-def _pyphen(lang: str):
-    """pyphen's dictionary for a language tag (en, en-GB, de-DE …); None when it has none."""
-    import pyphen
-
-    name = pyphen.language_fallback(lang.replace("-", "_"))
-    return pyphen.Pyphen(lang=name, left=2, right=3) if name else None
 
 
 def _chinese_context(chars: list[str], i: int) -> bool:

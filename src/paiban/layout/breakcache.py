@@ -26,13 +26,18 @@ from pathlib import Path
 from paiban.cjk import chars as _chars
 from paiban.cjk import items as _items
 from paiban.cjk import linebreak as _linebreak
+from paiban.cjk.hyphen import use_hyphen_points
 from paiban.cjk.items import Prepared
 from paiban.cjk.linebreak import CJKLayoutWarning, Line, break_lines
 from paiban.store import JsonCache, code_digest, note_ignored
 
 FILE_NAME = "linebreaks.json"
+#: Hyphenation points of the Latin words met, beside it (see `paiban.cjk.hyphen.hyphen_points`).
+HYPHENATION_FILE = "hyphenation.json"
 #: Paragraphs remembered at most (about 230 bytes each; the default briefing has 62).
 MAX_ENTRIES = 1000
+#: Words whose hyphenation points are remembered at most (past it, new words are not written).
+MAX_WORDS = 20000
 _FORMAT = b"paiban linebreaks 1"
 
 
@@ -45,6 +50,9 @@ class BreakCache:
         self._known: dict[str, list] = self._file.load()
         self._used: dict[str, list] = {}
         self._dirty = False
+        self._hyphen_file = JsonCache(path.with_name(HYPHENATION_FILE) if path else None, _points, dict)
+        self.hyphen_points: dict[str, list[int]] = self._hyphen_file.load()
+        self._hyphen_count = len(self.hyphen_points)
 
     def get(self, key: str) -> tuple[list[Line], list[str]] | None:
         entry = self._known.get(key)
@@ -68,6 +76,9 @@ class BreakCache:
         """Write the cache if this build broke anything anew: the entries it used last (the most
         recent), after those of other builds (another spec in the folder), at most MAX_ENTRIES
         in all. A cache that cannot be written is not an error (the next build breaks again)."""
+        if len(self.hyphen_points) != self._hyphen_count and len(self.hyphen_points) <= MAX_WORDS:
+            if self._hyphen_file.save(self.hyphen_points, ensure_ascii=False, separators=(",", ":")):
+                self._hyphen_count = len(self.hyphen_points)
         if not (self._dirty and self.path):
             return
         entries = {k: v for k, v in self._known.items() if k not in self._used}
@@ -84,6 +95,15 @@ def _entries(raw: object) -> dict[str, list] | None:
     if not isinstance(raw, dict):
         return None
     return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2}
+
+
+def _points(raw: object) -> dict[str, list[int]] | None:
+    """hyphenation.json: {"lang<TAB>word": [offset, …]} with offsets inside the word; any other
+    entry is dropped (the word is hyphenated by pyphen again)."""
+    if not isinstance(raw, dict):
+        return None
+    return {k: v for k, v in raw.items() if isinstance(k, str) and "\t" in k and isinstance(v, list)
+            and all(type(i) is int and 0 < i < len(k.split("\t", 1)[1]) for i in v)}
 
 
 def _fits(lines: list[Line], start: int, stop: int) -> bool:
@@ -108,9 +128,11 @@ def remembered(path: Path | None) -> Iterator[BreakCache]:
     it when the build has succeeded."""
     cache = BreakCache(path)
     token = _current.set(cache)
+    use_hyphen_points(cache.hyphen_points)
     try:
         yield cache
     finally:
+        use_hyphen_points(None)
         _current.reset(token)
 
 

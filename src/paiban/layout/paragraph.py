@@ -137,17 +137,14 @@ class CJKParagraph(Flowable):
         self.text = text
         self.style = style
         self.report = report
-        if _prep is None:
-            _prep = prepare(parse_markup(text), style.faces, style.bold_faces, style.spacing)
-            if style.whole_words:
-                keep_words_whole(_prep)
-            self._prep = _prep
-            _prep_given = False
-        else:
-            self._prep = _prep
-            _prep_given = True
+        # Measured when first laid out, and dropped once drawn on a finished page (`release`):
+        # a document's paragraphs are not all held measured at once, so memory stays flat in
+        # the page count. A piece of a split paragraph shares its parent's measured glyphs.
+        self._prepared: Prepared | None = _prep
+        self._runs = parse_markup(text) if _prep is None else None  # a markup error: raised here
+        self._told = _prep is not None  # the measuring's diagnostics were told (by the parent)
         self._start = _start
-        self._stop = self._prep.n if _stop is None else _stop
+        self._stop_at = _stop
         self._indent = _indent
         self._layouts: dict[object, _Layout] = dict(_layouts or {})
         self.spaceBefore = style.space_before
@@ -157,12 +154,35 @@ class CJKParagraph(Flowable):
         self.height = 0.0
         self._layout: _Layout | None = None
         self.looseness = 0  # lines more (or fewer) than the best breaks take: asked by the page make-up
-        if not _prep_given:
-            for msg in self._prep.diagnostics:
-                if report is not None:
-                    report(msg)
-                else:
-                    warnings.warn(msg, CJKLayoutWarning, stacklevel=2)
+
+    @property
+    def _prep(self) -> Prepared:
+        """The paragraph's measured glyphs (measured again after `release`, as they were)."""
+        p = self._prepared
+        if p is None:
+            runs = self._runs if self._runs is not None else parse_markup(self.text)
+            p = self._prepared = prepare(runs, self.style.faces, self.style.bold_faces, self.style.spacing)
+            if self.style.whole_words:
+                keep_words_whole(p)
+            if not self._told:
+                self._told = True
+                for msg in p.diagnostics:
+                    if self.report is not None:
+                        self.report(msg)
+                    else:
+                        warnings.warn(msg, CJKLayoutWarning, stacklevel=3)
+        return p
+
+    @property
+    def _stop(self) -> int:
+        return self._prep.n if self._stop_at is None else self._stop_at
+
+    def release(self) -> None:
+        """Forget the measured glyphs and line layouts: the paragraph is drawn on a page that is
+        finished (`paiban.pdf.canvas.DeferredCanvas` calls this); laid out again, it measures again."""
+        self._prepared = None
+        self._layouts = {}
+        self._layout = None
 
     # -- information -----------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -250,6 +270,9 @@ class CJKParagraph(Flowable):
             return  # a trial layout (column balancing) that is thrown away
         lay = self._layout or self._lay(self.width)
         _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
+        finished = getattr(canv, "finished_with", None)
+        if finished is not None:
+            finished(self)
 
 
 def _sparse_shifts(p: Prepared, pl: Placed, size: float, tc: float, special: list[int],

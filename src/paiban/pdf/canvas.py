@@ -3,7 +3,9 @@
 Running lines say `{pages}`, and a part's page numbers are known only once every page is laid
 out; so each page's drawing is kept, not written, until `save`, which then draws what had to
 wait (`later`), the running lines (`decorate`) and, on a sheet larger than the page (bleed),
-the crop marks, and writes every page.
+the crop marks, and writes every page. Only the drawing is held: what a page's paragraphs kept
+for laying out (measured glyphs, line layouts) is let go once the page is finished
+(`finished_with`), so memory grows with the page count by the drawing alone.
 """
 
 from __future__ import annotations
@@ -40,10 +42,19 @@ class DeferredCanvas(Canvas):
         self._pages: list[dict] = []
         self._decorate = decorate
         self.late: list[Callable[[Canvas], None]] = []
+        self._drawn: list = []
+
+    def finished_with(self, flowable) -> None:
+        """`flowable` is drawn on this page: once the page is finished (no layout of it is tried
+        again), its `release()` lets go of what it kept for laying out."""
+        self._drawn.append(flowable)  # a page laid out again rolls back to a copy (frames.copy_state)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         if self.max_pages is not None and len(self._pages) >= self.max_pages:
             raise TooManyPages(self.max_pages)
+        for f in self._drawn:
+            f.release()
+        self._drawn = []
         self._pages.append(dict(self.__dict__))
         self.late = []
         self._startPage()
