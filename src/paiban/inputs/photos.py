@@ -15,6 +15,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from paiban.store import write_atomically
+
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
 
@@ -72,15 +74,13 @@ def prepare(path: Path, *, aspect: float | None, printed_width_pt: float, dpi: i
         img = upright.crop(box) if box else upright
         if shrink:
             img = img.resize((target_w, max(1, round(ch * target_w / cw))), Image.Resampling.LANCZOS)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(out.suffix + ".tmp")
+        extra = {"icc_profile": icc} if icc else {}
         if suffix == ".jpg":
             if img.mode not in ("RGB", "L", "CMYK"):
                 img = img.convert("RGB")
-            extra = {"icc_profile": icc} if icc else {}
-            img.save(tmp, "JPEG", quality=quality, optimize=True, **extra)
+            save = lambda to: img.save(to, "JPEG", quality=quality, optimize=True, **extra)  # noqa: E731
         else:
-            extra = {"icc_profile": icc} if icc else {}
-            img.save(tmp, "PNG", optimize=False, **extra)
-        tmp.replace(out)
+            save = lambda to: img.save(to, "PNG", optimize=False, **extra)  # noqa: E731
+        # a temporary file of its own (two builds at once), moved into place when whole
+        write_atomically(out, save)
         return Photo(out, img.width, img.height, source_dpi)
