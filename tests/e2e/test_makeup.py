@@ -15,7 +15,7 @@ import pytest
 from paiban.build import build
 from paiban.spec.geometry import geometry
 from paiban.spec.load import load_spec
-from tests.support.makeup import destinations, holes, last_page_spread, misplaced_bookmarks, squash
+from tests.support.makeup import destinations, feet, holes, last_page_spread, misplaced_bookmarks, squash
 from tests.support.project import ROOT
 
 SIZES = {
@@ -146,3 +146,18 @@ def test_kept_paragraphs_stay_in_one_column_with_the_end_of_the_paragraph_before
                      for page in doc for b in boxes(page) if "乙" in b.text}
             assert len(where) == 1, (n, where)
             assert not any(s.startswith("乙") for s in _column_starts(doc, geo)), n
+
+
+def test_a_closing_photo_is_cropped_to_close_the_page_of_its_credit(project: Path) -> None:
+    """A5×1: the text ends 15 lines from the page's foot, the first closing photo needs 18. It is
+    cropped by its share (`images.crop`) and the text set a line tighter, so it closes that page
+    instead of leaving it 15 lines empty (the second photo takes the last page alone)."""
+    sizes = ["page.size=A5", "page.columns=1"]
+    out = project / "build" / "A5x1.pdf"
+    build(project / "report.yaml", out, overrides=sizes)
+    geo = geometry(load_spec(project / "report.yaml", overrides=sizes).spec.page)
+    with pymupdf.open(out) as doc:
+        credit = next(page.number for page in doc if "本文配图" in page.get_text())
+        assert "梁家寨乡督查" in doc[credit].get_text()
+        assert max(feet(doc, geo, PITCH, 9.5)[credit]) <= 1
+        assert credit == doc.page_count - 2 and "仙人乡" in doc[-1].get_text()

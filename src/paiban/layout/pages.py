@@ -450,7 +450,7 @@ class BriefingDoc(BaseDocTemplate):
             self.canv.dry_run = False
             restore_floats(kept)  # what `_finish` set on them was the trial's only
         left = {id(f) for f in flowables}
-        self._placed = [f for f in given if id(f) not in left]
+        self._placed = [f for f in given if id(f) not in left] + list(self._pending)  # and what waits
         return cost
 
     def balance_trial(self, lines: int) -> float | None:

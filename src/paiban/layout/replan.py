@@ -86,15 +86,16 @@ def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
 
 def _knobs(f: Flowable, pitch: float) -> list[tuple[str, int]]:
     """What may be changed on `f` to fill a column: a body paragraph set a line longer or
-    shorter (a second line the same way), a float in a column given a line of air (once)."""
+    shorter (a second line the same way), a float in a column given a line of air (once), its
+    photo cropped by a few lines (`images.crop`: so that a float that waits fits here)."""
     from paiban.layout.grid import FloatBlock
 
     if _loosenable(f, pitch, MAX_LOOSENESS):
         was = f.looseness
         return [("looseness", s) for s in ((1, -1) if not was else (was + (1 if was > 0 else -1),))]
-    if isinstance(f, FloatBlock) and not f.wide and not f.air and f.pitch > 0:
-        return [("air", 1)]
-    return []
+    if not isinstance(f, FloatBlock) or f.wide or f.pitch <= 0:
+        return []
+    return [("air", 1)] * (not f.air) + [("crop", k) for k in range(1, f.most_crop + 1) if not f.crop]
 
 
 def feet_cost(doc) -> float:
