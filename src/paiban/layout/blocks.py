@@ -125,14 +125,19 @@ class Rule(Flowable):
 class ImagePlaceholder(Flowable):
     """A photo we do not have: a marked frame of the right proportions, so the page is honest."""
 
-    def __init__(self, aspect: float, label: str, face: Face, size: float, pitch: float, color: str = "#8a8a8a"):
+    def __init__(self, aspect: float, label: str, face: Face, size: float, pitch: float, color: str = "#8a8a8a",
+                 max_crop: float = 0.0):
         super().__init__()
         self.aspect, self.label, self.face, self.size = aspect, label, face, size
         self.pitch, self.color = pitch, color
+        self.max_crop, self.crop_lines = max_crop, 0  # as a photo's (`images.GridImage`)
+
+    def most_crop(self, aw: float) -> int:
+        return int(aw / self.aspect * self.max_crop / self.pitch) if self.pitch > 0 else 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
-        self.box_h = aw / self.aspect
+        self.box_h = aw / self.aspect - min(self.crop_lines, self.most_crop(aw)) * self.pitch
         self.height = on_grid(self.box_h, self.pitch)
         return aw, self.height
 

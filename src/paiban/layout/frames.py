@@ -114,3 +114,22 @@ def foot_lines(waiting: list, width: float, pitch: float) -> int:
 def located(flowable) -> bool:
     """The flowable was made from a block of the spec (it knows the block's keys)."""
     return getattr(flowable, "spec_keys", None) is not None
+
+
+def flush_floats(doc) -> None:
+    """Floats still waiting when the text has run out go to the top of the next column (or
+    page, for page-wide ones); without this a figure that fits no remaining column was
+    silently left out. Each round reaches a fresh column, where any float fits (render
+    refuses one taller than a column), so a few rounds place them all."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    for _ in range(4 * (len(doc.pageTemplate.frames) + len(doc._pending) + len(doc._pending_wide))):
+        if not (doc._pending or doc._pending_wide):
+            return
+        if doc._pending_wide:
+            doc.handle_pageBreak()
+        else:
+            doc.handle_frameEnd()
+        doc.clean_hanging()
+    if doc._pending or doc._pending_wide:
+        raise LayoutError(f"Flowable {(doc._pending or doc._pending_wide)[0].identity()} fits no column")

@@ -150,6 +150,22 @@ class FloatBlock(GridGroup):
         self.placement = placement
         self.wide = wide  # spans every column of the page
         self.foot = False  # a wide bottom float kept at the page's foot, under balanced columns
+        self.air = 0  # whole lines of space added around it by the page make-up (`replan.loosen`)
+        self.crop = 0  # whole lines its photo is cropped by (the page make-up's choice)
+        self.most_crop = 0  # … at most (`images.crop` of the photo's height), known once wrapped
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        """As a group, plus the lines of air the page make-up gave it (TeX's float separation is
+        stretchable glue; on a baseline grid it stretches by whole lines, half above, half under),
+        less the lines its photo is cropped by."""
+        self.most_crop = 0
+        for item in self.items:
+            if hasattr(item, "crop_lines"):
+                item.crop_lines = self.crop
+                self.most_crop = item.most_crop(aw)
+        super().wrap(aw, ah)
+        self.height += self.air * self.pitch
+        return aw, self.height
 
     def draw(self) -> None:
         """Drawn when the page is complete, where it was placed: the page's content stream then

@@ -22,27 +22,42 @@ MM = 25.4 / 72
 
 class GridImage(Image):
     """An image whose box takes whole lines of the body pitch, at most `max_height` tall
-    (a taller one is scaled down to that height and centred in the column)."""
+    (a taller one is scaled down to that height and centred in the column). The page make-up
+    may crop it by `crop_lines` lines, top and bottom alike, up to `max_crop` of its height."""
 
-    def __init__(self, path: str, aspect: float, pitch: float, max_height: float | None = None):
+    def __init__(self, path: str, aspect: float, pitch: float, max_height: float | None = None,
+                 max_crop: float = 0.0):
         super().__init__(path)
         self.aspect, self.pitch, self.max_height = aspect, pitch, max_height
+        self.max_crop, self.crop_lines = max_crop, 0
+
+    def _drawn(self, aw: float) -> tuple[float, float]:
+        h = aw / self.aspect
+        if self.max_height is not None and h > self.max_height:
+            return self.max_height * self.aspect, self.max_height
+        return aw, h
+
+    def most_crop(self, aw: float) -> int:
+        return int(self._drawn(aw)[1] * self.max_crop / self.pitch) if self.pitch > 0 else 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.drawWidth = aw
-        self.drawHeight = aw / self.aspect
-        if self.max_height is not None and self.drawHeight > self.max_height:
-            self.drawHeight = self.max_height
-            self.drawWidth = self.max_height * self.aspect
+        self.drawWidth, self.drawHeight = self._drawn(aw)
+        self.shown = self.drawHeight - min(self.crop_lines, self.most_crop(aw)) * self.pitch
         self.box_width = aw
-        self.box_height = on_grid(self.drawHeight, self.pitch)
+        self.box_height = on_grid(self.shown, self.pitch)
         return aw, self.box_height
 
     def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.translate((self.box_width - self.drawWidth) / 2, self.box_height - self.drawHeight)
+        c = self.canv
+        c.saveState()
+        x, y = (self.box_width - self.drawWidth) / 2, self.box_height - self.shown
+        if self.shown < self.drawHeight - 1e-6:
+            clip = c.beginPath()
+            clip.rect(x, y, self.drawWidth, self.shown)
+            c.clipPath(clip, stroke=0, fill=0)
+        c.translate(x, y - (self.drawHeight - self.shown) / 2)
         super().draw()
-        self.canv.restoreState()
+        c.restoreState()
 
 
 MAX_IMAGE_PIXELS = 30_000_000  # 6,000×5,000 px; a full A4 page at 300 dpi is 8.7 megapixels
@@ -109,4 +124,4 @@ def image_flowable(loaded: LoadedSpec, image, at: tuple, pitch: float,
                          f"{printed * MM:.0f}mm, less than images.min_dpi {settings.min_dpi}: it will print soft "
                          f"(a photo of at least {round(printed / 72 * settings.min_dpi)} px across is needed)",
                          where, keypath)
-    return GridImage(str(photo.path), aspect, pitch, max_height)
+    return GridImage(str(photo.path), aspect, pitch, max_height, settings.crop)

@@ -346,12 +346,27 @@ class BriefingDoc(BaseDocTemplate):
 
     def _endBuild(self) -> None:  # noqa: N802
         if self._pending or self._pending_wide:
-            self._finish(self._story)
+            self._finish_planned(self._story)
         if self.balance and self._snap is not None:
             self._balance_last_page()
         if self._pending_wide:  # the end matter found no room on the last page: a page of its own
             self._finish(self._story)
         super()._endBuild()
+
+    def _finish_planned(self, flowables: list) -> None:
+        """`_finish` where a page ended by the floats still waiting at the end of the text (the
+        closing photos after the credit) is replanned as any other page: its column feet cost
+        and may be filled by loosening the text before them."""
+        self._depth += 1
+        try:
+            while True:
+                try:
+                    self._finish(flowables)
+                    return
+                except _Replan:
+                    self._replan(flowables)
+        finally:
+            self._depth -= 1
 
     def _finish(self, flowables: list) -> None:
         """Run the story to its end, then place the floats still waiting at the end of the text
@@ -382,22 +397,7 @@ class BriefingDoc(BaseDocTemplate):
         self.clean_hanging()
 
     def _flush_floats(self) -> None:
-        """Floats still waiting when the text has run out go to the top of the next column (or
-        page, for page-wide ones); without this a figure that fits no remaining column was
-        silently left out. Each round reaches a fresh column, where any float fits (render
-        refuses one taller than a column), so a few rounds place them all."""
-        from reportlab.platypus.doctemplate import LayoutError
-
-        for _ in range(4 * (len(self.pageTemplate.frames) + len(self._pending) + len(self._pending_wide))):
-            if not (self._pending or self._pending_wide):
-                return
-            if self._pending_wide:
-                self.handle_pageBreak()
-            else:
-                self.handle_frameEnd()
-            self.clean_hanging()
-        if self._pending or self._pending_wide:
-            raise LayoutError(f"Flowable {(self._pending or self._pending_wide)[0].identity()} fits no column")
+        frames.flush_floats(self)
 
     # ---------------------------------------------------------------- choosing float positions
 
@@ -413,21 +413,10 @@ class BriefingDoc(BaseDocTemplate):
             self._broken.add(fr.id)
 
     def _page_cost(self) -> float:
-        """What the page's column feet cost: each empty line past the first at the foot of a
-        column that no break of the spec's ended (the one line the orphan rule may cost is free),
-        squared, so that two small gaps beat one large hole."""
-        cost = 0.0
-        for fr in self._columns():
-            if fr.id in self._broken:
-                continue
-            rest = fr._y - fr._y1p + self._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
-            empty = int(rest / self.pitch + 1e-6) if self.pitch > 0 else 0
-            cost += max(0, empty - 1) ** 2
-        # floats more than one column past where they were met: placed so, or still waiting at
-        # the end of the page that holds the column after theirs
-        last = self._column_at(self._columns()[-1]) if self._columns() else 0
-        late = self._late + sum(1 for f in self._pending if getattr(f, "origin", last) < last)
-        return cost + LATE_COST * late
+        from paiban.layout.replan import feet_cost
+
+        last = self._column_at(self._columns()[-1]) if self._columns() else 0  # floats late, or waiting late:
+        return feet_cost(self) + LATE_COST * (self._late + sum(getattr(f, "origin", last) < last for f in self._pending))
 
     def _column_at(self, frame: Frame | None = None) -> int:
         """The running number of `frame` (by default the current one) over the document's columns."""
@@ -441,13 +430,16 @@ class BriefingDoc(BaseDocTemplate):
     def trial(self, defer: frozenset[int]) -> float:
         """Lay the current page out again, drawing nothing, with the floats in `defer` waiting for
         the next column: the cost of its column feet (0 when the story ends on it)."""
+        from paiban.layout.replan import float_state, restore_floats
+
         self._defer = defer
         flowables = self._restore(None)
         given = list(flowables)
         self._trial = True
         self.canv.dry_run = True
+        kept = float_state([*given, *self._pending])
         try:
-            self._run(flowables)
+            self._finish(flowables)  # floats left at the text's end go on: their page is not the last
             cost = 0.0
         except _PageDone:
             cost = self._trial_cost
@@ -456,8 +448,9 @@ class BriefingDoc(BaseDocTemplate):
         finally:
             self._trial = False
             self.canv.dry_run = False
+            restore_floats(kept)  # what `_finish` set on them was the trial's only
         left = {id(f) for f in flowables}
-        self._placed = [f for f in given if id(f) not in left]
+        self._placed = [f for f in given if id(f) not in left] + list(self._pending)  # and what waits
         return cost
 
     def balance_trial(self, lines: int) -> float | None:

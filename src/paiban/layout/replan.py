@@ -20,7 +20,10 @@ from paiban.layout.paragraph import CJKParagraph
 
 #: Rounds of each search: floats deferred one by one, then paragraphs loosened one by one.
 FLOAT_ROUNDS = 2
-LOOSE_ROUNDS = 3
+LOOSE_ROUNDS = 8
+#: Lines a paragraph may be set longer or shorter by the page search (the breaker keeps every
+#: line within its ratio limit: a paragraph that cannot take a second line keeps its first).
+MAX_LOOSENESS = 2
 
 
 class Trial(Protocol):
@@ -56,33 +59,76 @@ def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[f
 
 
 def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
-    """Set paragraphs placed on the page a line longer or shorter while that lowers the cost of
-    its column feet; what is kept stays set on the paragraphs (the real layout reads it)."""
+    """Set paragraphs placed on the page a line longer or shorter, and give its floats a line of
+    air, while that lowers the cost of its column feet; what is kept stays set on them (the real
+    layout reads it)."""
     for _round in range(LOOSE_ROUNDS):
         if cost == 0:
             break
         doc.trial(defer)
-        candidates = [f for f in doc.placed() if _loosenable(f, doc.pitch)]
-        best: tuple[float, CJKParagraph | None, int] = (cost, None, 0)
-        for para in candidates:
-            for step in (1, -1):
-                para.looseness = step
+        best: tuple[float, Flowable | None, str, int] = (cost, None, "", 0)
+        for f in doc.placed():
+            for knob, step in _knobs(f, doc.pitch):
+                was = getattr(f, knob)
+                setattr(f, knob, step)
                 trial = doc.trial(defer)
-                para.looseness = 0
+                setattr(f, knob, was)
                 if trial < best[0] - 1e-9:
-                    best = (trial, para, step)
+                    best = (trial, f, knob, step)
             if best[0] == 0:
                 break
         if best[1] is None:
             break
         cost = best[0]
-        best[1].looseness = best[2]
+        setattr(best[1], best[2], best[3])
     return cost
 
 
-def _loosenable(f: Flowable, pitch: float) -> bool:
-    """A body paragraph (on the grid by its own leading) not yet set looser or tighter."""
-    return (isinstance(f, CJKParagraph) and not f.looseness and abs(f.style.leading - pitch) < 1e-6
+def _knobs(f: Flowable, pitch: float) -> list[tuple[str, int]]:
+    """What may be changed on `f` to fill a column: a body paragraph set a line longer or
+    shorter (a second line the same way), a float in a column given a line of air (once), its
+    photo cropped by a few lines (`images.crop`: so that a float that waits fits here)."""
+    from paiban.layout.grid import FloatBlock
+
+    if _loosenable(f, pitch, MAX_LOOSENESS):
+        was = f.looseness
+        return [("looseness", s) for s in ((1, -1) if not was else (was + (1 if was > 0 else -1),))]
+    if not isinstance(f, FloatBlock) or f.wide or f.pitch <= 0:
+        return []
+    return [("air", 1)] * (not f.air) + [("crop", k) for k in range(1, f.most_crop + 1) if not f.crop]
+
+
+def feet_cost(doc) -> float:
+    """What a page's column feet cost (`pages.BriefingDoc`): each empty line past the first at
+    the foot of a column that no break of the spec's ended (the one line the orphan rule may
+    cost is free), squared, so that two small gaps beat one large hole."""
+    cost = 0.0
+    for fr in doc._columns():
+        if fr.id in doc._broken:
+            continue
+        rest = fr._y - fr._y1p + doc._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
+        empty = int(rest / doc.pitch + 1e-6) if doc.pitch > 0 else 0
+        cost += max(0, empty - 1) ** 2
+    return cost
+
+
+def float_state(floats: list) -> list[tuple]:
+    """What a trial run may change on floats (the end of the text sets them `here`, origin kept)."""
+    return [(f, f.__dict__.get("placement"), f.__dict__.get("origin_kept")) for f in floats]
+
+
+def restore_floats(kept: list[tuple]) -> None:
+    for f, placement, origin_kept in kept:
+        if placement is not None:
+            f.placement = placement
+        if origin_kept is None:
+            f.__dict__.pop("origin_kept", None)
+
+
+def _loosenable(f: Flowable, pitch: float, most: int = 1) -> bool:
+    """A body paragraph (on the grid by its own leading) set fewer than `most` lines looser or
+    tighter."""
+    return (isinstance(f, CJKParagraph) and abs(f.looseness) < most and abs(f.style.leading - pitch) < 1e-6
             and f.style.align == "justify")
 
 

@@ -299,7 +299,8 @@ class StoryBuilder:
         if image.file is None:
             self.diagnostics.warn(f"image block has no file; drawing a placeholder for {number}",
                                   self.loaded.where(list(self.at)), dotted(self.at))
-            box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.grid)
+            box: Flowable = ImagePlaceholder(image.aspect or 4 / 3, "图片待补", self.face(cs), cs.size, self.grid,
+                                             max_crop=self.loaded.spec.images.crop)
         else:
             from paiban.layout.images import image_flowable
 

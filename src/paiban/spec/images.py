@@ -19,3 +19,7 @@ class ImageSettings(Model):
                          "under --strict): it would print soft.")
     quality: Annotated[int, Field(ge=30, le=100)] = Field(
         88, description="JPEG quality of a downsampled or cropped JPEG photo.")
+    crop: Annotated[float, Field(ge=0, le=0.5)] = Field(
+        0.15, description="At most this share of a photo's height (a placeholder's too) the page make-up may "
+                          "crop, top and bottom alike, so that it fills the lines left in a column instead of "
+                          "leaving them empty; 0: never.")
