@@ -33,6 +33,7 @@ from paiban.layout.closing import HangingLine, HRule, PairLine, split_label
 from paiban.layout.gridpara import Grid, GridParagraph, full_width, grid_prepare, halves
 from paiban.layout.gwparts import Banji, Blank, DisplayLines, Foot, GridSpace, Head, Stack, Tied, TiedBack
 from paiban.layout.headline import Segmenter
+from paiban.layout.metadata import Stamp, pdf_stamp
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.layout.text import para_style
 from paiban.pdf.canvas import DeferredCanvas, TooManyPages
@@ -264,8 +265,6 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
     or after a blank page when it was alone already, and then neither page is numbered (§7.5)."""
     spec = loaded.spec
     geo = geometry(spec.page)
-    from paiban.layout.metadata import pdf_stamp
-
     stamp = pdf_stamp(loaded, diagnostics)  # the dates of the PDF, as a feature's or a bulletin's
     pages, foot = _build(loaded, assets, geo, target, max_pages, "", stamp)
     if foot is not None and foot.page % 2 == 1 and spec.gongwen.closing_even_page:
@@ -274,7 +273,7 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
 
 
 def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_pages: int,
-           before_foot: str, stamp) -> tuple[int, Foot | None]:
+           before_foot: str, stamp: Stamp) -> tuple[int, Foot | None]:
     from reportlab import rl_config
 
     spec = loaded.spec
