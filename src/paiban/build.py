@@ -174,7 +174,7 @@ def build(spec_path: str | Path = "report.yaml", output: str | Path | None = Non
     pages_box: list[int] = []
 
     def write(tmp: Path) -> None:
-        pages_box.append(render(loaded, assets, tmp, diagnostics))
+        pages_box.append(render(loaded, assets, tmp, diagnostics, segmenter))
         refuse_warnings()  # layout warnings (a photo placeholder) too: the PDF is then not kept
 
     try:

@@ -63,15 +63,15 @@ def heading_number(level: int, n: int) -> str:
 class Builder:
     """The flowables of a 公文 from its spec, block by block."""
 
-    def __init__(self, loaded: LoadedSpec, assets: Assets, geo: Geometry):
+    def __init__(self, loaded: LoadedSpec, assets: Assets, geo: Geometry, segmenter: Segmenter):
         self.loaded, self.assets, self.spec = loaded, assets, loaded.spec
         gw = self.spec.gongwen
         body = assets.styles["body"]
         self.grid = Grid(gw.chars, cell_pitch(gw.chars, body.size, geo.text_width),
                          grid_pitch(gw.lines, body.size, geo.text_height))
         self.geo = geo
-        self.segmenter = Segmenter(loaded.cache_dir)
-        use_words(self.segmenter.words)
+        self.segmenter = segmenter
+        use_words(segmenter.words)
         self.counters = [0, 0, 0, 0]
         self._styles: dict[str, ParaStyle] = {}
 
@@ -257,7 +257,7 @@ class PageNumbers:
 
 
 def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics,
-                   max_pages: int) -> int:
+                   max_pages: int, segmenter: Segmenter) -> int:
     """Lay out a 公文 and write it to `target`; returns the page count.
 
     The 版记 stands on the last side of a sheet printed on both sides, an even page (§7.4): when
@@ -266,18 +266,19 @@ def render_gongwen(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics
     spec = loaded.spec
     geo = geometry(spec.page)
     stamp = pdf_stamp(loaded, diagnostics)  # the dates of the PDF, as a feature's or a bulletin's
-    pages, foot = _build(loaded, assets, geo, target, max_pages, "", stamp)
+    pages, foot = _build(loaded, assets, geo, target, max_pages, "", stamp, segmenter)
     if foot is not None and foot.page % 2 == 1 and spec.gongwen.closing_even_page:
-        pages, foot = _build(loaded, assets, geo, target, max_pages, "blank" if foot.alone else "break", stamp)
+        pages, foot = _build(loaded, assets, geo, target, max_pages, "blank" if foot.alone else "break", stamp,
+                             segmenter)
     return pages
 
 
 def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_pages: int,
-           before_foot: str, stamp: Stamp) -> tuple[int, Foot | None]:
+           before_foot: str, stamp: Stamp, segmenter: Segmenter) -> tuple[int, Foot | None]:
     from reportlab import rl_config
 
     spec = loaded.spec
-    builder = Builder(loaded, assets, geo)
+    builder = Builder(loaded, assets, geo, segmenter)
     flow = [*builder.head(), *builder.blocks()]
     height = spec.gongwen.lines * builder.grid.pitch
     foot = flow[-1] if flow and isinstance(flow[-1], Foot) else None
@@ -317,5 +318,4 @@ def _build(loaded: LoadedSpec, assets: Assets, geo: Geometry, target: Path, max_
         if isinstance(exc, LayoutError):
             raise BuildError(f"layout: {str(exc).splitlines()[0][:200]}") from None
         raise
-    builder.segmenter.save()
     return numbers.pages, foot

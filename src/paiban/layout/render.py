@@ -12,6 +12,7 @@ from paiban.errors import BuildError, Diagnostics, InputError, PaibanError
 from paiban.layout.breakcache import FILE_NAME as BREAKS_FILE
 from paiban.layout.breakcache import remembered
 from paiban.layout.fit import fit_problems, located, too_big
+from paiban.layout.headline import Segmenter
 from paiban.layout.metadata import Stamp, pdf_stamp, pdf_subject, pdf_title
 from paiban.layout.pages import BriefingDoc, PlacementError, make_templates
 from paiban.layout.story import StoryBuilder
@@ -25,24 +26,31 @@ from paiban.spec.loaded import LoadedSpec
 MAX_PAGES = 2000
 
 
-def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
-    """Lay out and write the PDF to `target`; returns the page count."""
+def render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics,
+           segmenter: Segmenter | None = None) -> int:
+    """Lay out and write the PDF to `target`; returns the page count. `segmenter`: the build's
+    table of word boundaries, when the build has read it already (for its charts)."""
+    if segmenter is None:
+        segmenter = Segmenter(loaded.cache_dir)
     # paragraphs set in an earlier build keep their line breaks (see layout.breakcache)
     with remembered(loaded.cache_dir / BREAKS_FILE) as breaks:
-        pages = _render(loaded, assets, target, diagnostics)
+        pages = _render(loaded, assets, target, diagnostics, segmenter)
         breaks.save()
+    segmenter.save()
     return pages
 
 
-def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics) -> int:
+def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagnostics,
+            segmenter: Segmenter) -> int:
     spec = loaded.spec
     if spec.page.masthead == "gongwen":  # one column on a character grid: laid out on its own
         from paiban.layout.gongwen import render_gongwen
 
-        return render_gongwen(loaded, assets, target, diagnostics, MAX_PAGES)
+        return render_gongwen(loaded, assets, target, diagnostics, MAX_PAGES, segmenter)
     geo = geometry(spec.page)
     para = make_paragraph_factory(assets)
-    builder = StoryBuilder(loaded, assets, para, diagnostics, geo.column_width, geo.text_width)
+    builder = StoryBuilder(loaded, assets, para, diagnostics, geo.column_width, geo.text_width,
+                           segmenter=segmenter)
     story = builder.build()
     mast_h = 0.0
     for f in story.masthead:
@@ -83,7 +91,6 @@ def _render(loaded: LoadedSpec, assets: Assets, target: Path, diagnostics: Diagn
         if isinstance(exc, LayoutError):
             raise layout_error(exc) from None
         raise
-    builder.segmenter.save()
     return decorate.pages
 
 

@@ -73,8 +73,10 @@ class StoryBuilder:
     the resolved styles, the body's pitch and grid, figure numbers and warnings at spec keys."""
 
     def __init__(self, loaded: LoadedSpec, assets: Assets, para: ParagraphFactory, diagnostics: Diagnostics,
-                 column_width: float, text_width: float, *, measuring: bool = False):
-        """`measuring`: for `paiban validate`, which measures blocks without drawing charts."""
+                 column_width: float, text_width: float, *, measuring: bool = False,
+                 segmenter: Segmenter | None = None):
+        """`measuring`: for `paiban validate`, which measures blocks without drawing charts.
+        `segmenter`: the build's one table of word boundaries (read from disk once a build)."""
         self.loaded, self.assets, self._make = loaded, assets, para
         self.measuring = measuring
         self.diagnostics = diagnostics
@@ -83,7 +85,7 @@ class StoryBuilder:
         self.pitch = self.styles["body"].leading
         # what blocks snap to: the body's pitch, or nothing when page.baseline_grid is off
         self.grid = self.pitch if loaded.spec.page.baseline_grid else 0.0
-        self.segmenter = Segmenter(loaded.cache_dir)
+        self.segmenter = segmenter if segmenter is not None else Segmenter(loaded.cache_dir)
         use_words(self.segmenter.words)  # display text of this build: words from the disk cache
         self.numbers_by_index: dict[int, str] = {}  # block index → 图N / 表N
         self.numbers: dict[str, str] = {}  # figure id → 图N / 表N

@@ -108,11 +108,7 @@ def reference() -> str:
     out += ["### Built-in styles", "",
             "Each can be changed in `styles:` key by key; other names make new styles "
             "(for `- text: {text: …, style: name}`).", "",
-            "| style | font | size | leading | indent | align | colour |", "|---|---|---|---|---|---|---|"]
-    for name, d in DEFAULTS.items():
-        font = d.get("font", "") + (" bold" if d.get("bold") else "")
-        out.append(f"| `{name}` | {font} | {d.get('size', '')} | {d.get('leading', '')} | "
-                   f"{d.get('indent', '')} | {d.get('align', '')} | `{d.get('color', '')}` |")
+            *_styles_table(DEFAULTS, ("size", "leading", "indent", "align"))]
     out += ["", "### Body blocks", "", "`body:` is a list; each item has one key: "
             + ", ".join(f"`{k}`" for k in BLOCKS) + ". Text takes `**bold**`, `*emphasis*` "
             "(着重号), `[link](https://…)`, `[text]{color=#b3120f}`, and `{fig:ID}` for a "
@@ -132,6 +128,16 @@ def reference() -> str:
     return "\n".join(out) + "\n"
 
 
+def _styles_table(styles: dict[str, dict], keys: tuple[str, ...]) -> list[str]:
+    """Built-in styles as a table: font (and bold), the `keys` given, colour."""
+    out = ["| style | font | " + " | ".join(keys) + " | colour |", "|---|---|" + "---|" * len(keys) + "---|"]
+    for name, d in styles.items():
+        font = d.get("font", "") + (" bold" if d.get("bold") else "")
+        cells = " | ".join(str(d.get(k, "")) for k in keys)
+        out.append(f"| `{name}` | {font} | {cells} | `{d.get('color', '')}` |")
+    return out
+
+
 def _gongwen() -> list[str]:
     """The 公文 preset: its section, the styles it sets, its blocks."""
     from paiban.spec.gongwen import STYLES, Gongwen, HeadingSpec, SignatureSpec
@@ -144,11 +150,7 @@ def _gongwen() -> list[str]:
            "", *_table(Gongwen, "gongwen."), "",
            "Styles the preset sets (each key can be changed in `styles:`; the leading of all is the grid "
            "pitch, 225 mm less one body size over 21 lines):", "",
-           "| style | font | size | indent | align | colour |", "|---|---|---|---|---|---|"]
-    for name, d in STYLES.items():
-        font = d.get("font", "") + (" bold" if d.get("bold") else "")
-        out.append(f"| `{name}` | {font} | {d.get('size', '')} | {d.get('indent', '')} | {d.get('align', '')} "
-                   f"| `{d.get('color', '')}` |")
+           *_styles_table(STYLES, ("size", "indent", "align"))]
     out += ["", "公文 blocks: `addressee: 各乡（镇）人民政府：` (the 主送机关 line, flush left), "
             "`attachments: [name, …]` (附件说明: 附件：1.… with each name's lines aligned), and:", ""]
     for title, model in (("heading (or `heading: text` for level 1)", HeadingSpec), ("signature", SignatureSpec)):
