@@ -105,21 +105,40 @@ class KickerBand(Flowable):
 
 
 class Rule(Flowable):
-    def __init__(self, color: str, thickness: float = 0.6, space: float = 0.0):
+    """A horizontal rule `height` high, its line(s) centred in that height: single, or double
+    (`thickness` over `thin`, `gap` apart); `share` of the measure long, placed as `align` says."""
+
+    def __init__(self, color: str, thickness: float, height: float, *, share: float = 1.0,
+                 align: str = "center", thin: float | None = None, gap: float = 0.0):
         super().__init__()
-        self.color, self.thickness, self.space = color, thickness, space
+        self.color, self.thickness, self.space = color, thickness, height
+        self.share, self.align, self.thin, self.gap = share, align, thin, gap
+
+    @property
+    def ink(self) -> float:
+        """How tall the drawn lines are together."""
+        return self.thickness if self.thin is None else self.thickness + self.gap + self.thin
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
-        self.height = self.space
-        return aw, self.space
+        self.height = max(self.space, self.ink)
+        return aw, self.height
 
     def draw(self) -> None:
         c = self.canv
+        length = self.width * self.share
+        x0 = {"left": 0.0, "center": (self.width - length) / 2, "right": self.width - length}[self.align]
+        c.saveState()
         c.setStrokeColor(HexColor(self.color))
+        top = (self.height + self.ink) / 2
+        y = top - self.thickness / 2
         c.setLineWidth(self.thickness)
-        y = self.space / 2
-        c.line(0, y, self.width, y)
+        c.line(x0, y, x0 + length, y)
+        if self.thin is not None:
+            y = top - self.thickness - self.gap - self.thin / 2
+            c.setLineWidth(self.thin)
+            c.line(x0, y, x0 + length, y)
+        c.restoreState()
 
 
 class ImagePlaceholder(Flowable):

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from paiban.layout.blocks import Rule
 from paiban.layout.grid import FloatBlock, GridGroup
 from paiban.layout.textline import TextLine
 from paiban.spec.bulletin import ClosingPair, ClosingSpec, RuleSpec
@@ -24,43 +24,6 @@ if TYPE_CHECKING:
     from paiban.spec.styles import TextStyle
 
 _COLONS = "：:"
-
-
-class HRule(Flowable):
-    """A horizontal rule `height` high, its line(s) centred in that height: single, or double
-    (`thickness` over `thin`, `gap` apart); `share` of the measure long, placed as `align` says."""
-
-    def __init__(self, color: str, thickness: float, height: float, *, share: float = 1.0,
-                 align: str = "center", thin: float | None = None, gap: float = 0.0):
-        super().__init__()
-        self.color, self.thickness, self.space = color, thickness, height
-        self.share, self.align, self.thin, self.gap = share, align, thin, gap
-
-    @property
-    def ink(self) -> float:
-        """How tall the drawn lines are together."""
-        return self.thickness if self.thin is None else self.thickness + self.gap + self.thin
-
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.width = aw
-        self.height = max(self.space, self.ink)
-        return aw, self.height
-
-    def draw(self) -> None:
-        c = self.canv
-        length = self.width * self.share
-        x0 = {"left": 0.0, "center": (self.width - length) / 2, "right": self.width - length}[self.align]
-        c.saveState()
-        c.setStrokeColor(HexColor(self.color))
-        top = (self.height + self.ink) / 2
-        y = top - self.thickness / 2
-        c.setLineWidth(self.thickness)
-        c.line(x0, y, x0 + length, y)
-        if self.thin is not None:
-            y = top - self.thickness - self.gap - self.thin / 2
-            c.setLineWidth(self.thin)
-            c.line(x0, y, x0 + length, y)
-        c.restoreState()
 
 
 class HangingLine(Flowable):
@@ -110,7 +73,7 @@ def rule_flowables(b: StoryBuilder, rule: RuleSpec | None) -> list[Flowable]:
     """A `rule` block: one body line high, so the text after it stays on the grid."""
     r = rule or RuleSpec()
     double = r.style == "double"
-    return [HRule(r.color, r.thickness.pt(), b.pitch, share=r.width / 100, align=r.align,
+    return [Rule(r.color, r.thickness.pt(), b.pitch, share=r.width / 100, align=r.align,
                   thin=r.thickness.pt() if double else None, gap=r.gap.pt())]
 
 
@@ -132,8 +95,8 @@ def closing_flowables(b: StoryBuilder, closing: ClosingSpec) -> list[Flowable]:
     rules = closing.rules
     half = b.pitch * 0.5
 
-    def rule(thickness: float) -> HRule:
-        return HRule(rules.color, thickness, half)
+    def rule(thickness: float) -> Rule:
+        return Rule(rules.color, thickness, half)
 
     items: list[Flowable] = []
     if rules.above:

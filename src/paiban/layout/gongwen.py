@@ -29,7 +29,8 @@ from paiban.assets import Assets
 from paiban.cjk.display import trapezoid_lines, use_words
 from paiban.cjk.face import face_for
 from paiban.errors import BuildError, Diagnostics, InputError
-from paiban.layout.closing import HangingLine, HRule, PairLine, split_label
+from paiban.layout.blocks import Rule
+from paiban.layout.closing import HangingLine, PairLine, split_label
 from paiban.layout.gridpara import Grid, GridParagraph, full_width, grid_prepare, halves
 from paiban.layout.gwparts import Banji, Blank, DisplayLines, Foot, GridSpace, Head, Stack, Tied, TiedBack
 from paiban.layout.headline import Segmenter
@@ -185,7 +186,7 @@ class Builder:
         """A rule block: one grid line high, so the text after it stays on the grid."""
         r = rule or RuleSpec()
         thin = r.thickness.pt() if r.style == "double" else None
-        return [HRule(r.color, r.thickness.pt(), self.grid.pitch, share=r.width / 100, align=r.align, thin=thin,
+        return [Rule(r.color, r.thickness.pt(), self.grid.pitch, share=r.width / 100, align=r.align, thin=thin,
                       gap=r.gap.pt())]
 
     def _closing(self, closing) -> list[Flowable]:
