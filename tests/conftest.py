@@ -1,4 +1,10 @@
-"""Shared fixtures: the repo's default report built once per test session, the bundled faces."""
+"""Shared fixtures: a copy of the repo's project and its default report built once per test
+process, the bundled faces.
+
+The suite runs in parallel (pytest-xdist, `-n auto` in pyproject's addopts): each worker is a
+process with its own session, so a session fixture is made once per worker, in that worker's
+own temporary folder. Nothing here writes in the checkout.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,21 @@ import pytest
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1772755200")
 
 from tests.support.pdfcheck import assert_valid_pdf
-from tests.support.project import FONTS, ROOT, run_paiban
+from tests.support.project import FONTS, copy_project, run_paiban
 
 
 @pytest.fixture(scope="session")
-def default_pdf(tmp_path_factory) -> Path:
+def default_project(tmp_path_factory) -> Path:
+    """The repo's default project, copied once per worker: the tests that build report.yaml (with
+    or without --set) build it here, one after another as in a serial run, so its caches warm
+    up as the checkout's would, and no two workers share a figures/ or .paiban-cache/."""
+    return copy_project(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(scope="session")
+def default_pdf(default_project: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("default") / "report.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside")
+    r = run_paiban("build", "report.yaml", "-o", str(out), "--allow-outside", cwd=default_project)
     assert r.returncode == 0, r.stderr
     assert_valid_pdf(out)
     return out
@@ -50,3 +64,4 @@ def sans():
 @pytest.fixture(scope="session")
 def kai():
     return _face("LXGWWenKai-Regular.ttf")
+

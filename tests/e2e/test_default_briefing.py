@@ -110,13 +110,13 @@ def test_minimal_spec_builds(project: Path) -> None:
     assert "这是一段正文。" in fitz.open(out)[0].get_text().replace("\n", "")
 
 
-def test_photo_placeholders_warn_and_fail_under_strict(tmp_path: Path) -> None:
+def test_photo_placeholders_warn_and_fail_under_strict(default_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "strict.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside", "--strict")
+    r = run_paiban("build", "report.yaml", "-o", str(out), "--allow-outside", "--strict", cwd=default_project)
     assert r.returncode == 2, r.stderr
     assert "placeholder" in r.stderr and "--strict" in r.stderr
     assert re.search(r"report\.yaml:\d+:\d+: body\[\d+\]\.image: image block has no file", r.stderr)
     assert not out.exists()
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "--allow-outside")
+    r = run_paiban("build", "report.yaml", "-o", str(out), "--allow-outside", cwd=default_project)
     assert r.returncode == 0 and out.exists()
     assert "warning: body[" in r.stderr and "placeholder" in r.stderr

@@ -44,13 +44,13 @@ def test_links_on_a_balanced_last_page_are_made_once(tmp_path: Path, columns: in
         assert rect in box and words  # on the page, over the link's text (kerning may cut a glyph)
 
 
-def test_the_default_briefing_with_a_link_in_its_last_paragraph(tmp_path: Path) -> None:
+def test_the_default_briefing_with_a_link_in_its_last_paragraph(default_project: Path, tmp_path: Path) -> None:
     import yaml
 
     spec = yaml.safe_load((ROOT / "report.yaml").read_text(encoding="utf-8"))
     last = max(i for i, b in enumerate(spec["body"]) if "text" in b)
     out = tmp_path / "briefing.pdf"
-    status, err = paiban(ROOT, "build", "-q", "-o", str(out), "--allow-outside",
+    status, err = paiban(default_project, "build", "-q", "-o", str(out), "--allow-outside",
                          "--set", f"body.{last}.text=见[盂县政府网站](https://www.yuxian.gov.cn/)。")
     assert status == 0, err
     pages = links(out)

@@ -14,7 +14,7 @@ import jieba
 import pymupdf
 import pytest
 
-from tests.support.project import ROOT, run_paiban
+from tests.support.project import run_paiban
 
 BODY = 9.5
 LATIN = ("盂县与Shanxi Agricultural University合作建设的“数字乡村”平台（Smart Village Platform for Yuxian "
@@ -26,24 +26,24 @@ LATIN = ("盂县与Shanxi Agricultural University合作建设的“数字乡村�
          "and Development.")
 
 
-def _build(tmp: Path, cols: int, *sets: str) -> Path:
+def _build(project: Path, tmp: Path, cols: int, *sets: str) -> Path:
     out = tmp / f"r{cols}.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q", "--allow-outside", "--set", f"page.columns={cols}",
-                   *(a for s in sets for a in ("--set", s)))
+    r = run_paiban("build", "report.yaml", "-o", str(out), "-q", "--allow-outside", "--set", f"page.columns={cols}",
+                   *(a for s in sets for a in ("--set", s)), cwd=project)
     assert r.returncode == 0, r.stderr
     return out
 
 
 @pytest.fixture(scope="module")
-def default_pdfs(tmp_path_factory) -> dict[int, Path]:
+def default_pdfs(default_project: Path, tmp_path_factory) -> dict[int, Path]:
     tmp = tmp_path_factory.mktemp("cols")
-    return {c: _build(tmp, c) for c in range(1, 6)}
+    return {c: _build(default_project, tmp, c) for c in range(1, 6)}
 
 
 @pytest.fixture(scope="module")
-def latin_pdfs(tmp_path_factory) -> dict[int, Path]:
+def latin_pdfs(default_project: Path, tmp_path_factory) -> dict[int, Path]:
     tmp = tmp_path_factory.mktemp("latin")
-    return {c: _build(tmp, c, f"body.2.text={LATIN}") for c in (2, 3, 5)}
+    return {c: _build(default_project, tmp, c, f"body.2.text={LATIN}") for c in (2, 3, 5)}
 
 
 def body_lines(pdf: Path) -> list[list[dict]]:

@@ -4,7 +4,6 @@ neighbouring columns on shared baselines."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pymupdf
@@ -14,7 +13,7 @@ from paiban.build import build
 from tests.support.judge import check
 from tests.support.measure import baseline_alignment
 from tests.support.pdfcheck import assert_valid_pdf
-from tests.support.project import ROOT
+from tests.support.project import copy_project
 
 PARTS = 6
 VARIANTS = {
@@ -33,12 +32,7 @@ VARIANTS = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """A copy of the repo's project, so variant builds never touch the repo's figures/ cache."""
-    root = tmp_path_factory.mktemp("project")
-    for name in ("report.yaml",):
-        shutil.copy(ROOT / name, root / name)
-    for folder in ("fonts", "data", "figures"):
-        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.pkl"))
-    return root
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS), ids=list(VARIANTS))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.project import ROOT
+from tests.support.project import ROOT, copy_project
 
 # One build; prints whether jieba was imported and how many pyphen dictionaries were read.
 SCRIPT = """
@@ -44,11 +43,10 @@ def build_in_a_process(root: Path) -> dict:
 
 
 def test_a_warm_build_reads_words_and_hyphens_from_the_cache(tmp_path: Path) -> None:
-    spec = (ROOT / "report.yaml").read_text("utf-8")
+    copy_project(tmp_path)
+    spec = (tmp_path / "report.yaml").read_text("utf-8")
     at = spec.index("  - credit:")
     (tmp_path / "report.yaml").write_text(spec[:at] + LATIN + spec[at:], "utf-8")
-    for folder in ("fonts", "data", "figures"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pkl"))
     cold = build_in_a_process(tmp_path)
     assert cold["pyphen"] == 1  # the Latin paragraph was hyphenated: pyphen was needed once
     assert json.loads((tmp_path / ".paiban-cache" / "hyphenation.json").read_text("utf-8"))

@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pymupdf
@@ -125,21 +124,24 @@ def test_cff_font_builds_reads_back_and_falls_back_per_character(tmp_path: Path,
 def test_a_font_cache_that_cannot_be_written_is_a_located_error_unless_allow_outside(
         tmp_path: Path, font_files: Path) -> None:
     """A face that needs converting goes to the project's cache; when that cannot be written, the
-    temp folder outside the project is used only with --allow-outside."""
-    proj = project(tmp_path, font_files)
+    temp folder outside the project is used only with --allow-outside. The temp folder is this
+    test's own (TMPDIR), not the machine's, which other runs of the suite share."""
+    proj = project(tmp_path / "project", font_files)
+    temp = tmp_path / "temp"
+    temp.mkdir()
     (proj / ".paiban-cache").mkdir()
     (proj / ".paiban-cache" / "fonts").write_text("a file where the font cache should be", encoding="utf-8")
-    r = build(proj)
+    r = build(proj, env={"TMPDIR": str(temp)})
     assert r.returncode == 2, r.stderr
     line, = r.stderr.splitlines()
     assert line.startswith("report.yaml:4:19: font song.otf needs converting, and its cache "
                            f"folder {proj / '.paiban-cache' / 'fonts'} cannot be written ("), line
-    assert line.endswith(", or pass --allow-outside to convert into "
-                         f"{Path(tempfile.gettempdir()) / f'paiban-fonts-{os.getuid()}'}"), line
+    assert line.endswith(f", or pass --allow-outside to convert into {temp / f'paiban-fonts-{os.getuid()}'}"), line
     assert not (proj / "build").exists()
-    r = build(proj, "--allow-outside")
+    r = build(proj, "--allow-outside", env={"TMPDIR": str(temp)})
     assert r.returncode == 0, r.stderr
     assert "PaibanTestSong-Regular" in pdf_fonts(proj / "build" / "report.pdf")
+    assert list((temp / f"paiban-fonts-{os.getuid()}").glob("song-*.ttf"))  # converted there
 
 
 def test_missing_character_is_an_error_at_each_place(tmp_path: Path, font_files: Path) -> None:

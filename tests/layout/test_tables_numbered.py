@@ -10,10 +10,11 @@ import pymupdf
 from tests.support.project import ROOT, run_paiban
 
 
-def test_tables_are_numbered_on_their_own_counter_and_cited(tmp_path):
+def test_tables_are_numbered_on_their_own_counter_and_cited(default_project, tmp_path):
     out = tmp_path / "r.pdf"
-    r = run_paiban("build", str(ROOT / "report.yaml"), "-o", str(out), "-q", "--allow-outside",
-                   "--set", "body.2.text=见{tab:dongliang-livestock}和{fig:dongliang-livestock}，另见{fig:education}。")
+    r = run_paiban("build", "report.yaml", "-o", str(out), "-q", "--allow-outside",
+                   "--set", "body.2.text=见{tab:dongliang-livestock}和{fig:dongliang-livestock}，另见{fig:education}。",
+                   cwd=default_project)
     assert r.returncode == 0, r.stderr
     doc = pymupdf.open(out)
     text = "".join(p.get_text() for p in doc)

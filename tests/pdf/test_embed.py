@@ -233,10 +233,10 @@ build(sys.argv[1], sys.argv[2], allow_outside=True)  # the PDF goes to a tempora
 """
 
 
-def test_default_briefing_with_packed_fonts(default_pdf, tmp_path):
+def test_default_briefing_with_packed_fonts(default_pdf, default_project, tmp_path):
     out = tmp_path / "packed.pdf"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
-    r = subprocess.run([sys.executable, "-c", DRIVER, str(ROOT / "report.yaml"), str(out)], cwd=ROOT,
+    r = subprocess.run([sys.executable, "-c", DRIVER, "report.yaml", str(out)], cwd=default_project,
                        env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert_valid_pdf(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,3 +18,20 @@ def run_paiban(*args: str, cwd: Path | None = None, timeout: float = 300) -> sub
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "paiban", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def copy_project(dest: Path) -> Path:
+    """The repo's default project (report.yaml, fonts/, data/ and the committed charts in figures/)
+    copied into `dest`, which is returned.
+
+    A test builds the default report in a copy, never in the checkout: a build writes figures/,
+    .paiban-cache/ and build/ beside its spec, and with the suite spread over processes
+    (pytest -n) another test may be copying or reading the checkout at that moment. figures/
+    comes without its pickles and without any temporary file of a build running in the checkout
+    (a `.NAME.PID-RANDOM.tmp` listed, then moved away, would fail the copy).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "report.yaml", dest / "report.yaml")
+    for folder in ("fonts", "data", "figures"):
+        shutil.copytree(ROOT / folder, dest / folder, ignore=shutil.ignore_patterns("*.pkl", "*.tmp", ".*"))
+    return dest
