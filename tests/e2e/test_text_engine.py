@@ -13,6 +13,7 @@ from pathlib import Path
 import jieba
 import pymupdf
 import pytest
+import yaml
 
 from tests.support.project import run_paiban
 
@@ -35,9 +36,11 @@ def _build(project: Path, tmp: Path, cols: int, *sets: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def default_pdfs(default_project: Path, tmp_path_factory) -> dict[int, Path]:
+def default_pdfs(default_project: Path, default_pdf: Path, tmp_path_factory) -> dict[int, Path]:
+    """The default report in 1 to 5 columns; in its own number of columns it is the session's default_pdf."""
     tmp = tmp_path_factory.mktemp("cols")
-    return {c: _build(default_project, tmp, c) for c in range(1, 6)}
+    own = yaml.safe_load((default_project / "report.yaml").read_text(encoding="utf-8"))["page"]["columns"]
+    return {c: default_pdf if c == own else _build(default_project, tmp, c) for c in range(1, 6)}
 
 
 @pytest.fixture(scope="module")
