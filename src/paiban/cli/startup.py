@@ -10,8 +10,9 @@ and each is pinned by its own test (tests/cli/test_startup.py).
 - Platypus imported with two BMP-wide patterns compiled lazily (`import_platypus`): ReportLab's
   URI pattern (`[a-z\\xa1-\\uffff]` under IGNORECASE, which Python's compiler case-folds character
   by character, ≈ 50 ms) and its CJK splitter (≈ 8 ms), neither of which paiban uses.
-- The spec model built without pydantic's plugin scan (`build_spec_model`): looking for plugins
-  reads the entry points of every installed distribution, ≈ 3 ms per model class.
+- The spec model built without pydantic's plugin loader (`build_spec_model`): importing it imports
+  importlib.metadata, and looking for plugins reads the entry points of every installed
+  distribution, ≈ 3 ms per model class.
 - The young-generation collector threshold raised (`tune_collector`, the program only).
 """
 
@@ -140,16 +141,33 @@ def import_platypus() -> None:
 # ------------------------------------------------------------------ the spec model
 
 _PLUGINS_OFF = "PYDANTIC_DISABLE_PLUGINS"
+_LOADER = "pydantic.plugin._loader"
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
 
 
 def build_spec_model() -> None:
-    """Build the spec's model classes with pydantic's plugins off. PYDANTIC_DISABLE_PLUGINS is read
-    by pydantic each time it builds a class; it is set only while these classes are built, and a
-    value the user set stays as it is. No plugin has anything to do with paiban's spec models."""
+    """Build the spec's model classes with pydantic's plugins off. No plugin has anything to do
+    with paiban's spec models, and pydantic's plugin loader costs twice over: importing it imports
+    importlib.metadata (with email, csv, zipfile …: ≈ 25 ms), and its first use reads the entry
+    points of every installed distribution (≈ 3 ms per model class). So while these classes are
+    built the loader is a stand-in that finds none, and PYDANTIC_DISABLE_PLUGINS is set for any
+    pydantic that reads it regardless. Afterwards both are taken away: a pydantic model built
+    later (not paiban's) gets pydantic's own loader. A value the user set stays as it is, and
+    then pydantic loads plugins its own way."""
     if "paiban.spec.model" in sys.modules or _PLUGINS_OFF in os.environ:
         return
+    stand_in = None
+    if _LOADER not in sys.modules:
+        stand_in = types.ModuleType(_LOADER)
+        stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
+        sys.modules[_LOADER] = stand_in
     os.environ[_PLUGINS_OFF] = "__all__"
     try:
         import paiban.spec.model  # noqa: F401
     finally:
         os.environ.pop(_PLUGINS_OFF, None)
+        if stand_in is not None and sys.modules.get(_LOADER) is stand_in:
+            del sys.modules[_LOADER]
