@@ -127,3 +127,23 @@ def test_without_the_patch_pillow_loads_with_reportlab() -> None:
     code = "import sys\nimport paiban.fonts.load\nprint('PIL.ImageMode' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+
+
+def test_pyphen_is_loaded_on_first_use_not_by_reportlab() -> None:
+    """ReportLab's paragraph module imports pyphen for its own Paragraph, which paiban never uses:
+    after the program start pyphen is still unloaded, and the same module object hyphenates once
+    used (paiban's hyphenation and ReportLab's both)."""
+    code = ("import sys\n"
+            "from paiban.cli.startup import prepare_process\n"
+            "prepare_process()\n"
+            "import paiban.layout.render\n"
+            "from reportlab.platypus import paragraph\n"
+            "unloaded = type(sys.modules['pyphen']).__name__ == '_DeferredModule'\n"
+            "from paiban.cjk.hyphen import hyphen_points\n"
+            "import pyphen\n"
+            "word = pyphen.Pyphen(lang='en').inserted('hyphenation')\n"
+            "print(unloaded, paragraph.pyphen is pyphen, type(pyphen).__name__, word)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "True", "module", "hy-phen-a-tion"]

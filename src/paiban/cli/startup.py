@@ -7,6 +7,7 @@ and each is pinned by its own test (tests/cli/test_startup.py).
 
 - Pillow deferred (`defer_pillow`): ReportLab's `lib.utils` runs `from PIL import Image` at import
   time, so every process that registered a font paid for Pillow (10–15 ms) even with no photo.
+  pyphen likewise (`defer_pyphen`): ReportLab's platypus imports it for a Paragraph paiban never uses.
 - Platypus imported with two BMP-wide patterns compiled lazily (`import_platypus`): ReportLab's
   URI pattern (`[a-z\\xa1-\\uffff]` under IGNORECASE, which Python's compiler case-folds character
   by character, ≈ 50 ms) and its CJK splitter (≈ 8 ms), neither of which paiban uses.
@@ -29,8 +30,9 @@ from typing import Any
 
 
 def prepare_process() -> None:
-    """Everything below, in the order it must happen: Pillow before ReportLab is imported."""
+    """Everything below, in the order it must happen: Pillow and pyphen before ReportLab is imported."""
     defer_pillow()
+    defer_pyphen()
     import_platypus()
     build_spec_model()
 
@@ -44,10 +46,10 @@ def tune_collector() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
-# ------------------------------------------------------------------ Pillow on first use
+# ------------------------------------------------------------------ Pillow and pyphen on first use
 
-_pillow_lock = threading.RLock()
-_pillow_loading = threading.local()
+_deferred_lock = threading.RLock()
+_loading = threading.local()
 
 
 class _DeferredModule(types.ModuleType):
@@ -60,37 +62,57 @@ class _DeferredModule(types.ModuleType):
     """
 
     def __getattribute__(self, name: str) -> Any:
-        if type(self) is _DeferredModule:
-            with _pillow_lock:
-                if type(self) is _DeferredModule and not getattr(_pillow_loading, "active", False):
-                    _pillow_loading.active = True
+        # `import pyphen` of a module in sys.modules reads its __spec__ (is it still initializing?):
+        # that is the import system's look, not a use
+        if type(self) is _DeferredModule and name != "__spec__":
+            with _deferred_lock:
+                active = getattr(_loading, "modules", None)
+                if active is None:
+                    active = _loading.modules = set()
+                if type(self) is _DeferredModule and id(self) not in active:
+                    active.add(id(self))
                     try:
                         spec = types.ModuleType.__getattribute__(self, "__spec__")
                         spec.loader.exec_module(self)
                     finally:
-                        _pillow_loading.active = False
+                        active.discard(id(self))
                         self.__class__ = types.ModuleType  # loaded (a failed load is not tried again)
         return types.ModuleType.__getattribute__(self, name)
 
 
-def defer_pillow() -> bool:
-    """Put a PIL.Image in sys.modules whose code runs on first use; whether it did. ReportLab holds
-    that module object, and the first attribute anyone reads of it (ReportLab opening an image,
-    paiban's image checks, matplotlib drawing a chart) loads Pillow, once. Nothing happens if
-    PIL.Image is imported already or Pillow is not installed."""
-    if "PIL.Image" in sys.modules:
+def defer_module(name: str) -> bool:
+    """Put a module `name` in sys.modules whose code runs on first use; whether it did. Whoever
+    imports it meanwhile holds that module object, and the first attribute anyone reads of it
+    loads it, once. Nothing happens if it is imported already or not installed."""
+    if name in sys.modules:
         return False
     try:
-        spec = importlib.util.find_spec("PIL.Image")  # imports the PIL package itself (small)
-    except ImportError:
+        spec = importlib.util.find_spec(name)  # imports a parent package itself
+    except (ImportError, ValueError):
         return False
     if spec is None or spec.loader is None:
         return False
     module = importlib.util.module_from_spec(spec)
     module.__class__ = _DeferredModule
-    sys.modules["PIL.Image"] = module
-    setattr(sys.modules["PIL"], "Image", module)  # noqa: B010 - as the import system would
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)  # as the import system would
     return True
+
+
+def defer_pillow() -> bool:
+    """PIL.Image deferred (see defer_module): ReportLab holds that module object, and the first
+    attribute anyone reads of it (ReportLab opening an image, paiban's image checks, matplotlib
+    drawing a chart) loads Pillow, once."""
+    return defer_module("PIL.Image")
+
+
+def defer_pyphen() -> bool:
+    """pyphen deferred (see defer_module): ReportLab's paragraph module imports it for its own
+    Paragraph's hyphenation, which paiban never uses (≈ 7 ms: importlib.resources, zipfile, its
+    list of dictionaries). paiban's hyphenation asks pyphen only about a word no build has met."""
+    return defer_module("pyphen")
 
 
 # ------------------------------------------------------------------ platypus without two patterns
