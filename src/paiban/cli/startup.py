@@ -10,7 +10,8 @@ and each is pinned by its own test (tests/cli/test_startup.py).
   pyphen likewise (`defer_pyphen`): ReportLab's platypus imports it for a Paragraph paiban never uses.
 - Platypus imported with two BMP-wide patterns compiled lazily (`import_platypus`): ReportLab's
   URI pattern (`[a-z\\xa1-\\uffff]` under IGNORECASE, which Python's compiler case-folds character
-  by character, ≈ 50 ms) and its CJK splitter (≈ 8 ms), neither of which paiban uses.
+  by character, ≈ 50 ms) and its CJK splitter (≈ 8 ms), neither of which paiban uses. PyYAML
+  likewise (`import_yaml`): its reader's pattern over all of Unicode, used only by the pure reader.
 - The spec model built without pydantic's plugin loader (`build_spec_model`): importing it imports
   importlib.metadata, and looking for plugins reads the entry points of every installed
   distribution, ≈ 3 ms per model class.
@@ -34,6 +35,7 @@ def prepare_process() -> None:
     defer_pillow()
     defer_pyphen()
     import_platypus()
+    import_yaml()
     build_spec_model()
 
 
@@ -146,18 +148,35 @@ def import_platypus() -> None:
     Any `reportlab.platypus.X` import runs the package's __init__, which imports all of platypus;
     the two patterns are module-level there. paiban sets no text with ReportLab's Paragraph, so
     they are compiled the first time anything uses them instead."""
-    if "reportlab.platypus" in sys.modules:
-        return
+    if "reportlab.platypus" not in sys.modules:
+        _import_with_wide_patterns_lazy("reportlab.platypus")
+
+
+def import_yaml() -> None:
+    """Import PyYAML (once) with its reader's pattern of refused characters compiled lazily.
+
+    That pattern spans all of Unicode (`[^…\U00010000-\U0010ffff]`, a class attribute of
+    yaml.reader.Reader): compiling it is ≈ 57 million instructions, 2 % of a warm build. Only the
+    pure-Python reader uses it, which reads a spec the fast path refused (a tab, a refused
+    character) or failed on; paiban.spec.safeyaml checks a spec with a narrow pattern of its own."""
+    if "yaml" not in sys.modules:
+        _import_with_wide_patterns_lazy("yaml")
+
+
+def _import_with_wide_patterns_lazy(name: str) -> None:
+    """Import module `name` with its module-level patterns over the whole BMP or beyond compiled
+    on first use (a LazyPattern each). re.compile is replaced only while the import runs, at the
+    program's start, before any other thread exists."""
     real = re.compile
 
     def compile_(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str) and "\uffff" in pattern:
+        if isinstance(pattern, str) and ("\uffff" in pattern or "\U0010ffff" in pattern):
             return LazyPattern(real, pattern, flags)
         return real(pattern, flags)
 
     re.compile = compile_  # type: ignore[assignment]
     try:
-        import reportlab.platypus  # noqa: F401
+        importlib.import_module(name)
     finally:
         re.compile = real
 
