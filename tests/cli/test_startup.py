@@ -147,3 +147,30 @@ def test_pyphen_is_loaded_on_first_use_not_by_reportlab() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "True", "module", "hy-phen-a-tion"]
+
+
+def test_the_program_exits_without_the_interpreters_teardown() -> None:
+    """`paiban` as the program ends through exit_now: exit handlers run and buffered output is
+    written, the exit status is the command's, and the teardown (an object's __del__ at
+    interpreter shutdown here) is skipped; with another thread alive Python exits its own way."""
+    code = ("import atexit, sys, threading, time\n"
+            "class Torn:\n"
+            "    def __del__(self):\n"
+            "        print('torn down', flush=True)\n"
+            "keep = Torn()\n"
+            "atexit.register(lambda: print('exit handler', flush=True))\n"
+            "if sys.argv[1] == 'thread':\n"
+            "    threading.Thread(target=time.sleep, args=(3,)).start()\n"
+            "sys.stdout.write('buffered ')\n"
+            "sys.argv[1:] = ['validate', 'no-such-folder/report.yaml']\n"
+            "from paiban.cli import main\n"
+            "sys.exit(main())\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    fast = subprocess.run([sys.executable, "-c", code, "alone"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert fast.returncode == 2, fast.stderr
+    assert fast.stdout.split() == ["buffered", "exit", "handler"]
+    slow = subprocess.run([sys.executable, "-c", code, "thread"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert slow.returncode == 2, slow.stderr
+    assert slow.stdout.split() == ["buffered", "exit", "handler", "torn", "down"]

@@ -16,6 +16,7 @@ and each is pinned by its own test (tests/cli/test_startup.py).
   importlib.metadata, and looking for plugins reads the entry points of every installed
   distribution, ≈ 3 ms per model class.
 - The young-generation collector threshold raised (`tune_collector`, the program only).
+- The program's exit without the interpreter's teardown (`exit_now`, the program only).
 """
 
 from __future__ import annotations
@@ -46,6 +47,27 @@ def tune_collector() -> None:
     (≈ 30 ms); at 100,000 none runs after start-up, and peak memory is the same (61 MB). For the
     program only (a library caller keeps its own settings)."""
     gc.set_threshold(100_000, 50, 100)
+
+
+def exit_now(code: int) -> None:
+    """End the program with `code` without tearing the interpreter down: exit handlers run and
+    the standard streams are flushed, as at any exit, but the modules' teardown and the last
+    full collection over every object the build made (≈ 115 million instructions, 5 % of a warm
+    build) are skipped: the operating system frees the process whole. Only when nothing else
+    runs: with another thread alive, or a stream that cannot be flushed, it returns and Python
+    exits its own way. Every file paiban writes is closed (and renamed into place) before."""
+    import atexit
+
+    if threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe: let Python report it and pick the status
+        return
+    os._exit(code)
 
 
 # ------------------------------------------------------------------ Pillow and pyphen on first use
