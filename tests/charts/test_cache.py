@@ -119,6 +119,8 @@ def test_a_lost_or_corrupt_pickle_is_rebuilt_from_the_svg(tmp_path):
 SCRIPT = r"""
 import json, sys
 from pathlib import Path
+from paiban.cli.startup import prepare_process
+prepare_process()  # as the program starts (pydantic's plugin loader would import importlib.metadata)
 from paiban.charts import load_tables, prepare_charts
 from paiban.fonts.book import FontBook
 from paiban.spec.charts import ChartTheme, FigureBlock, TableSpec
@@ -129,7 +131,8 @@ figs = [FigureBlock(id="edu", chart="bar", data="edu"), FigureBlock(id="crop", c
 res = prepare_charts(figs, tables, ChartTheme(), book, tmp / "figures", widths=155.0)
 print(json.dumps({"drawn": res.drawn, "cached": res.cached,
                   "heights": [round(res[i].height, 3) for i in ("edu", "crop")],
-                  "modules": sorted(m for m in ("matplotlib", "matplotlib.pyplot", "svglib") if m in sys.modules)}))
+                  "modules": sorted(m for m in ("matplotlib", "matplotlib.pyplot", "svglib", "importlib.metadata")
+                             if m in sys.modules)}))
 """
 
 
@@ -225,3 +228,16 @@ def test_the_key_names_the_installed_library_versions():
     found = versions()
     for dist in ("matplotlib", "svglib", "reportlab"):
         assert found[dist] == metadata.version(dist)
+
+
+def test_a_version_is_found_as_importlib_finds_it():
+    """Without importlib.metadata: names matched whatever their case and separators, and a
+    package that is not installed is "?" (as before, when importlib said PackageNotFoundError)."""
+    from importlib import metadata
+
+    from paiban.charts.cache import _dist_version
+
+    assert _dist_version("PyYAML") == _dist_version("pyyaml") == metadata.version("PyYAML")
+    assert _dist_version("typing-extensions") == _dist_version("typing.extensions") == \
+        metadata.version("typing_extensions")
+    assert _dist_version("no-such-distribution-anywhere") == "?"

@@ -127,3 +127,50 @@ def test_without_the_patch_pillow_loads_with_reportlab() -> None:
     code = "import sys\nimport paiban.fonts.load\nprint('PIL.ImageMode' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+
+
+def test_pyphen_is_loaded_on_first_use_not_by_reportlab() -> None:
+    """ReportLab's paragraph module imports pyphen for its own Paragraph, which paiban never uses:
+    after the program start pyphen is still unloaded, and the same module object hyphenates once
+    used (paiban's hyphenation and ReportLab's both)."""
+    code = ("import sys\n"
+            "from paiban.cli.startup import prepare_process\n"
+            "prepare_process()\n"
+            "import paiban.layout.render\n"
+            "from reportlab.platypus import paragraph\n"
+            "unloaded = type(sys.modules['pyphen']).__name__ == '_DeferredModule'\n"
+            "from paiban.cjk.hyphen import hyphen_points\n"
+            "import pyphen\n"
+            "word = pyphen.Pyphen(lang='en').inserted('hyphenation')\n"
+            "print(unloaded, paragraph.pyphen is pyphen, type(pyphen).__name__, word)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "True", "module", "hy-phen-a-tion"]
+
+
+def test_the_program_exits_without_the_interpreters_teardown() -> None:
+    """`paiban` as the program ends through exit_now: exit handlers run and buffered output is
+    written, the exit status is the command's, and the teardown (an object's __del__ at
+    interpreter shutdown here) is skipped; with another thread alive Python exits its own way."""
+    code = ("import atexit, sys, threading, time\n"
+            "class Torn:\n"
+            "    def __del__(self):\n"
+            "        print('torn down', flush=True)\n"
+            "keep = Torn()\n"
+            "atexit.register(lambda: print('exit handler', flush=True))\n"
+            "if sys.argv[1] == 'thread':\n"
+            "    threading.Thread(target=time.sleep, args=(3,)).start()\n"
+            "sys.stdout.write('buffered ')\n"
+            "sys.argv[1:] = ['validate', 'no-such-folder/report.yaml']\n"
+            "from paiban.cli import main\n"
+            "sys.exit(main())\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    fast = subprocess.run([sys.executable, "-c", code, "alone"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert fast.returncode == 2, fast.stderr
+    assert fast.stdout.split() == ["buffered", "exit", "handler"]
+    slow = subprocess.run([sys.executable, "-c", code, "thread"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert slow.returncode == 2, slow.stderr
+    assert slow.stdout.split() == ["buffered", "exit", "handler", "torn", "down"]

@@ -200,3 +200,40 @@ def test_edited_specs_load_the_same_through_libyaml_as_through_the_pure_loader(d
             assert fast == outcome(safeyaml.PureLoader, text)
 
     check()
+
+
+def test_the_fast_paths_refused_characters_are_the_pure_readers() -> None:
+    """safeyaml.REFUSED names the few ranges the reader refuses instead of compiling the reader's
+    pattern over everything else (2 % of a warm build): every code point, surrogates included,
+    is refused by one exactly when it is by the other."""
+    from yaml.reader import Reader
+
+    text = "".join(map(chr, range(0x110000)))
+    theirs = [m.start() for m in Reader.NON_PRINTABLE.finditer(text)]
+    assert [m.start() for m in safeyaml.REFUSED.finditer(text)] == theirs
+    assert len(theirs) == 0x800 + 61 + 2  # the surrogates, 61 control characters, U+FFFE and U+FFFF
+
+
+def test_the_program_compiles_the_readers_pattern_only_when_the_pure_reader_reads() -> None:
+    """At the program's start PyYAML is imported with the reader's pattern over all of Unicode
+    left uncompiled (paiban.cli.startup.import_yaml); a spec the pure reader must read (a BOM)
+    compiles it, and its refusal message is the reader's own."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from paiban.cli.startup import prepare_process\n"
+            "prepare_process()\n"
+            "from yaml.reader import Reader\n"
+            "from paiban.spec import safeyaml\n"
+            "safeyaml.load('a: 1\\n')\n"
+            "lazy = Reader.NON_PRINTABLE._compiled is None\n"
+            "assert safeyaml.load('\\ufeffa: 1\\n')[1] == {'a': 1}\n"
+            "try:\n"
+            "    safeyaml.load('a: \\x07\\n')\n"
+            "except Exception as exc:\n"
+            "    print(lazy, Reader.NON_PRINTABLE._compiled is not None, str(exc).splitlines()[0])\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "True True unacceptable character #x0007: special characters are not allowed"

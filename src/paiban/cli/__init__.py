@@ -201,9 +201,18 @@ def _terminated(exc: BaseException) -> tuple[str, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The `paiban` command. Without `argv` it is the program itself (sys.argv) and is about to
-    exit when it returns; with `argv` it is called in-process, and leaves signal handlers as it
-    found them."""
+    """The `paiban` command. Without `argv` it is the program itself (sys.argv) and ends the
+    process (`startup.exit_now`: no interpreter teardown) unless another thread runs; with `argv`
+    it is called in-process, returns, and leaves signal handlers as it found them."""
+    from paiban.cli.startup import exit_now
+
+    code = _run(argv)
+    if argv is None:
+        exit_now(code)  # returns only when Python must exit its own way
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     from paiban.cli.startup import prepare_process, tune_collector
 
     if argv is None:

@@ -1,7 +1,5 @@
 """The base of every spec model: strict keys, so a misspelt key is an error, not a silent default."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict

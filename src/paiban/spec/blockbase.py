@@ -4,8 +4,6 @@ Apart from `model` so that a preset's own blocks (`spec.gongwen`) can subclass `
 without importing the whole model, which imports them.
 """
 
-from __future__ import annotations
-
 import keyword
 from collections.abc import Iterator
 from typing import Any, ClassVar, NamedTuple
@@ -45,7 +43,7 @@ class BlockFile(NamedTuple):
 
 #: Every block kind by its key in report.yaml, in the order the model defines them (the order
 #: "expected a block with one key: …" lists them in). Filled by `BodyBlock` subclasses themselves.
-BLOCKS: dict[str, type[BodyBlock]] = {}
+BLOCKS: dict[str, "type[BodyBlock]"] = {}
 
 
 class BodyBlock(Model):

@@ -6,8 +6,6 @@ that carry these values (`rule`, `closing`, `article`) are declared in `model.py
 other body blocks, as every body block is.
 """
 
-from __future__ import annotations
-
 import string
 from typing import Annotated, Literal
 
@@ -37,7 +35,7 @@ class ClosingPair(Model):
     right: str | None = Field(None, description="Text at the right margin, e.g. 2026年3月6日印发.")
 
     @model_validator(mode="after")
-    def _some_text(self) -> ClosingPair:
+    def _some_text(self) -> "ClosingPair":
         if not (self.left or self.right):
             raise ValueError("expected left:, right: or both")
         return self

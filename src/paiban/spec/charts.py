@@ -7,8 +7,6 @@ labels and the value is drawn visibly approximate, because a chart must not clai
 than the text does.
 """
 
-from __future__ import annotations
-
 import math
 import re
 from typing import Annotated, Any, Literal
@@ -86,7 +84,7 @@ class TableSpec(Model):
     source: str | None = Field(None, description="Where the numbers come from; shown as the figures' source note.")
 
     @model_validator(mode="after")
-    def _file_or_rows(self) -> TableSpec:
+    def _file_or_rows(self) -> "TableSpec":
         inline = self.columns is not None or self.rows is not None
         if self.file and inline:
             raise ValueError("expected either file: or columns:/rows:, not both")
@@ -147,7 +145,7 @@ class FigureBlock(Model):
         return v
 
     @model_validator(mode="after")
-    def _kind_fits(self) -> FigureBlock:
+    def _kind_fits(self) -> "FigureBlock":
         if self.chart in ("pie", "donut") and isinstance(self.y, list) and len(self.y) > 1:
             raise ValueError(f"a {self.chart} shows one value column, got {len(self.y)}")
         if self.center is not None and self.chart != "donut":

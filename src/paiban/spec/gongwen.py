@@ -8,8 +8,6 @@ text block stands at 28 mm from the left edge on every page, not mirrored — on
 gives itself (page.size, page.margins, page.columns, a style's key) wins over the preset.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The `images:` section: how photos are prepared for print."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

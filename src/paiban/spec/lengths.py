@@ -4,8 +4,6 @@
 means different things in a 9.5pt body and a 12pt lead).
 """
 
-from __future__ import annotations
-
 import math
 import re
 from dataclasses import dataclass

@@ -5,8 +5,6 @@ JSON Schema from `paiban schema` is generated from these). Paths are kept as wri
 stage resolves them against the spec's folder and checks they exist.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, NamedTuple, Union
 
@@ -137,7 +135,7 @@ class FaceRef(Model):
         None, description="Instance weight of a variable font (100–900).")
 
     @model_validator(mode="after")
-    def _path_or_name(self) -> FaceRef:
+    def _path_or_name(self) -> "FaceRef":
         if not self.path and not self.name:
             raise ValueError("expected a font file (path:) or a family name (name:)")
         return self
@@ -200,7 +198,7 @@ class TextSpec(Keeps):
 
 
     @model_validator(mode="after")
-    def _text_or_file(self) -> TextSpec:
+    def _text_or_file(self) -> "TextSpec":
         if (self.text is None) == (self.file is None):
             raise ValueError("expected text: (the paragraphs) or file: (a .md, .docx or .txt file), one of them")
         return self
@@ -398,7 +396,7 @@ class BreakBlock(BodyBlock):
 class ArticleBlock(BodyBlock):
     kind = "article"
     named = "this article"
-    article: ArticleSpec
+    article: "ArticleSpec"  # defined below: it holds blocks, this among them
 
     def texts(self) -> Iterator[BlockText]:
         a = self.article

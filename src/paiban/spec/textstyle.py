@@ -4,8 +4,6 @@ Apart from `model.py` so the spec model stays readable; resolved against the bui
 in `spec.styles`.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

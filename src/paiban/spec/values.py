@@ -4,8 +4,6 @@ Each parses what an editor would naturally type and fails with a message that sa
 expected, because that message is shown verbatim at the offending line of report.yaml.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any
 
