@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 
 import jieba
 import pytest
@@ -60,3 +61,20 @@ def test_small_dictionary_knows_only_the_words_inside() -> None:
     assert "高质量" in words and "平台" in words
     assert all(w in text for w in words)
     assert tokenizer.total == display._dictionary_total() > 10_000_000
+
+
+
+def test_dictionary_entries_are_jiebas(full_jieba) -> None:
+    """The bisected dictionary answers as jieba's own FREQ does, for a word listed twice too
+    (the last line wins), for prefixes (0) and for strings jieba does not know (absent); its
+    total is the sum jieba's loader computes (read from `_KNOWN_TOTALS` for jieba's own file)."""
+    dictionary = display._dictionary()
+    freq = full_jieba.dt.FREQ
+    words = [line.split(" ")[0] for line in dictionary.data.splitlines()]
+    twice = [w for w, n in Counter(words).items() if n > 1]
+    rng = random.Random(7)
+    sample = [*twice, *rng.sample(words, 2000), "高质", "高质量发展的", "qqqzzz", "的"]
+    sample += [w[:-1] for w in sample if len(w) > 1]
+    for w in sample:
+        assert dictionary.freq(w) == freq.get(w), w
+    assert dictionary.total == full_jieba.dt.total

@@ -6,14 +6,18 @@ from __future__ import annotations
 import io
 import random
 import re
+from weakref import WeakKeyDictionary
 
 import pymupdf
+import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from paiban.layout.paragraph import CJKParagraph, ParaStyle
 from paiban.pdf.codes import SubsetCodes, subset_codes
+from paiban.pdf.embed import PackedTTFont
 
 
 def _han(face, count: int, start: int = 0x4E00) -> list[str]:
@@ -26,18 +30,36 @@ def _han(face, count: int, start: int = 0x4E00) -> list[str]:
     return out
 
 
-def test_codes_are_the_ones_reportlab_gives(serif) -> None:
+def _split(font, text: str, doc) -> list[int]:
+    """The codes ReportLab's text objects write for `text`: two-byte CIDs for a font with
+    `two_byte_codes`, else subset × 256 + byte."""
+    pieces = font.splitString(text, doc)
+    if getattr(font, "two_byte_codes", lambda: False)():
+        return [int.from_bytes(data[i:i + 2], "big") for _, data in pieces for i in range(0, len(data), 2)]
+    return [(subset << 8) | byte for subset, data in pieces for byte in data]
+
+
+@pytest.mark.parametrize("kind", ["packed", "reportlab"])
+def test_codes_are_the_ones_reportlab_gives(serif, kind) -> None:
     """More characters than one subset holds, fed in pieces with repeats, ASCII and a character
     the face lacks, some of them drawn by ReportLab itself in between (as a running header
-    would be): every character ends up with the code ReportLab's own splitString gives it."""
+    would be): every character ends up with the code ReportLab's own splitString gives it —
+    with paiban's font (two-byte codes) and with ReportLab's TTFont (one-byte subsets)."""
     font = pdfmetrics.getFont(serif.rl_name)
+    assert isinstance(font, PackedTTFont)
+    if kind == "reportlab":
+        plain = TTFont.__new__(TTFont)
+        plain.__dict__.update(font.__dict__)
+        plain.state = WeakKeyDictionary()
+        font = plain
     han = _han(serif, 700)
     random.Random(7).shuffle(han)  # first-use order, not code point order, decides the codes
     lacking = next(chr(cp) for cp in range(0x1F600, 0x1F700) if not serif.has(chr(cp)))
     pieces = ["".join(han[i:i + 90]) + "ab 12" + "".join(han[i // 2:i // 2 + 30]) for i in range(0, 700, 70)]
     pieces[3] += lacking
     ours_doc, theirs_doc = PDFDocument(), PDFDocument()
-    codes = subset_codes(ours_doc, serif.rl_name)
+    codes = SubsetCodes(font, ours_doc)
+    assert codes.wide == (kind == "packed")
     got = []
     for i, piece in enumerate(pieces):
         got.append(codes.codes(list(piece)))
@@ -47,10 +69,11 @@ def test_codes_are_the_ones_reportlab_gives(serif) -> None:
         if i % 3 == 1:
             font.splitString(piece[::-1], theirs_doc)
     for piece, ours in zip(pieces, got, strict=True):
-        theirs = [(subset << 8) | byte for subset, data in font.splitString(piece, theirs_doc) for byte in data]
-        assert ours == theirs
-    assert max(c >> 8 for c in codes.code.values()) >= 2  # the text crossed subset boundaries
+        assert ours == _split(font, piece, theirs_doc)
+    assert max(c >> 8 for c in codes.code.values()) >= 2  # past 256 codes: more than one-byte subset
     assert codes.code[lacking] == 0  # .notdef, as ReportLab draws it
+    subsets = {codes.subset(c) for c in codes.code.values()}
+    assert subsets == {0} if kind == "packed" else len(subsets) > 2  # one font resource, or several
 
 
 def test_subset_names_number_fonts_in_first_use_order(serif, sans) -> None:

@@ -60,7 +60,7 @@ def article_text() -> str:
 
 def draw(font: TTFont, lines: list[str], *, spaced: str | None = None) -> bytes:
     """A PDF of `lines` drawn with `font`, 60 lines a page, and optionally one line drawn with
-    word and character spacing (Tw applies to the one-byte code 32 only)."""
+    character spacing."""
     register(font)
     buf = io.BytesIO()
     canvas = Canvas(buf, invariant=1)
@@ -72,7 +72,6 @@ def draw(font: TTFont, lines: list[str], *, spaced: str | None = None) -> bytes:
     if spaced is not None:
         text = canvas.beginText(30, 40)
         text.setFont(font.fontName, 10)
-        text.setWordSpace(6)
         text.setCharSpace(1.5)
         text.textLine(spaced)
         canvas.drawText(text)
@@ -118,9 +117,10 @@ def test_pages_draw_and_extract_as_with_ttfont(tmp_path, registry, serif):
     assert chars_and_boxes(packed) == chars_and_boxes(stock)
     for a, b in zip(stock, packed, strict=True):
         assert a.get_pixmap(dpi=60).samples == b.get_pixmap(dpi=60).samples
-    # one font program for the face, one small Type0 font per subset of 256 codes
-    assert len(font_files(stock)) == len(type0_fonts(packed)) > 3
-    assert len(font_files(packed)) == 1
+    # one font program and one font (two-byte codes) for the face, where ReportLab has a font
+    # program and a font per subset of 256 codes
+    assert len(font_files(stock)) > 3
+    assert len(font_files(packed)) == len(type0_fonts(packed)) == 1
     fonts = {f[3] for page in packed for f in page.get_fonts() if f[3] != "Helvetica"}  # canvas default
     assert len(fonts) == 1 and re.fullmatch(r"[A-Z]{6}\+NotoSerifSC-Regular", fonts.pop())
     assert packed_pdf.stat().st_size < stock_pdf.stat().st_size
@@ -128,21 +128,20 @@ def test_pages_draw_and_extract_as_with_ttfont(tmp_path, registry, serif):
 
 def _embedded(doc: pymupdf.Document) -> tuple[FTFont, dict[str, int]]:
     """The face's embedded font program, and the glyph id each extracted character is drawn
-    with — read back the way a viewer does: code → CID (the subset's CMap), CID → GID."""
+    with — read back the way a viewer does: code = CID (Identity-H), CID → GID."""
     (ff,) = font_files(doc)
     program = FTFont(io.BytesIO(doc.xref_stream(ff)))
     glyph_of: dict[str, int] = {}
-    for x in type0_fonts(doc):
-        obj = doc.xref_object(x)
-        encoding = doc.xref_stream(int(re.search(r"/Encoding (\d+) 0 R", obj).group(1))).decode()
-        first_cid = int(re.search(r"<00> <[0-9A-F]{2}> (\d+)", encoding).group(1))
-        to_unicode = doc.xref_stream(int(re.search(r"/ToUnicode (\d+) 0 R", obj).group(1))).decode()
-        targets = re.search(r"\[(.*)\]", to_unicode, re.S).group(1).split()
-        cid_font = doc.xref_object(int(re.search(r"/DescendantFonts \[ ?(\d+) 0 R", obj).group(1)))
-        gid_map = doc.xref_stream(int(re.search(r"/CIDToGIDMap (\d+) 0 R", cid_font).group(1)))
-        for code, target in enumerate(targets):
+    (x,) = type0_fonts(doc)
+    obj = doc.xref_object(x)
+    assert re.search(r"/Encoding\s*/Identity-H", obj)
+    to_unicode = doc.xref_stream(int(re.search(r"/ToUnicode (\d+) 0 R", obj).group(1))).decode()
+    cid_font = doc.xref_object(int(re.search(r"/DescendantFonts \[ ?(\d+) 0 R", obj).group(1)))
+    gid_map = doc.xref_stream(int(re.search(r"/CIDToGIDMap (\d+) 0 R", cid_font).group(1)))
+    for first, targets in re.findall(r"<([0-9A-F]{4})> <[0-9A-F]{4}> \[([^]]*)\]", to_unicode):
+        for k, target in enumerate(targets.split()):
             ch = bytes.fromhex(target.strip("<>")).decode("utf-16-be")
-            cid = first_cid + code
+            cid = int(first, 16) + k
             glyph_of.setdefault(ch, int.from_bytes(gid_map[2 * cid:2 * cid + 2], "big"))
     return program, glyph_of
 
@@ -170,17 +169,22 @@ def test_embedded_glyphs_are_the_faces_own(tmp_path, registry, kai):
     assert composites == 4
 
 
-def test_word_and_character_spacing_apply_as_with_ttfont(tmp_path, registry, serif):
-    spaced = "word spacing 作用于 code 32 only"
+def test_character_spacing_applies_as_with_ttfont_and_word_spacing_is_never_set(tmp_path, registry, serif):
+    """Tc moves every glyph as with ReportLab's TTFont. Word spacing (Tw) acts on the one-byte
+    code 32 only (PDF 32000 §9.3.3), so not on these two-byte codes: paiban never sets it (its
+    text objects justify with Tc and TJ numbers), which the sources are checked for here."""
+    spaced = "word spacing 作用于 every glyph"
     stock = pymupdf.open(write(tmp_path, "stock.pdf", draw(serif, ["x"], spaced=spaced)))
     packed = pymupdf.open(write(tmp_path, "packed.pdf", draw(PackedTTFont.adopt(serif), ["x"], spaced=spaced)))
     stock_chars, packed_chars = chars_and_boxes(stock)[0], chars_and_boxes(packed)[0]
     assert packed_chars == stock_chars
-    # the spacing did act: from "d" to the "s" after the space, two advances, two Tc and one Tw
+    # the spacing did act: from "d" to the "s" after the space, two advances and two Tc
     row = [c for c, box in packed_chars if box[1] > 700]
     x = [box[0] for c, box in packed_chars if box[1] > 700]
     d, s = row.index("d"), row.index("s")
-    assert x[s] - x[d] == pytest.approx(serif.stringWidth("d ", 10) + 2 * 1.5 + 6, abs=0.05)
+    assert x[s] - x[d] == pytest.approx(serif.stringWidth("d ", 10) + 2 * 1.5, abs=0.05)
+    sources = "".join(p.read_text("utf-8") for p in (ROOT / "src" / "paiban").rglob("*.py"))
+    assert not re.search(r"setWordSpace|wordSpace\s*=| Tw[\"']", sources)  # no Tw operator written
 
 
 def test_characters_beyond_the_bmp_extract(tmp_path, registry, serif):

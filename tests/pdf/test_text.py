@@ -28,11 +28,12 @@ def test_lines_shifts_and_spaces_become_tm_tc_and_tj(serif) -> None:
     text = TextObject(size=10.0, chars=chars, fonts=[(serif.rl_name, 6)], run=[0, 0, 0, 0, 1, 1],
                       colors=[(0.0, 0.0, 0.0), (1.0, 0.0, 0.0)], lines=lines)
     ops, pdf = _content(text)
-    # the first glyph of a line moves 10 pt (1000 thousandths of the size), a space (code 20)
-    # follows glyph 1, glyph 2 moves 2.5 pt; equal glyphs get equal codes; one Tf for both lines
-    expected = (r"q\nBT\n1 0 0 1 0 50\.000 Tm\n0\.500 Tc\n/F\d+\+0 10 Tf\n0 0 0 rg 0 0 0 RG\n"
-                r"\[-1000\.00 <(\w\w)(\w\w)20> -250\.00 <\w{4}>\] TJ\n"
-                r"1 0 0 1 0 30\.000 Tm\n0\.000 Tc\n1 0 0 rg 1 0 0 RG\n\[-1000\.00 <\1\2>\] TJ\nET\nQ")
+    # each line steps down from the one before (Td); the first glyph of a line moves 10 pt (1000
+    # thousandths of the size), a space follows glyph 1, glyph 2 moves 2.5 pt; equal glyphs get
+    # equal codes (two bytes each: paiban's fonts); one Tf for both lines
+    expected = (r"q\nBT\n0 50 Td\n0\.500 Tc\n/F\d+\+0 10 Tf\n0 0 0 rg 0 0 0 RG\n"
+                r"\[-1000\.00 <(\w{4})(\w{4})\w{4}> -250\.00 <\w{8}>\] TJ\n"
+                r"0 -20 Td\n0\.000 Tc\n1 0 0 rg 1 0 0 RG\n\[-1000\.00 <\1\2>\] TJ\nET\nQ")
     assert re.fullmatch(expected, ops)
     assert pdf[0].get_text().split("\n")[:2] == ["排版 ab", "排版"]
 
@@ -51,3 +52,18 @@ def test_fake_bold_scaled_hidden_glyphs_dots_and_links(serif) -> None:
     assert pdf[0].get_text().replace("\n", "") == "——甲□乙"
     assert "/Span <</ActualText <FEFF25A1>>> BDC" in ops
     assert [link["uri"] for link in pdf[0].get_links()] == ["https://example.com"]
+
+
+def test_a_line_after_a_scaled_glyph_says_where_it_is(serif) -> None:
+    """A glyph drawn scaled moves the line matrix to itself (Tm): the next line is placed with a
+    Tm of its own, not a step from there; lines land where their y says, to 1/1000 pt."""
+    chars = list("——甲乙丙丁")
+    ys = [80.125, 64.925, 49.725]
+    lines = [GlyphLine(ys[0], 0, 2, 0.0, {}), GlyphLine(ys[1], 2, 4, 0.0, {}), GlyphLine(ys[2], 4, 6, 0.0, {})]
+    text = TextObject(size=10.0, chars=chars, fonts=[(serif.rl_name, 6)], run=[0] * 6, colors=[(0.0, 0.0, 0.0)],
+                      lines=lines, scaled={1: (10.0, 1.5)})
+    ops, pdf = _content(text)
+    assert "0 80.125 Td" in ops and "1 0 0 1 0 64.925 Tm" in ops and "0 -15.2 Td" in ops
+    rows = sorted({round(100 - c["origin"][1], 3) for block in pdf[0].get_text("rawdict")["blocks"]
+                   for line in block.get("lines", ()) for span in line["spans"] for c in span["chars"]})
+    assert rows == sorted(ys)

@@ -58,6 +58,7 @@ def chart_size(data: ChartData, fig: FigureBlock, style: ChartStyle, width: floa
 def render_svg(data: ChartData, fig: FigureBlock, style: ChartStyle, width: float,
                pitch: float | None = None) -> bytes:
     """The chart as SVG bytes, `width` points wide, text as text in the style's faces."""
+    import_matplotlib()
     import matplotlib
 
     setup_matplotlib(style)
@@ -74,6 +75,41 @@ def render_svg(data: ChartData, fig: FigureBlock, style: ChartStyle, width: floa
 
 
 _added: set[str] = set()
+
+#: the matplotlib modules a chart is drawn with (paiban.charts.painter imports from them)
+MATPLOTLIB_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_svg", "matplotlib.transforms",
+                      "matplotlib.patches", "matplotlib.collections", "matplotlib.lines",
+                      "matplotlib.font_manager")
+
+
+def import_matplotlib() -> None:
+    """Import the matplotlib a chart needs, without the docstrings it writes for its artists.
+
+    Each Artist subclass matplotlib defines (about a hundred, at import) gets a `set()` whose
+    docstring lists every property, built by introspecting the class and parsing its setters'
+    docstrings (`matplotlib.artist.kwdoc`): a third of importing matplotlib, on every build that
+    draws a chart, for help text nothing reads. While these modules are first imported that
+    listing is left empty; signatures and behaviour are untouched, and `kwdoc` is matplotlib's
+    own again afterwards.
+    """
+    import importlib
+    import sys
+
+    if all(name in sys.modules for name in MATPLOTLIB_MODULES):
+        return
+    import matplotlib.artist as artist
+
+    kwdoc = artist.kwdoc
+    artist.kwdoc = _no_kwdoc
+    try:
+        for name in MATPLOTLIB_MODULES:
+            importlib.import_module(name)
+    finally:
+        artist.kwdoc = kwdoc
+
+
+def _no_kwdoc(artist: object) -> str:
+    return ""
 
 
 def setup_matplotlib(style: ChartStyle) -> None:

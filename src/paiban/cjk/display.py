@@ -18,6 +18,8 @@ alike. The word list comes from a callable (the layout's disk-cached segmenter) 
 from __future__ import annotations
 
 import re
+import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import combinations
@@ -46,84 +48,103 @@ def use_words(words: Words | None) -> None:
 
 @lru_cache(maxsize=4096)
 def jieba_words(text: str) -> tuple[str, ...]:
-    """jieba's segmentation of `text`: a few short texts with a dictionary of only their words,
-    then with jieba's whole dictionary (loaded once)."""
-    global _small_cuts
+    """jieba's segmentation of `text`, with a dictionary of only the words inside it (see
+    `_tokenizer_for`), or with jieba's own when something in this process has loaded it."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    if jieba.dt.initialized or len(text) > _SMALL_MAX_TEXT or _small_cuts >= _SMALL_MAX_CUTS:
-        return tuple(_whole_dictionary().cut(text, HMM=True))
-    _small_cuts += 1
+    if jieba.dt.initialized:
+        return tuple(jieba.dt.cut(text, HMM=True))
     return tuple(_tokenizer_for(text).cut(text, HMM=True))
 
 
-def _whole_dictionary():
-    """jieba's tokenizer with its whole dictionary, built from the dictionary file in jieba's
-    package. jieba's own start-up would read, and write, a marshal cache in the temp folder
-    (/tmp/jieba.cache): a file outside the project that another local user can plant or swap,
-    read with marshal. Building the prefix table directly costs a little more (about 1 s instead
-    of 0.5 s, once per process, only when the segment cache misses many texts)."""
-    import jieba
+class _Dictionary:
+    """jieba's dictionary as its lines sorted, searched by bisection.
 
-    dt = jieba.dt
-    if not dt.initialized:
-        with dt.lock:
-            if not dt.initialized:
-                dt.FREQ, dt.total = dt.gen_pfdict(dt.get_dict_file())
-                dt.initialized = True
-    return dt
+    jieba's own start-up turns all 349,000 lines into a dict of words and every prefix of a
+    word (about 1 s of CPU, or 0.5 s from a marshal cache it reads and writes in the temp
+    folder: a file outside the project that another local user can plant or swap). Segmenting
+    a text needs only the entries that are substrings of it; in the sorted lines a string is a
+    word or a prefix of one exactly when the first line not below it starts with it, so finding
+    them costs a few bisections per character (the lines come almost sorted: sorting them is
+    about 10 ms).
+    """
 
+    def __init__(self, raw: bytes) -> None:
+        self.data = data = raw.decode("utf-8")
+        self.lines = data.splitlines()
+        self.lines.sort()
+        #: the sum of every line's frequency, as jieba's loader adds them (a word listed twice
+        #: twice): read off 349,000 lines it costs 0.2 s, so the dictionary jieba ships is known
+        total = _KNOWN_TOTALS.get((len(raw), zlib.crc32(raw)))
+        self.total = total if total is not None else sum(map(int, re.findall(r" (\d+)", data)))
 
-# jieba's start-up loads all 350,000 words of its dictionary (about 1 s, even from its cache);
-# a headline needs only the words inside it (about 0.05 s to find). After this many headlines
-# in one process, loading the whole dictionary once is cheaper.
-_SMALL_MAX_CUTS = 12
-_SMALL_MAX_TEXT = 80
-_small_cuts = 0
+    def freq(self, word: str) -> int | None:
+        """jieba's FREQ entry for `word` (no spaces): its frequency when it is a word (the last
+        line's, as jieba's loader overwrites), 0 when it is only the prefix of one, else None."""
+        lines = self.lines
+        at = bisect_left(lines, word)
+        if at == len(lines) or not lines[at].startswith(word):
+            return None
+        head = word + " "
+        at = bisect_left(lines, head, at)
+        if at == len(lines) or not lines[at].startswith(head):
+            return 0
+        if at + 1 < len(lines) and lines[at + 1].startswith(head):  # listed twice: the last line's
+            last = self.data.rfind("\n" + head)
+            line = self.data[last + 1:self.data.find("\n", last + 1)] if last >= 0 else lines[at]
+            return int(line.split(" ")[1])
+        return int(lines[at].split(" ")[1])
 
 
 @lru_cache(maxsize=1)
-def _dictionary_total() -> int:
-    """The sum of all word frequencies of jieba's dictionary (its `total`)."""
-    import re
-
-    return sum(map(int, re.findall(r" (\d+)", _dictionary_text())))
-
-
-def _dictionary_text() -> str:
+def _dictionary() -> _Dictionary:
     import jieba
 
     with jieba.dt.get_dict_file() as f:
-        return f.read().decode("utf-8")
+        return _Dictionary(f.read())
+
+
+#: (size, CRC-32) of a dictionary file → the sum of its frequencies: jieba 0.42.1's dict.txt
+#: (tests/layout/test_headline_words.py checks the sum against the file's own)
+_KNOWN_TOTALS = {(5071852, 328468845): 60101967}
+
+
+def _dictionary_total() -> int:
+    """The sum of all word frequencies of jieba's dictionary (its `total`)."""
+    return _dictionary().total
 
 
 def _tokenizer_for(text: str):
-    """A jieba tokenizer that knows only the dictionary words occurring in `text`.
+    """A jieba tokenizer that knows only the dictionary entries that are substrings of `text`.
 
-    jieba segments a text by the frequencies of the words that are substrings of it (and keeps
-    every prefix of a word, as jieba's own loader does, so its word graph walks the same way),
-    against the whole dictionary's total: with those, it cuts exactly as with the full dictionary.
+    jieba segments a text by the frequencies of the words that are substrings of it, walking
+    from each character while the string so far is a word or the prefix of one (`get_DAG`),
+    against the whole dictionary's total: given exactly those entries of its dictionary (words
+    with their frequency, prefixes with 0), it cuts exactly as with the whole dictionary.
     """
-    import re
-
     import jieba
 
-    data = _dictionary_text()
-    total = _dictionary_total()
-    chars = "".join(sorted(set(text) - set(" \t\r\n")))
+    dictionary = _dictionary()
     freq: dict[str, int] = {}
-    if chars:
-        for m in re.finditer(r"^([" + re.escape(chars) + r"]+) (\d+)", data, re.M):
-            if m.group(1) in text:
-                freq[m.group(1)] = int(m.group(2))
-    for word in list(freq):
-        for k in range(1, len(word)):
-            freq.setdefault(word[:k], 0)
+    n = len(text)
+    for k in range(n):
+        if text[k].isspace():
+            continue
+        for i in range(k + 1, n + 1):
+            frag = text[k:i]
+            if frag in freq:
+                continue
+            if frag[-1].isspace():
+                break
+            f = dictionary.freq(frag)
+            if f is None:
+                break
+            freq[frag] = f
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, dictionary.total, True
     return tokenizer
 
 

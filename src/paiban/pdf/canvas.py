@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
 
+from paiban.pdf.compact import CompactDocument
+
 
 class TooManyPages(Exception):
     """The document runs past `DeferredCanvas.max_pages` pages (the layout stage says where)."""
@@ -39,6 +41,7 @@ class DeferredCanvas(Canvas):
             kwargs["pagesize"] = (w + 2 * off, h + 2 * off)
             kwargs["trimBox"] = (off, off, off + w, off + h)
         super().__init__(*args, **kwargs)
+        self._doc.__class__ = CompactDocument  # object streams and an xref stream (pdf.compact)
         self._pages: list[dict] = []
         self._decorate = decorate
         self.late: list[Callable[[Canvas], None]] = []

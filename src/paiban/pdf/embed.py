@@ -1,4 +1,4 @@
-"""Embed each TrueType face once: one font program per face instead of one per 256 characters.
+"""Embed each TrueType face once: one font program and one font resource per face.
 
 ReportLab's `TTFont` writes a face as simple TrueType fonts of at most 256 one-byte codes each,
 and every one of them embeds its own font file with its own head/hhea/maxp/OS2/cmap/name/post
@@ -6,25 +6,32 @@ tables, its own `Widths` array of up to 256 numbers and its own font descriptor.
 briefing that is 11 font files for 5 faces, and most of their weight beyond the glyph outlines
 is repeated overhead.
 
-`PackedTTFont` keeps everything ReportLab does while drawing — `splitString` still hands out
-(subset, one-byte codes) pairs, code 32 is still the space in every subset (the text-object
-writer `paiban.pdf.text` and PDF word spacing `Tw` rely on both), and `stringWidth` is ReportLab's — and changes
-only what is written at save time (`addObjects`):
+`PackedTTFont` keeps what ReportLab does while drawing — `splitString` hands out (subset, codes)
+pairs that ReportLab's text objects write, `getSubsetInternalName` names the font resource, and
+`stringWidth` is ReportLab's — but its codes are two-byte CIDs, one per character in the order
+characters are first drawn (CID 0 is .notdef, for a character the face lacks), all in subset 0:
 
+* one `Type0` font per face with the predefined `Identity-H` encoding (code = CID: no embedded
+  CMap) and one `ToUnicode` CMap, so a face is one font resource however many characters it
+  draws (ReportLab's 256-code subsets made the body face change resource every few characters:
+  3,700 `Tf` operators in the five pages of the default briefing);
 * one `CIDFontType2` per face, with one font program holding every glyph the document used
   (glyph outlines copied byte for byte, so pages render exactly as before), only the tables a
   CID-keyed TrueType font needs (head, hhea, maxp, hmtx, loca, glyf, and cvt/fpgm/prep when the
   face is hinted: PDF 32000 §9.9 — no cmap, name, OS/2 or post), glyphs in the face's own order
-  (similar glyphs stay near each other, which deflate rewards), widths as a compact `W` array;
-* per subset, a small `Type0` font whose embedded CMap maps its one-byte codes to CIDs
-  256·subset + code, and a `ToUnicode` CMap with the same mapping ReportLab writes (in a
-  more compact form), so text extracts exactly as it did. A `CIDToGIDMap` stream takes each
-  CID to its glyph.
+  (similar glyphs stay near each other, which deflate rewards: 7 KB less than drawn order),
+  widths as a compact `W` array and a `CIDToGIDMap` stream taking each CID to its glyph.
 
-Codes go to characters in first-drawn order (see `PackedTTFont`), so only glyphs the document
-draws are embedded. The default briefing: 481,669 → 409,576 bytes, pages rendering pixel for
-pixel the same (poppler, MuPDF) and extracting the same text (MuPDF, poppler, pypdf). The glyph
-outlines themselves (≈ 345 KB compressed) are the floor of this route.
+Word spacing (`Tw`) applies only to the one-byte code 32 (PDF 32000 §9.3.3), so it has no
+effect on text in these fonts; paiban never sets it (justification is the text-object writer's
+`Tc` and TJ numbers, `paiban.pdf.text`). A face ReportLab embeds whole (`_full_font`: a face
+that forbids subsetting) keeps ReportLab's own one-byte subsets.
+
+Only glyphs the document draws are embedded. The default briefing: 481,669 → 409,576 bytes
+with one program per face, 411,407 → 403,200 with one font resource per face (10 Type0 fonts
+and their encoding CMaps and ToUnicode streams → 5, no Identity-H CMap embedded, 3,759 → 327
+`Tf` operators); pages render pixel for pixel the same (poppler, MuPDF) and extract the same
+text (MuPDF, poppler). The glyph outlines themselves (≈ 345 KB compressed) are the floor.
 """
 
 from __future__ import annotations
@@ -54,7 +61,7 @@ from reportlab.pdfbase.ttfonts import (
 
 from paiban.store import code_digest, prune, read_regular, save_cache
 
-__all__ = ["PackedTTFont", "cid_widths", "encoding_cmap", "font_program", "to_unicode_cmap"]
+__all__ = ["PackedTTFont", "cid_widths", "font_program", "to_unicode_cmap"]
 
 # Tables a TrueType font program used as a CIDFontType2 needs (the instructions ones when present).
 _COPIED_TABLES = ("cvt ", "fpgm", "prep")
@@ -63,16 +70,12 @@ _IDENTITY = {"Registry": "(Adobe)", "Ordering": "(Identity)", "Supplement": 0}
 
 
 class PackedTTFont(TTFont):
-    """A ReportLab TrueType font that embeds one font program per face (see the module doc).
+    """A ReportLab TrueType font that embeds one font program and one Type0 font per face, with
+    two-byte codes (see the module doc).
 
-    Drop-in for `TTFont`: construct it the same way, or `adopt` an already parsed `TTFont`
-    (sharing its parsed face, so nothing is read twice), and register it with
+    Drop-in for `TTFont` (word spacing aside): construct it the same way, or `adopt` an already
+    parsed `TTFont` (sharing its parsed face, so nothing is read twice), and register it with
     `pdfmetrics.registerFont` under the same name.
-
-    Codes go to characters in the order they are first drawn (`asciiReadable` False, unlike
-    ReportLab's default): reserving codes 32–126 for ASCII, as ReportLab does, would put every
-    ASCII glyph of the face into the PDF whether the text uses it or not (37 KB of the default
-    briefing). Code 32 is the space in every subset either way.
     """
 
     def __init__(self, name: str, filename: str, validate: int = 0, subfontIndex: int = 0,
@@ -84,31 +87,83 @@ class PackedTTFont(TTFont):
     programs: ProgramCache | None = None
 
     @classmethod
-    def adopt(cls, font: TTFont, *, ascii_readable: bool = False,
-              programs: ProgramCache | None = None) -> PackedTTFont:
+    def adopt(cls, font: TTFont, *, programs: ProgramCache | None = None) -> PackedTTFont:
         """A `PackedTTFont` with `font`'s name and parsed face (metrics shared, no re-parse);
-        `ascii_readable` as in the class doc; `programs`: a cache of written font programs."""
+        `programs`: a cache of written font programs."""
         from weakref import WeakKeyDictionary
 
         packed = cls.__new__(cls)
         packed.__dict__.update(font.__dict__)
-        packed.state = WeakKeyDictionary()  # per-document subset state is never shared
-        packed._asciiReadable = ascii_readable
+        packed.state = WeakKeyDictionary()  # per-document state is never shared
+        packed._asciiReadable = False
         packed.programs = programs
         return packed
 
-    def addObjects(self, doc) -> None:
-        """Write this face's fonts into `doc`: called once, at save, for a face that was used."""
+    def two_byte_codes(self) -> bool:
+        """Whether this font's codes are two-byte CIDs (all but a face embedded whole)."""
+        return not getattr(self.face, "_full_font", None)
+
+    def cids(self, text: str, doc) -> list[int]:
+        """The CID of each character of `text` in `doc`, giving a character met for the first
+        time the next one (a no-break space is the space, as in ReportLab; a character the face
+        lacks is CID 0, .notdef)."""
         state = self._assignState(doc)
-        subsets: list[list[int]] = state.subsets
-        if getattr(self.face, "_full_font", None) or any(len(s) > 256 for s in subsets):
-            TTFont.addObjects(self, doc)  # ReportLab's whole-font mode: not one-byte subsets
+        assigned: dict[int, int] | None = getattr(state, "cids", None)
+        if assigned is None:
+            assigned = state.cids = {0: 0}
+            state.cid_chars = [0]  # CID → character
+        out = []
+        char_to_glyph = self.face.charToGlyph
+        for code in map(ord, text):
+            if code == 0xA0:
+                code = 32
+            cid = assigned.get(code)
+            if cid is None:
+                if code not in char_to_glyph:
+                    cid = 0
+                else:
+                    if state.frozen:
+                        raise pdfdoc.PDFError(f"Font {self.fontName} is already frozen, cannot add new "
+                                              f"character U+{code:04X}")
+                    chars = state.cid_chars
+                    cid = assigned[code] = len(chars)
+                    if cid > 0xFFFF:
+                        raise pdfdoc.PDFError(f"Font {self.fontName} draws more than 65,535 characters")
+                    chars.append(code)
+            out.append(cid)
+        return out
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        """ReportLab's text objects write what this returns: [(0, the two-byte CIDs)]."""
+        if not self.two_byte_codes():
+            return super().splitString(text, doc, encoding)
+        if isinstance(text, bytes):
+            text = text.decode(encoding)
+        cids = self.cids(text, doc)
+        return [(0, pack(f">{len(cids)}H", *cids))] if cids else []
+
+    def getSubsetInternalName(self, subset, doc):
+        """The face's one font resource ('/F3+0'); the first call numbers the font in `doc`."""
+        if not self.two_byte_codes():
+            return super().getSubsetInternalName(subset, doc)
+        state = self._assignState(doc)
+        if state.internalName is None:
+            state.internalName = state.namePrefix + repr(len(doc.fontMapping) + 1)
+            doc.fontMapping[self.fontName] = "/" + state.internalName
+            doc.delayedFonts.append(self)
+        return f"/{state.internalName}+0"
+
+    def addObjects(self, doc) -> None:
+        """Write this face's font into `doc`: called once, at save, for a face that was used."""
+        if not self.two_byte_codes():
+            TTFont.addObjects(self, doc)  # ReportLab's whole-font mode
             return
+        state = self._assignState(doc)
         state.frozen = 1
+        chars: list[int] = getattr(state, "cid_chars", None) or [0]
         face = self.face
         char_to_glyph = face.charToGlyph
-        # CID = 256·subset + code; every CID maps to the face's glyph for that code's character.
-        cid_glyphs = [char_to_glyph.get(u, 0) for subset in subsets for u in _padded(subset, subsets)]
+        cid_glyphs = [char_to_glyph.get(u, 0) for u in chars]  # CID → the face's glyph
         used = sorted(set(cid_glyphs))
         name = (face.name + face.subfontNameX).decode("pdfdoc")
         cache = self.programs if doc.compression else None
@@ -120,8 +175,9 @@ class PackedTTFont(TTFont):
         else:
             program, new_gid = font_program(face, used)
             tag, length1 = _subset_tag(self.fontName, program), len(program)
-            if cache is not None:
-                packed = pdfdoc.PDFZCompress.encode(program)
+            if doc.compression:
+                packed = deflate(program)
+            if cache is not None and packed is not None:
                 cache.put(self.fontName, used, tag, length1, sorted(new_gid, key=new_gid.__getitem__), packed)
         font_file = pdfdoc.PDFStream(content=program if packed is None else packed, filters=_filters(doc))
         font_file.dictionary["Length1"] = length1
@@ -143,8 +199,7 @@ class PackedTTFont(TTFont):
         })
         gid_map = pdfdoc.PDFStream(content=b"".join(pack(">H", new_gid[g]) for g in cid_glyphs),
                                    filters=_filters(doc))
-        widths = [face.getCharWidth(u) for subset in subsets for u in _padded(subset, subsets)]
-        default, w_array = cid_widths(widths)
+        default, w_array = cid_widths([face.getCharWidth(u) for u in chars])
         cid_font = pdfdoc.PDFDictionary({
             "Type": "/Font",
             "Subtype": "/CIDFontType2",
@@ -155,28 +210,18 @@ class PackedTTFont(TTFont):
             "W": w_array,
             "CIDToGIDMap": doc.Reference(gid_map, f"packedCIDToGIDMap:{self.fontName}"),
         })
-        cid_ref = doc.Reference(cid_font, f"packedCIDFont:{self.fontName}")
-
-        font_dict = doc.idToObject["BasicFonts"].dict
-        for n, subset in enumerate(subsets):
-            internal = self.getSubsetInternalName(n, doc)[1:]
-            cmap_name = f"{tag}-{n}"
-            encoding = pdfdoc.PDFStream(content=encoding_cmap(cmap_name, 256 * n, len(subset)),
-                                        filters=_filters(doc))
-            encoding.dictionary.dict.update({"Type": "/CMap", "CMapName": pdfdoc.PDFName(cmap_name),
-                                             "CIDSystemInfo": pdfdoc.PDFDictionary(_IDENTITY)})
-            to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(subset), filters=_filters(doc))
-            type0 = pdfdoc.PDFDictionary({
-                "Type": "/Font",
-                "Subtype": "/Type0",
-                "BaseFont": pdfdoc.PDFName(base),
-                "Encoding": doc.Reference(encoding, f"packedEncoding:{self.fontName}:{n}"),
-                "DescendantFonts": pdfdoc.PDFArray([cid_ref]),
-                "ToUnicode": doc.Reference(to_unicode, f"packedToUnicode:{self.fontName}:{n}"),
-            })
-            font_dict[internal] = doc.Reference(type0, internal)
+        to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(chars), filters=_filters(doc))
+        internal = self.getSubsetInternalName(0, doc)[1:]
+        type0 = pdfdoc.PDFDictionary({
+            "Type": "/Font",
+            "Subtype": "/Type0",
+            "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": "/Identity-H",
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"packedCIDFont:{self.fontName}")]),
+            "ToUnicode": doc.Reference(to_unicode, f"packedToUnicode:{self.fontName}"),
+        })
+        doc.idToObject["BasicFonts"].dict[internal] = doc.Reference(type0, internal)
         del self.state[doc]
-
 
 
 MAX_PROGRAM_BYTES = 64 * 1024 * 1024  # a cached program larger than this is not one paiban wrote
@@ -341,36 +386,18 @@ def _component_args(flags: int) -> int:
 # ---------------------------------------------------------------- PDF pieces
 
 
-def encoding_cmap(name: str, first_cid: int, count: int) -> str:
-    """An embedded CMap: one-byte codes 0…count-1 → CIDs first_cid…first_cid+count-1."""
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def",
-        f"/CMapName /{name} def",
-        "/CMapType 1 def",
-        "1 begincodespacerange",
-        "<00> <FF>",
-        "endcodespacerange",
-        "1 begincidrange",
-        f"<00> <{count - 1:02X}> {first_cid}",
-        "endcidrange",
-        "endcmap",
-        "CMapName currentdict /CMap defineresource pop",
-        "end",
-        "end",
-    ])
+def to_unicode_cmap(chars: Sequence[int]) -> str:
+    """The ToUnicode CMap of a face: two-byte code (CID) i → character chars[i].
 
-
-def to_unicode_cmap(subset: Sequence[int]) -> str:
-    """The ToUnicode CMap of one subset: code i → character subset[i].
-
-    The same mapping ReportLab writes, as one `bfrange` with an array of destinations instead
-    of a `bfchar` line per code (PDF 32000 §9.10.3): the codes are implied by position, which
-    saves about a third of the compressed stream.
+    One `bfrange` per 256 codes (a range may differ only in its last byte) with an array of
+    destinations instead of a `bfchar` line per code (PDF 32000 §9.10.3): the codes are implied
+    by position, which saves about a third of the compressed stream.
     """
-    targets = " ".join(f"<{u:04X}>" if u < 0x10000 else f"<{_utf16(u)}>" for u in subset)
+    ranges = []
+    for first in range(0, len(chars), 256):
+        block = chars[first:first + 256]
+        targets = " ".join(f"<{u:04X}>" if u < 0x10000 else f"<{_utf16(u)}>" for u in block)
+        ranges.append(f"<{first:04X}> <{first + len(block) - 1:04X}> [{targets}]")
     return "\n".join([
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -379,10 +406,10 @@ def to_unicode_cmap(subset: Sequence[int]) -> str:
         "/CMapName /Adobe-Identity-UCS def",
         "/CMapType 2 def",
         "1 begincodespacerange",
-        "<00> <FF>",
+        "<0000> <FFFF>",
         "endcodespacerange",
-        "1 beginbfrange",
-        f"<00> <{len(subset) - 1:02X}> [{targets}]",
+        f"{len(ranges)} beginbfrange",
+        *ranges,
         "endbfrange",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -436,11 +463,12 @@ def cid_widths(widths: Sequence[float]) -> tuple[float, pdfdoc.PDFArray]:
     return default, array
 
 
-def _padded(subset: list[int], subsets: list[list[int]]) -> list[int]:
-    """A subset's characters by code; every subset but the last fills all 256 CIDs of its range."""
-    if subset is subsets[-1]:
-        return subset
-    return subset + [0] * (256 - len(subset))
+def deflate(data: bytes) -> bytes:
+    """A font program deflated as tightly as zlib can (level 9, the largest window and memory):
+    0.7 KB less than ReportLab's default level over the default briefing's five programs, for
+    5 ms more — once per glyph set, as `ProgramCache` keeps the result."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 15, 9)
+    return z.compress(data) + z.flush()
 
 
 def _subset_tag(font_name: str, program: bytes) -> str:

@@ -1,22 +1,25 @@
 """The text object of a paragraph: PDF operators for glyphs the layout has already placed.
 
 The layout (`paiban.layout.paragraph`) decides where every glyph goes; this module only says so
-in PDF, as compactly as the positions allow. A paragraph is one text object: one `Tm` per line
+in PDF, as compactly as the positions allow. A paragraph is one text object: one `Td` per line
+(the step down from the line before, the same few bytes line after line, which deflate all but
+erases: 1 KB of the default briefing against a `Tm` with each line's own position)
 and, within a line, TJ arrays whose numbers move a glyph only where it does not sit where the
 previous glyph's advance plus the line's character spacing (`Tc`) put it — in a justified Chinese
 line that is mostly at Han–Latin gaps and compressed marks — so the PDF stays small, draws fast,
 and its text extracts in reading order, character for character.
 
-Glyphs are written as one-byte codes of ReportLab's TrueType subsets (`paiban.pdf.codes`), two
-hex digits each; a new TJ array starts where the font resource, the colour or the render mode
-changes, and around a glyph drawn with horizontal scaling.
+Glyphs are written as their fonts' codes (`paiban.pdf.codes`: four hex digits each for a face
+paiban embeds, two for a one-byte subset of ReportLab's); a new TJ array starts where the font
+resource, the colour or the render mode changes, and around a glyph drawn with horizontal
+scaling.
 """
 
 from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count
 from operator import ne
@@ -96,21 +99,21 @@ def write_text(canv, text: TextObject) -> None:
             op = colours[rgb] = f"{c} rg {c} RG"
         run_op.append(op)
 
-    # Font resource name and one-byte code of every glyph (see pdf.codes): where the face or
-    # its subset changes, the font resource changes.
+    # Font resource name and code of every glyph (see pdf.codes): where the face (or, in a
+    # font of one-byte subsets, its subset) changes, the font resource changes.
     chars, run_of = text.chars, text.run
     size_s = _number(size)
     tf_ops: dict[str, str] = {}  # resource name → its Tf operator, one string object each: `is` compares
     piece_at: list[int] = []  # glyph index where each run of one font resource starts
     tf_at: dict[int, str] = {}  # … → the Tf operator of that resource
-    codes: list[int] = []
+    hx: list[str] = []  # each glyph's code as hex digits: pieces are joined slices
     k = 0
     for font, length in text.fonts:
         m = k + length
         enc = subset_codes(doc, font)
         got = enc.codes(chars[k:m])
-        codes += got
-        subsets = [c >> 8 for c in got]
+        hx += map(enc.hex, got)
+        subsets = [0] * len(got) if enc.wide else [c >> 8 for c in got]
         # resource names asked in the order the text is drawn: the first numbers the font
         ops = {}
         for sub in dict.fromkeys(subsets):
@@ -121,7 +124,6 @@ def write_text(canv, text: TextObject) -> None:
         piece_at += starts
         tf_at.update(zip(starts, map(ops.__getitem__, map(subsets.__getitem__, at)), strict=True))
         k = m
-    code_of = bytes(map((255).__and__, codes))
     fonts_from = list(accumulate((length for _, length in text.fonts[:-1]), initial=0))
     font_name = {at: font for at, (font, _) in zip(fonts_from, text.fonts, strict=True)}
 
@@ -148,15 +150,29 @@ def write_text(canv, text: TextObject) -> None:
     if lost:  # a glyph not drawn is a segment of its own
         cut_at = sorted({*cut_at, *lost, *(k + 1 for k in lost)})
     out = ["q", "BT"]
+    line_at: int | None = 0  # the line matrix's y in thousandths of a point while its x is 0 (BT: 0, 0)
     cur_tf = cur_col = None
     cur_fake = ""
     cur_tc = 0.0
     k1000 = 1000.0 / size
-    hx = code_of.hex()  # two hex digits per glyph: pieces are plain slices
+    space_hex: dict[int, str] = {}  # font stretch start → the code of a space in that font
+
+    def space_after(g: int) -> str:
+        at = fonts_from[bisect_right(fonts_from, g) - 1]
+        code = space_hex.get(at)
+        if code is None:
+            enc = subset_codes(doc, font_name[at])
+            code = space_hex[at] = enc.hex(enc.codes(" ")[0])
+        return code
     for ln in text.lines:
         s, e = ln.start, ln.end
         y_s = f"{ln.y:.3f}"
-        out.append(f"1 0 0 1 0 {y_s} Tm")
+        y_at = int(y_s.replace(".", ""))  # exactly the position the 3 decimals say
+        if line_at is None:
+            out.append(f"1 0 0 1 0 {y_s} Tm")
+        else:
+            out.append(f"0 {_thousandths(y_at - line_at)} Td")
+        line_at = y_at
         # Character spacing carries the even inter-character stretch of a justified line, so
         # most glyphs need no position number of their own.
         tc = ln.char_space
@@ -168,10 +184,9 @@ def write_text(canv, text: TextObject) -> None:
         keys = sorted(adj)
         nk = len(keys)
         ki = 0
-        # glyph q of the line (q = k - s) is hx[h0 + 2q : h0 + 2q + 2]
-        h0 = 2 * s
+        # glyph q of the line (q = k - s) is hx[s + q]
         if spaces:
-            hxl = hx[h0:h0 + 2 * (e - s)]
+            hxl = hx[s:e]
         bounds = cut_at[bisect_left(cut_at, s + 1):bisect_left(cut_at, e)]
         bounds.append(e)
         k = s
@@ -185,14 +200,14 @@ def write_text(canv, text: TextObject) -> None:
                     font = font_name[fonts_from[bisect_right(fonts_from, g) - 1]]
                     enc = subset_codes(doc, font)
                     (code,) = enc.codes(" ")
-                    name = enc.name(code >> 8)
+                    name = enc.name(enc.subset(code))
                     tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
                     if tf is not cur_tf:
                         cur_tf = tf
                         out.append(tf)
                     back = (pdfmetrics.getFont(font).stringWidth(" ", size) + tc) * k1000
                     actual = chars[g].encode("utf-16-be").hex().upper()
-                    out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [<{code & 255:02x}> {back:.2f}] TJ EMC")
+                    out.append(f"/Span <</ActualText <FEFF{actual}>>> BDC [<{enc.hex(code)}> {back:.2f}] TJ EMC")
                     continue
                 tf = tf_at[piece_at[bisect_right(piece_at, g) - 1]]
             else:
@@ -214,15 +229,16 @@ def write_text(canv, text: TextObject) -> None:
                 ki += 1  # numbers of a glyph not drawn in a TJ array (placeholder, scaled dash)
             if g in scaled_at:
                 origin, hscale = scaled_at[g]
-                piece = _hex_piece(hxl, a, a + 1, spaces) if spaces else hx[h0 + 2 * a:h0 + 2 * a + 2]
+                piece = _hex_piece(hxl, a, a + 1, spaces, s, space_after) if spaces else hx[s + a]
                 out.append(f"{_number(hscale * 100)} Tz 1 0 0 1 {origin:.3f} {y_s} Tm <{piece}> Tj 100 Tz")
+                line_at = None  # the line matrix now starts at the glyph: the next line says where it is
                 continue
             if ki == nk or keys[ki] >= qb:
                 # no glyph inside needs a number: one text piece
                 if spaces:
-                    out.append("[<" + _hex_piece(hxl, a, qb, spaces) + ">] TJ")
+                    out.append("[<" + _hex_piece(hxl, a, qb, spaces, s, space_after) + ">] TJ")
                 else:
-                    out.append("[<" + hx[h0 + 2 * a:h0 + 2 * qb] + ">] TJ")
+                    out.append("[<" + "".join(hx[s + a:s + qb]) + ">] TJ")
                 continue
             # the TJ array: text pieces between the glyphs that need a number of their own
             items = []
@@ -231,26 +247,28 @@ def write_text(canv, text: TextObject) -> None:
                 q = keys[ki]
                 ki += 1
                 if q > q0:
-                    items.append("<" + (_hex_piece(hxl, q0, q, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * q]) + ">")
+                    items.append("<" + (_hex_piece(hxl, q0, q, spaces, s, space_after) if spaces
+                                        else "".join(hx[s + q0:s + q])) + ">")
                 d = adj[q]
                 if d > 0.0005 or d < -0.0005:
                     items.append(f"{-d * k1000:.2f}")
                 q0 = q
-            items.append("<" + (_hex_piece(hxl, q0, qb, spaces) if spaces else hx[h0 + 2 * q0:h0 + 2 * qb]) + ">")
+            items.append("<" + (_hex_piece(hxl, q0, qb, spaces, s, space_after) if spaces
+                                else "".join(hx[s + q0:s + qb])) + ">")
             out.append("[" + " ".join(items) + "] TJ")
         if ln.tail:
             # in the last glyph's font, touching it: undo the Tc that followed the last glyph
             font = fonts_from[bisect_right(fonts_from, e - 1) - 1]
             enc = subset_codes(doc, font_name[font])
             tcodes = enc.codes(ln.tail)
-            for sub in dict.fromkeys(c >> 8 for c in tcodes):
+            for sub in dict.fromkeys(map(enc.subset, tcodes)):
                 name = enc.name(sub)
                 tf = tf_ops.get(name) or tf_ops.setdefault(name, f"{name} {size_s} Tf")
             if tf is not cur_tf:
                 cur_tf = tf
                 out.append(tf)
             back = f"{tc * k1000:.2f} " if tc else ""
-            out.append(f"[{back}<{bytes(c & 255 for c in tcodes).hex()}>] TJ")
+            out.append(f"[{back}<{''.join(map(enc.hex, tcodes))}>] TJ")
     out.append("ET")
     if cur_tc:
         out.append("0 Tc")
@@ -290,16 +308,26 @@ def _link(canv, *, url: str, box: tuple[float, float, float, float]) -> None:
     canv.linkURL(url, box, relative=0, thickness=0)
 
 
-def _hex_piece(hx: str, i: int, j: int, spaces: set[int] | frozenset[int]) -> str:
-    """Glyphs [i, j) of a line as a PDF hex string body, with a space (code 32, which ReportLab
-    keeps as the space in every subset) after each glyph whose position is in `spaces`."""
+def _thousandths(n: int) -> str:
+    """n / 1000 written exactly, without trailing zeros (−15200 → '-15.2')."""
+    sign, n = ("-", -n) if n < 0 else ("", n)
+    whole, part = divmod(n, 1000)
+    return f"{sign}{whole}.{part:03d}".rstrip("0").rstrip(".") if part else f"{sign}{whole}"
+
+
+def _hex_piece(hx: Sequence[str], i: int, j: int, spaces: set[int] | frozenset[int], start: int,
+               space_after: Callable[[int], str]) -> str:
+    """Glyphs [i, j) of a line (`hx`: its glyphs' codes as hex digits; `start`: the index of
+    its first glyph in the paragraph) as a PDF hex string body, with a space in the glyph's font
+    (`space_after`, given the glyph's paragraph index) after each glyph whose position is in
+    `spaces`."""
     if not any(i <= x < j for x in spaces):
-        return hx[2 * i:2 * j]
+        return "".join(hx[i:j])
     out = []
     for n in range(i, j):
-        out.append(hx[2 * n:2 * n + 2])
+        out.append(hx[n])
         if n in spaces:
-            out.append("20")
+            out.append(space_after(start + n))
     return "".join(out)
 
 
