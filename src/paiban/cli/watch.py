@@ -3,7 +3,11 @@
 What makes it fast is what stays loaded between builds: the modules (pydantic models, ReportLab,
 the text engine), the parsed fonts (paiban.fonts keeps each face once per process), and the chart
 cache on disk, so a text edit re-runs only load → layout → write, and a data edit redraws only
-the charts whose table changed.
+the charts whose table changed. Within the session the expensive steps of a build are kept in
+memos keyed by content (`paiban.memo`): after a one-paragraph edit only that paragraph is
+measured, broken and written anew; what did not change is taken as it was (the PDF is byte for
+byte what a fresh build writes). File events are gathered for GATHER_MS before a build starts
+(an editor's save is a write and a rename, or a few writes).
 
 It watches the folders of the files the last good build used (spec, fonts, data, images) plus the
 spec's folder and its direct subfolders, each non-recursively: a project inside a big checkout
@@ -32,6 +36,8 @@ from paiban.errors import PaibanError, Problem
 
 # Every so often, with no event, compare the inputs' mtimes with what the last build read.
 SAFETY_NET_MS = 1000
+# After an event, how long without another before the build starts (the events of one save).
+GATHER_MS = 15
 # Modules a chart redraw needs (paiban.charts draws with matplotlib's SVG backend, read by svglib).
 PREWARM = ("matplotlib", "matplotlib.figure", "matplotlib.patches", "matplotlib.backends.backend_svg",
            "svglib.svglib", "paiban.charts.draw")
@@ -117,7 +123,10 @@ class Watcher:
     # ------------------------------------------------------------------ building
 
     def rebuild(self, changed: Iterable[Path] = ()) -> Outcome:
+        from paiban import memo
         from paiban.build import build
+
+        memo.next_build()
 
         changed = sorted({Path(p) for p in changed})
         # paiban.fonts re-reads a face whose size or mtime changed; charts drawn with the old
@@ -223,13 +232,19 @@ class Watcher:
 
     def run(self, stop: threading.Event | None = None, *, force_polling: bool | None = None) -> None:
         """Build once, then rebuild on every relevant change until `stop` is set or Ctrl-C."""
+        from paiban import memo
+
+        with memo.session():
+            self._run(stop, force_polling)
+
+    def _run(self, stop: threading.Event | None, force_polling: bool | None) -> None:
         import watchfiles
 
         self.rebuild()
         while stop is None or not stop.is_set():
             folders = self.folders()
             for changes in watchfiles.watch(*sorted(folders), watch_filter=lambda _c, p: self.relevant(p),
-                                            recursive=False, debounce=1600, step=50, stop_event=stop,
+                                            recursive=False, debounce=1600, step=GATHER_MS, stop_event=stop,
                                             rust_timeout=SAFETY_NET_MS, yield_on_timeout=True,
                                             raise_interrupt=True, force_polling=force_polling):
                 changed = [Path(p) for _c, p in changes] or self.missed()
