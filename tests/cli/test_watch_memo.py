@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from paiban import memo
-from paiban.cli.watch import Watcher
+from paiban.cli.watch import Watcher, remembering
 from tests.support.project import ROOT, run_paiban
 
 
@@ -46,7 +46,7 @@ def _fresh(spec: Path, name: str) -> bytes:
 def test_a_rebuild_in_a_watch_session_writes_what_a_fresh_build_writes(project: Path) -> None:
     original = project.read_text(encoding="utf-8")
     watcher = Watcher(project)
-    with memo.session():
+    with remembering():
         first = watcher.rebuild()
         assert first.ok, first.problems or first.crash
         # an edit early in the document (every later paragraph moves, new characters get codes),
@@ -66,7 +66,7 @@ def test_a_long_session_keeps_its_memos_bounded(project: Path) -> None:
     original = project.read_text(encoding="utf-8")
     watcher = Watcher(project)
     sizes = []
-    with memo.session():
+    with remembering():
         for n in range(50):
             project.write_text(_edited(original, "秀水镇", n) if n else original, encoding="utf-8")
             outcome = watcher.rebuild([project])

@@ -26,8 +26,8 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ from paiban.errors import PaibanError, Problem
 SAFETY_NET_MS = 1000
 # After an event, how long without another before the build starts (the events of one save).
 GATHER_MS = 15
+# Bytes of PDF streams whose compressed form a session keeps (`remembering`).
+MEMO_STREAM_BYTES = 32 * 1024 * 1024
 # Modules a chart redraw needs (paiban.charts draws with matplotlib's SVG backend, read by svglib).
 PREWARM = ("matplotlib", "matplotlib.figure", "matplotlib.patches", "matplotlib.backends.backend_svg",
            "svglib.svglib", "paiban.charts.draw")
@@ -94,6 +96,45 @@ def _prewarm() -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - an optimisation only; the build imports what it needs
             continue
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """A watch session's memos (`paiban.memo`) on for the builds inside."""
+    from paiban import memo
+
+    with memo.session(), _streams_remembered():
+        yield
+
+
+@contextmanager
+def _streams_remembered() -> Iterator[None]:
+    """While watching, a PDF stream compressed in an earlier build is not compressed again: the
+    pages before an edit, the fonts' maps and most of a page's drawing come out the same, and
+    Flate is a pure function of the bytes (zlib at one level), so the PDF is byte for byte what
+    compressing would write."""
+    from reportlab.pdfbase import pdfdoc
+
+    from paiban import memo
+
+    flate = pdfdoc.PDFZCompress
+    compress = type(flate).encode
+
+    def encode(text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else bytes(text)
+        streams = memo.table("compressed streams", MEMO_STREAM_BYTES)
+        if streams is None:
+            return compress(flate, data)
+        packed = streams.get(data)
+        if packed is None:
+            packed = streams.put(data, compress(flate, data), len(data))
+        return packed
+
+    flate.encode = encode
+    try:
+        yield
+    finally:
+        del flate.encode
 
 
 class Watcher:
@@ -232,9 +273,7 @@ class Watcher:
 
     def run(self, stop: threading.Event | None = None, *, force_polling: bool | None = None) -> None:
         """Build once, then rebuild on every relevant change until `stop` is set or Ctrl-C."""
-        from paiban import memo
-
-        with memo.session():
+        with remembering():
             self._run(stop, force_polling)
 
     def _run(self, stop: threading.Event | None, force_polling: bool | None) -> None:
