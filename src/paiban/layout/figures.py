@@ -39,7 +39,8 @@ class DrawingFlowable(Flowable):
         canv = self.canv
         canv.saveState()
         canv.scale(self.scale, self.scale)
-        draw_recorded(canv, self.drawing, self.scale, lambda: renderPDF.draw(self.drawing, canv, 0, 0))
+        # the Drawing object is the key (hashed by identity): the session keeps it loaded
+        draw_recorded(canv, (self.drawing, self.scale), lambda: renderPDF.draw(self.drawing, canv, 0, 0))
         canv.restoreState()
 
 

@@ -1,8 +1,9 @@
-"""A chart's vector drawing written once in a watch session, its PDF operators added again after.
+"""Drawing done once in a watch session, its PDF operators added again after: charts, facts boxes.
 
 ReportLab's renderer walks a chart's few hundred shapes and formats every number each time it is
 drawn; in a watch session the same drawing (the very object: `charts.cache` keeps it loaded) at
-the same scale writes the same operators — but for its texts, whose glyph codes and font resource
+the same scale writes the same operators, and so does a facts box of the same content and size
+— but for their texts, whose glyph codes and font resource
 names are the document's, given in the order characters are first drawn. So what is kept is the
 operators and the texts the drawing set (font, string), in order; drawn again, the texts are asked
 of the document in that order (which gives new characters their codes exactly as drawing would:
@@ -13,8 +14,7 @@ states is not kept: those are the document's too, and not asked for here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -25,27 +25,29 @@ MEMO_OPERATORS = 400_000
 
 
 class _Recording:
-    __slots__ = ("drawing", "texts", "answers", "code")
+    __slots__ = ("texts", "answers", "code")
 
-    def __init__(self, drawing: Any, texts: list[tuple[str, str]], answers: tuple, code: tuple[str, ...]):
-        self.drawing, self.texts, self.answers, self.code = drawing, texts, answers, code
+    def __init__(self, texts: list[tuple[str, str]], answers: tuple, code: tuple[str, ...]):
+        self.texts, self.answers, self.code = texts, answers, code
 
 
-def draw_recorded(canv, drawing: Any, scale: float, draw: Callable[[], None]) -> None:
-    """`draw()` (which draws `drawing` at `scale` on `canv`), or the operators it added last time."""
-    table = memo.table("chart operators", MEMO_OPERATORS)
+def draw_recorded(canv, what: Hashable, draw: Callable[[], None]) -> None:
+    """`draw()`, or the operators it added last time. `what` is everything the drawing depends on
+    but the canvas (a chart's Drawing object itself and its scale; a facts box's content, style
+    and size); the canvas's font state is added here."""
+    table = memo.table("drawing operators", MEMO_OPERATORS)
     if table is None or getattr(canv, "dry_run", False):
         draw()
         return
-    key = (id(drawing), scale, canv._fontname, canv._fontsize, canv._leading)
+    key = (what, canv._fontname, canv._fontsize, canv._leading)
     rec = table.get(key)
-    if rec is not None and rec.drawing is drawing:
+    if rec is not None:
         if _ask(canv._doc, rec.texts) == rec.answers:
             canv._code.extend(rec.code)
             return
         # other codes (an edit before it gave new characters theirs): drawn again; what was asked
         # so far is what drawing asks first, in the same order
-    rec = _record(canv, drawing, draw)
+    rec = _record(canv, draw)
     if rec is not None:
         table.put(key, rec, max(1, len(rec.code)))
 
@@ -61,7 +63,7 @@ def _ask(doc, texts: list[tuple[str, str]]) -> tuple:
     return tuple(out)
 
 
-def _record(canv, drawing: Any, draw: Callable[[], None]) -> _Recording | None:
+def _record(canv, draw: Callable[[], None]) -> _Recording | None:
     texts: list[tuple[str, str]] = []
     fonts: list[str] = []
     draw_string, set_font = canv.drawString, canv.setFont
@@ -83,7 +85,7 @@ def _record(canv, drawing: Any, draw: Callable[[], None]) -> _Recording | None:
         del canv.drawString, canv.setFont
     if _states(canv) != states or not all(pdfmetrics.getFont(f)._dynamicFont for f in (*fonts, *(f for f, _ in texts))):
         return None
-    return _Recording(drawing, texts, _ask(canv._doc, texts), tuple(canv._code[start:]))
+    return _Recording(texts, _ask(canv._doc, texts), tuple(canv._code[start:]))
 
 
 def _states(canv) -> str:
