@@ -122,6 +122,12 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return int(c[0:2], 16) / 255, int(c[2:4], 16) / 255, int(c[4:6], 16) / 255
 
 
+def _parsed(text: str) -> list:
+    """The markup's runs (frozen), parsed once per text in a watch session."""
+    return list(memo.remembered("markup parsed", MEMO_GLYPHS, text, lambda: tuple(parse_markup(text)),
+                                lambda _runs: max(1, len(text))))
+
+
 def _glyphs(p: Prepared) -> int:
     """A measured paragraph's weight in the session's memo."""
     return max(1, p.n)
@@ -155,7 +161,7 @@ class CJKParagraph(Flowable):
         # a document's paragraphs are not all held measured at once, so memory stays flat in
         # the page count. A piece of a split paragraph shares its parent's measured glyphs.
         self._prepared: Prepared | None = _prep
-        self._runs = parse_markup(text) if _prep is None else None  # a markup error: raised here
+        self._runs = _parsed(text) if _prep is None else None  # a markup error: raised here
         self._told = _prep is not None  # the measuring's diagnostics were told (by the parent)
         self._start = _start
         self._stop_at = _stop
@@ -186,7 +192,7 @@ class CJKParagraph(Flowable):
         return p
 
     def _measure(self) -> Prepared:
-        runs = self._runs if self._runs is not None else parse_markup(self.text)
+        runs = self._runs if self._runs is not None else _parsed(self.text)
         p = prepare(runs, self.style.faces, self.style.bold_faces, self.style.spacing)
         if self.style.whole_words:
             keep_words_whole(p)
@@ -453,7 +459,7 @@ def _codes_and_names(doc, text: TextObject) -> tuple:
         enc = subset_codes(doc, font)
         got = enc.codes(text.chars[k:k + length])
         sig.append(tuple(got))
-        sig.append(tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in got)))
+        sig.append(_names(enc, got))
         starts.append(k)
         k += length
     for ln in text.lines:
@@ -462,8 +468,17 @@ def _codes_and_names(doc, text: TextObject) -> tuple:
             enc = subset_codes(doc, font)
             got = enc.codes(ln.tail)
             sig.append(tuple(got))
-            sig.append(tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in got)))
+            sig.append(_names(enc, got))
     return tuple(sig)
+
+
+def _names(enc, codes: list[int]) -> tuple[str, ...]:
+    """The font resource names of the subsets of `codes`, asked in their order of first use."""
+    if not codes:
+        return ()
+    if max(codes) < 256:  # all in the first subset
+        return (enc.name(0),)
+    return tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in codes))
 
 
 def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float,
