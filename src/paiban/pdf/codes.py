@@ -20,11 +20,13 @@ from reportlab.pdfbase import pdfmetrics
 class SubsetCodes:
     """The codes of one TrueType font in one document: character → subset × 256 + byte."""
 
-    __slots__ = ("font", "doc", "code", "_names")
+    __slots__ = ("font", "_doc", "code", "_names")
 
     def __init__(self, font, doc) -> None:
         self.font = font
-        self.doc = doc
+        # weakly: `_docs` holds these under the document as a weak key, and a value that held
+        # its key would keep every document of a process alive (a watch session's every build)
+        self._doc = weakref.ref(doc)
         self.code: dict[str, int] = {}
         self._names: dict[int, str] = {}
 
@@ -41,6 +43,11 @@ class SubsetCodes:
                     code[next(codes)] = high | byte
             got = list(map(code.__getitem__, chars))
         return got
+
+    @property
+    def doc(self):
+        """The document these codes are of."""
+        return self._doc()
 
     def name(self, subset: int) -> str:
         """The font resource name of a subset ('/F3+1'); the first call numbers the font in
