@@ -8,7 +8,8 @@ A Watcher runs in this process on a copy of the default briefing (report.yaml, f
 in a temporary folder, as `paiban watch` does. Each edit appends a few characters to the first
 paragraph of the 秀水镇 part and saves; printed per edit: the rebuild (build() alone, wall and
 CPU time of this process) and save → report (the watcher's event, debounce and rebuild), then the
-medians. --profile prints where one warm rebuild spends its time (cProfile, top functions).
+medians. --profile prints where one rebuild after an edit spends its time, with the session's
+memos warm (cProfile, top functions), and what the memos hold.
 """
 
 from __future__ import annotations
@@ -91,12 +92,22 @@ def main() -> None:
             import cProfile
             import pstats
 
+            from paiban import memo
             from paiban.build import build
+            from paiban.cli.watch import remembering
 
-            prof = cProfile.Profile()
-            prof.enable()
-            build(spec)
-            prof.disable()
+            with remembering():  # as in the session: memos warm, then one edit profiled
+                for n in (args.edits + 1, args.edits + 2):
+                    memo.next_build()
+                    spec.write_text(edited(original, n), encoding="utf-8")
+                    build(spec)
+                memo.next_build()
+                spec.write_text(edited(original, args.edits + 3), encoding="utf-8")
+                prof = cProfile.Profile()
+                prof.enable()
+                build(spec)
+                prof.disable()
+                print("memo tables (entries, weight, hits, misses):", memo.stats())
             pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from paiban import memo
 from paiban.errors import Diagnostics, InputError, Location, Problem, dotted
 from paiban.fonts.book import FontBook
 from paiban.fonts.collection import collection_face
@@ -456,16 +457,21 @@ def check_markup(loaded: LoadedSpec) -> list[Problem]:
     schemes = {s.lower() for s in loaded.spec.links.schemes}
     problems: list[Problem] = []
     count = chars = 0
+    # a watch session checks each text once: a text found sound is remembered with its paragraphs
+    sound = memo.table("markup checked", MAX_TEXT_CHARS)
+    allowed = frozenset(schemes)
     for keys, text, split in marked_texts(loaded):
         chars += len(text)
         if chars > MAX_TEXT_CHARS:
             return [Problem(f"more than {MAX_TEXT_CHARS:,} characters of text; paiban sets at most "
                             f"{MAX_TEXT_CHARS:,} in one document (split it)", loaded.where(keys), dotted(keys))]
-        pieces = split_paragraphs(text) if split else [text]
-        count += len(pieces)
+        known = sound.get((text, split, allowed)) if sound is not None else None
+        pieces = [] if known is not None else split_paragraphs(text) if split else [text]
+        count += len(pieces) if known is None else known
         if count > MAX_PARAGRAPHS:
             return [Problem(f"more than {MAX_PARAGRAPHS:,} paragraphs; paiban sets at most {MAX_PARAGRAPHS:,} "
                             "in one document (split it)", loaded.where(keys), dotted(keys))]
+        found = len(problems)
         for i, piece in enumerate(pieces):
             if len(piece) > MAX_PARAGRAPH_CHARS:
                 problems.append(Problem(f"a paragraph of {len(piece):,} characters; at most "
@@ -489,6 +495,8 @@ def check_markup(loaded: LoadedSpec) -> list[Problem]:
                                         f"{', '.join(sorted(schemes))} (links.schemes widens this)",
                                         where, dotted(keys)))
                 break
+        if sound is not None and known is None and len(problems) == found:
+            sound.put((text, split, allowed), len(pieces), max(1, len(text)))
     return problems
 
 

@@ -21,15 +21,17 @@ import hashlib
 import io
 import json
 import math
+import os
 import pickle
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from paiban import store
+from paiban import memo, store
 from paiban.charts.style import ChartStyle
 from paiban.charts.tables import Table
 from paiban.spec.charts import ChartTheme, FigureBlock
@@ -39,6 +41,8 @@ CACHE_FORMAT = 1
 NOT_DRAWN = frozenset({"caption", "placement", "source", "width"})  # figure keys charts do not draw
 FACTS_ONLY = frozenset({"number_size"})  # theme keys only facts boxes use
 _KEY_MARK = b"<!-- paiban-chart-key: "
+#: Chart drawings a watch session keeps loaded (`paiban.memo`).
+MEMO_DRAWINGS = 200
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,29 @@ def load_drawing(path: Path, key: Key, fonts: frozenset[str] | None = None) -> A
     """The pickled Drawing if it was made with this key and is a drawing this code could have
     made; None otherwise (missing, stale, unreadable, too large, naming anything but the classes
     of a chart, or holding anything a chart does not: see `checked_drawing`)."""
+    stamp = _stamp(path)
+    loaded = memo.table("chart drawings loaded", MEMO_DRAWINGS) if stamp is not None else None
+    if loaded is not None:
+        drawing = loaded.get((stamp, key.value, fonts))
+        if drawing is not None:  # this very file, read and checked earlier in the watch session
+            return drawing
+    drawing = _load_drawing(path, key, fonts)
+    if loaded is not None and drawing is not None:
+        loaded.put((stamp, key.value, fonts), drawing)
+    return drawing
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What tells a cache file from another one at `path`: a regular file's identity, size and
+    modification time (a rewrite, even by another build, is a new file)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+def _load_drawing(path: Path, key: Key, fonts: frozenset[str] | None) -> Any | None:
     if not _ALLOWED:
         _ALLOWED.update(_allowed_classes())
     raw = read_cached(path)

@@ -3,7 +3,11 @@
 What makes it fast is what stays loaded between builds: the modules (pydantic models, ReportLab,
 the text engine), the parsed fonts (paiban.fonts keeps each face once per process), and the chart
 cache on disk, so a text edit re-runs only load → layout → write, and a data edit redraws only
-the charts whose table changed.
+the charts whose table changed. Within the session the expensive steps of a build are kept in
+memos keyed by content (`paiban.memo`): after a one-paragraph edit only that paragraph is
+measured, broken and written anew; what did not change is taken as it was (the PDF is byte for
+byte what a fresh build writes). File events are gathered for GATHER_MS before a build starts
+(an editor's save is a write and a rename, or a few writes).
 
 It watches the folders of the files the last good build used (spec, fonts, data, images) plus the
 spec's folder and its direct subfolders, each non-recursively: a project inside a big checkout
@@ -22,8 +26,8 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,10 @@ from paiban.errors import PaibanError, Problem
 
 # Every so often, with no event, compare the inputs' mtimes with what the last build read.
 SAFETY_NET_MS = 1000
+# After an event, how long without another before the build starts (the events of one save).
+GATHER_MS = 15
+# Bytes of PDF streams whose compressed form a session keeps (`remembering`).
+MEMO_STREAM_BYTES = 32 * 1024 * 1024
 # Modules a chart redraw needs (paiban.charts draws with matplotlib's SVG backend, read by svglib).
 PREWARM = ("matplotlib", "matplotlib.figure", "matplotlib.patches", "matplotlib.backends.backend_svg",
            "svglib.svglib", "paiban.charts.draw")
@@ -90,6 +98,45 @@ def _prewarm() -> None:
             continue
 
 
+@contextmanager
+def remembering() -> Iterator[None]:
+    """A watch session's memos (`paiban.memo`) on for the builds inside."""
+    from paiban import memo
+
+    with memo.session(), _streams_remembered():
+        yield
+
+
+@contextmanager
+def _streams_remembered() -> Iterator[None]:
+    """While watching, a PDF stream compressed in an earlier build is not compressed again: the
+    pages before an edit, the fonts' maps and most of a page's drawing come out the same, and
+    Flate is a pure function of the bytes (zlib at one level), so the PDF is byte for byte what
+    compressing would write."""
+    from reportlab.pdfbase import pdfdoc
+
+    from paiban import memo
+
+    flate = pdfdoc.PDFZCompress
+    compress = type(flate).encode
+
+    def encode(text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else bytes(text)
+        streams = memo.table("compressed streams", MEMO_STREAM_BYTES)
+        if streams is None:
+            return compress(flate, data)
+        packed = streams.get(data)
+        if packed is None:
+            packed = streams.put(data, compress(flate, data), len(data))
+        return packed
+
+    flate.encode = encode
+    try:
+        yield
+    finally:
+        del flate.encode
+
+
 class Watcher:
     """Rebuilds `spec_path` on changes; `report` is called after every build with its outcome."""
 
@@ -117,7 +164,10 @@ class Watcher:
     # ------------------------------------------------------------------ building
 
     def rebuild(self, changed: Iterable[Path] = ()) -> Outcome:
+        from paiban import memo
         from paiban.build import build
+
+        memo.next_build()
 
         changed = sorted({Path(p) for p in changed})
         # paiban.fonts re-reads a face whose size or mtime changed; charts drawn with the old
@@ -223,13 +273,17 @@ class Watcher:
 
     def run(self, stop: threading.Event | None = None, *, force_polling: bool | None = None) -> None:
         """Build once, then rebuild on every relevant change until `stop` is set or Ctrl-C."""
+        with remembering():
+            self._run(stop, force_polling)
+
+    def _run(self, stop: threading.Event | None, force_polling: bool | None) -> None:
         import watchfiles
 
         self.rebuild()
         while stop is None or not stop.is_set():
             folders = self.folders()
             for changes in watchfiles.watch(*sorted(folders), watch_filter=lambda _c, p: self.relevant(p),
-                                            recursive=False, debounce=1600, step=50, stop_event=stop,
+                                            recursive=False, debounce=1600, step=GATHER_MS, stop_event=stop,
                                             rust_timeout=SAFETY_NET_MS, yield_on_timeout=True,
                                             raise_interrupt=True, force_polling=force_polling):
                 changed = [Path(p) for _c, p in changes] or self.missed()

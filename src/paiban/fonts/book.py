@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from paiban import memo
 from paiban.cjk.face import face_for
 from paiban.errors import InputError, Location
 from paiban.fonts.face import Face, FaceSource
@@ -107,7 +108,9 @@ class FontBook:
         the same characters again): each character is looked up once per chain.
         """
         chain = self.chain(families, weight)
-        covered = self._covered.setdefault(chain, set())
+        covered = self._covered.get(chain)
+        if covered is None:  # a watch session knows what these very faces cover from its last builds
+            covered = self._covered[chain] = memo.remembered("characters covered", 256, chain, set)
         out: set[str] = set()
         for ch in set(text).difference(covered):
             if drawn(ch) and face_for(ch, chain) is None:

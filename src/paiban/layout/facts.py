@@ -15,11 +15,13 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
+from paiban import memo
 from paiban.charts.style import ChartStyle, resolve_style
 from paiban.charts.text import wrap
 from paiban.charts.values import PREFIXES, SUFFIXES
 from paiban.cjk.runs import HAN_LATIN_GAP, han_latin_runs
 from paiban.fonts.book import FontBook
+from paiban.layout.recorded import draw_recorded
 from paiban.spec.charts import ChartTheme, FactItem, FactsBlock
 
 
@@ -63,6 +65,7 @@ class FactsBox(Flowable):
         self.width = 0.0
         self.height = 0.0
         self._laid_for: float | None = None
+        self._content: tuple | None = None  # what the layout depends on (a watch session's memo key)
 
     # -------------------------------------------------------------- layout
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab API
@@ -71,6 +74,22 @@ class FactsBox(Flowable):
         return self.width, self.height
 
     def _layout(self, width: float) -> None:
+        """Laid out for `width`, or as laid out for this very content and width earlier in a
+        watch session (`paiban.memo`): the attributes the layout sets, taken over."""
+        self._content = ("facts", repr(self.block), repr(self.theme), self.style, self.pitch, self.notes)
+        laid_out = memo.table("facts boxes", 1000)
+        key = (self._content, width)
+        laid = laid_out.get(key) if laid_out is not None else None
+        if laid is None:
+            before = dict(vars(self))
+            self._lay_out(width)
+            laid = {k: v for k, v in vars(self).items() if k not in before or before[k] is not v}
+            if laid_out is not None:
+                laid_out.put(key, laid)
+        else:
+            vars(self).update(laid)
+
+    def _lay_out(self, width: float) -> None:
         st, b = self.style, self.block
         size = st.size
         self.width = width
@@ -125,6 +144,12 @@ class FactsBox(Flowable):
 
     # -------------------------------------------------------------- drawing
     def draw(self) -> None:
+        if self._content is None:
+            self._draw()
+            return
+        draw_recorded(self.canv, (self._content, self.width, self.height), self._draw)
+
+    def _draw(self) -> None:
         c = self.canv
         st, b = self.style, self.block
         size = st.size

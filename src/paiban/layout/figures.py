@@ -34,10 +34,14 @@ class DrawingFlowable(Flowable):
     def draw(self) -> None:
         from reportlab.graphics import renderPDF
 
-        self.canv.saveState()
-        self.canv.scale(self.scale, self.scale)
-        renderPDF.draw(self.drawing, self.canv, 0, 0)
-        self.canv.restoreState()
+        from paiban.layout.recorded import draw_recorded
+
+        canv = self.canv
+        canv.saveState()
+        canv.scale(self.scale, self.scale)
+        # the Drawing object is the key (hashed by identity): the session keeps it loaded
+        draw_recorded(canv, (self.drawing, self.scale), lambda: renderPDF.draw(self.drawing, canv, 0, 0))
+        canv.restoreState()
 
 
 class Caption(Flowable):

@@ -15,13 +15,14 @@ spaces that are multiples of the leading) therefore keep every baseline on one g
 from __future__ import annotations
 
 import warnings
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from reportlab.platypus import Flowable
 
+from paiban import memo
 from paiban.cjk.display import keep_words_whole
 from paiban.cjk.face import FaceLike
 from paiban.cjk.items import Prepared, Spacing, prepare
@@ -29,6 +30,7 @@ from paiban.cjk.justify import Placed, place_line
 from paiban.cjk.linebreak import CJKLayoutWarning, Line
 from paiban.cjk.markup import parse_markup
 from paiban.layout.breakcache import break_paragraph
+from paiban.pdf.codes import subset_codes
 from paiban.pdf.text import GlyphLine, TextObject, add_links, write_text
 
 ALIGNS = ("justify", "left", "center", "right")
@@ -36,6 +38,9 @@ EMPHASES = ("dots", "bold", "color")
 LINE_ENDS = ("half", "full", "hang")
 #: Top of the ideographic em box above the baseline, in em (CJK fonts: 880/1000).
 IDEOGRAPHIC_ASCENT = 0.88
+#: What a watch session keeps of its paragraphs (`paiban.memo`), in glyphs: measured paragraphs,
+#: their line layouts, their text objects as written.
+MEMO_GLYPHS = 400_000
 
 
 @dataclass(frozen=True)
@@ -117,12 +122,27 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return int(c[0:2], 16) / 255, int(c[2:4], 16) / 255, int(c[4:6], 16) / 255
 
 
+def _parsed(text: str) -> list:
+    """The markup's runs (frozen), parsed once per text in a watch session."""
+    return list(memo.remembered("markup parsed", MEMO_GLYPHS, text, lambda: tuple(parse_markup(text)),
+                                lambda _runs: max(1, len(text))))
+
+
+def _glyphs(p: Prepared) -> int:
+    """A measured paragraph's weight in the session's memo."""
+    return max(1, p.n)
+
+
 @dataclass
 class _Layout:
     width: float
     lines: list[Line]
     placed: list[Placed]
     notes: list[str] = field(default_factory=list)
+    # the memo key of the whole paragraph's layout these lines are lines[first:] of (a split
+    # piece's are a slice of it), so a piece drawn again is found in the session's memo
+    origin: tuple | None = None
+    first: int = 0
 
 
 class CJKParagraph(Flowable):
@@ -141,7 +161,7 @@ class CJKParagraph(Flowable):
         # a document's paragraphs are not all held measured at once, so memory stays flat in
         # the page count. A piece of a split paragraph shares its parent's measured glyphs.
         self._prepared: Prepared | None = _prep
-        self._runs = parse_markup(text) if _prep is None else None  # a markup error: raised here
+        self._runs = _parsed(text) if _prep is None else None  # a markup error: raised here
         self._told = _prep is not None  # the measuring's diagnostics were told (by the parent)
         self._start = _start
         self._stop_at = _stop
@@ -160,10 +180,8 @@ class CJKParagraph(Flowable):
         """The paragraph's measured glyphs (measured again after `release`, as they were)."""
         p = self._prepared
         if p is None:
-            runs = self._runs if self._runs is not None else parse_markup(self.text)
-            p = self._prepared = prepare(runs, self.style.faces, self.style.bold_faces, self.style.spacing)
-            if self.style.whole_words:
-                keep_words_whole(p)
+            p = self._prepared = memo.remembered("paragraph glyphs", MEMO_GLYPHS, (self.text, self.style),
+                                                 self._measure, _glyphs)
             if not self._told:
                 self._told = True
                 for msg in p.diagnostics:
@@ -171,6 +189,13 @@ class CJKParagraph(Flowable):
                         self.report(msg)
                     else:
                         warnings.warn(msg, CJKLayoutWarning, stacklevel=3)
+        return p
+
+    def _measure(self) -> Prepared:
+        runs = self._runs if self._runs is not None else _parsed(self.text)
+        p = prepare(runs, self.style.faces, self.style.bold_faces, self.style.spacing)
+        if self.style.whole_words:
+            keep_words_whole(p)
         return p
 
     @property
@@ -214,19 +239,42 @@ class CJKParagraph(Flowable):
         key = round(width, 4) if not self.looseness else (round(width, 4), self.looseness)
         lay = self._layouts.get(key)
         if lay is None:
-            st = self.style
-            measure = width / st.size
-            notes: list[str] = []
-            indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
-            lines = break_paragraph(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
-                                    justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
-                                    diagnostics=notes, warn=self.report is None, looseness=self.looseness)
-            for msg in notes if self.report is not None else ():
-                self.report(msg)
-            align = st.align
-            placed = [place_line(self._prep, ln, measure, align) for ln in lines]
-            lay = self._layouts[key] = _Layout(width, lines, placed, notes)
+            lay = self._layouts[key] = self._remembered_layout(width, key)
         return lay
+
+    def _remembered_layout(self, width: float, key: object) -> _Layout:
+        """The lines at `width`: set now, or as set for these very glyphs earlier in a watch session
+        (what the breaker had to say about them is told again)."""
+        t = memo.table("paragraph lines", MEMO_GLYPHS)
+        if t is None:
+            return self._set(width)
+        origin = (self.text, self.style, key, self._start, self._stop_at, self._indent and self._start == 0)
+        lay = t.get(origin)
+        if lay is None:
+            lay = self._set(width)
+            lay.origin = origin
+            t.put(origin, lay, max(1, self._stop - self._start))
+        else:
+            for msg in lay.notes:
+                if self.report is not None:
+                    self.report(msg)
+                else:
+                    warnings.warn(msg, CJKLayoutWarning, stacklevel=4)
+        return lay
+
+    def _set(self, width: float) -> _Layout:
+        st = self.style
+        measure = width / st.size
+        notes: list[str] = []
+        indent = st.first_indent / st.size if (self._indent and self._start == 0) else 0.0
+        lines = break_paragraph(self._prep, measure, start=self._start, stop=self._stop, indent=indent,
+                                justify=st.align == "justify", trim_open=st.open_at_line_start == "half",
+                                diagnostics=notes, warn=self.report is None, looseness=self.looseness)
+        for msg in notes if self.report is not None else ():
+            self.report(msg)
+        align = st.align
+        placed = [place_line(self._prep, ln, measure, align) for ln in lines]
+        return _Layout(width, lines, placed, notes)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         lay = self._lay(availWidth)
@@ -251,8 +299,8 @@ class CJKParagraph(Flowable):
                 return []  # move the whole paragraph to the next column
             k = max(1, min(fit, n - 1))  # a column too short for the rules: keep going anyway
         head_stop = lay.lines[k].start
-        head_lay = _Layout(availWidth, lay.lines[:k], lay.placed[:k], lay.notes)
-        tail_lay = _Layout(availWidth, lay.lines[k:], lay.placed[k:], [])
+        head_lay = _Layout(availWidth, lay.lines[:k], lay.placed[:k], lay.notes, lay.origin, lay.first)
+        tail_lay = _Layout(availWidth, lay.lines[k:], lay.placed[k:], [], lay.origin, lay.first + k)
         head = CJKParagraph(self.text, st, report=self.report, _prep=self._prep, _start=self._start,
                             _stop=head_stop, _indent=self._indent, _layouts={round(availWidth, 4): head_lay})
         tail = CJKParagraph(self.text, st, report=self.report, _prep=self._prep, _start=head_stop,
@@ -269,7 +317,19 @@ class CJKParagraph(Flowable):
         if getattr(canv, "dry_run", False):
             return  # a trial layout (column balancing) that is thrown away
         lay = self._layout or self._lay(self.width)
-        _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
+        drawn = memo.table("paragraph text objects", MEMO_GLYPHS) if lay.origin is not None else None
+        if drawn is None:
+            _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
+        else:
+            key = (lay.origin, lay.first, len(lay.placed), self.height)
+            entry = drawn.get(key)
+            if entry is None:
+                entry = _draw_lines(canv, self._prep, lay.placed, self.style, self.height, recording=True)
+                drawn.put(key, entry, max(1, len(entry.text.chars)) if entry else 1)
+            elif entry:
+                entry.write(canv)
+            else:  # placeholders or links: drawn each time (their places are the page's)
+                _draw_lines(canv, self._prep, lay.placed, self.style, self.height)
         finished = getattr(canv, "finished_with", None)
         if finished is not None:
             finished(self)
@@ -363,15 +423,77 @@ def _strokes(p: Prepared, st: ParaStyle, first: int, end: int) -> list[float] | 
     return out
 
 
-def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float) -> None:
+class _Written:
+    """A paragraph's text object, kept by a watch session with the operators it was written as:
+    written again, it asks the document for its glyphs' codes and font resource names (giving new
+    characters theirs, as writing would) and, when they are what they were, adds the very same
+    operators without working them out again."""
+
+    __slots__ = ("text", "outputs")
+
+    def __init__(self, text: TextObject):
+        self.text = text
+        self.outputs: dict[tuple, tuple[str, ...]] = {}  # codes and names → operators
+
+    def write(self, canv) -> None:
+        sig = _codes_and_names(canv._doc, self.text)
+        out = self.outputs.get(sig)
+        if out is not None:
+            canv._code.extend(out)
+            return
+        n = len(canv._code)
+        write_text(canv, self.text)
+        if len(self.outputs) >= 2:  # an edit earlier in the document gave new codes: the older go
+            del self.outputs[next(iter(self.outputs))]
+        self.outputs[sig] = tuple(canv._code[n:])
+
+
+def _codes_and_names(doc, text: TextObject) -> tuple:
+    """What `write_text` asks the document for `text`, asked in its order (the first asking gives
+    a character its code and a font its resource name): every stretch of one face, then each
+    line's tail (a hyphen), in the face of the line's last glyph."""
+    sig: list = []
+    k = 0
+    starts: list[int] = []
+    for font, length in text.fonts:
+        enc = subset_codes(doc, font)
+        got = enc.codes(text.chars[k:k + length])
+        sig.append(tuple(got))
+        sig.append(_names(enc, got))
+        starts.append(k)
+        k += length
+    for ln in text.lines:
+        if ln.tail:
+            font = text.fonts[bisect_right(starts, ln.end - 1) - 1][0]
+            enc = subset_codes(doc, font)
+            got = enc.codes(ln.tail)
+            sig.append(tuple(got))
+            sig.append(_names(enc, got))
+    return tuple(sig)
+
+
+def _names(enc, codes: list[int]) -> tuple[str, ...]:
+    """The font resource names of the subsets of `codes`, asked in their order of first use."""
+    if not codes:
+        return ()
+    if max(codes) < 256:  # all in the first subset
+        return (enc.name(0),)
+    return tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in codes))
+
+
+def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float,
+                recording: bool = False) -> _Written | bool | None:
     """Hand the placed lines to the PDF text-object writer (where each glyph goes, in pt), then
     draw the boxes of characters no face has and the link annotations.
 
     A line's character spacing (`Tc`) carries the even inter-character stretch of a justified
     line, so only the glyphs after special gaps get a shift of their own.
+
+    `recording`: a watch session keeps what was written (`_Written`), unless the paragraph has
+    placeholders or links, drawn where they fall on the page (then False).
     """
     if not placed:
-        return
+        return False if recording else None
     size = st.size
     leading = st.leading
     top = height - baseline_offset(st)
@@ -405,17 +527,24 @@ def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, heig
                 scaled_at[k - first] = ((pl.x[k - s] + xoff[k]) * size, hscale[k])
         lines.append(GlyphLine(y, s - first, e - first, tc, adj, spaces, "-" if pl.hyphen else ""))
     fonts = [(f.rl_name, len(list(group))) for f, group in groupby(face_of[first:end])]  # faces: by identity
-    write_text(canv, TextObject(
+    text = TextObject(
         size=size, chars=chars[first:end], fonts=fonts, run=p.run[first:end], colors=colors, lines=lines, stroke=_strokes(p, st, first, end), scaled=scaled_at,
-        hidden=[k - first for k in lost], dots=_dot_positions(p, placed, st, top, colors), dot_radius=0.065 * size))
+        hidden=[k - first for k in lost], dots=_dot_positions(p, placed, st, top, colors), dot_radius=0.065 * size)
+    has_links = any(r.link is not None for r in p.runs)
+    if recording and not placeholders and not has_links:
+        written = _Written(text)
+        written.write(canv)
+        return written
+    write_text(canv, text)
     if placeholders:
         _draw_placeholders(canv, placeholders, size)
-    if any(r.link is not None for r in p.runs):
+    if has_links:
         links = []
         for li, pl in enumerate(placed):
             for url, x0, x1, yb in _line_links(p, pl, size, top - li * leading):
                 links.append((url, (x0, yb - 0.2 * size, x1, yb + 0.9 * size)))
         add_links(canv, links)
+    return False if recording else None
 
 
 def _draw_placeholders(canv, placeholders: list[tuple[str, float, float, FaceLike]], size: float) -> None:

@@ -23,11 +23,13 @@ class SubsetCodes:
     """The codes of one TrueType font in one document: character → code, where a code is
     a two-byte CID (`wide`) or subset × 256 + byte."""
 
-    __slots__ = ("font", "doc", "code", "wide", "_names")
+    __slots__ = ("font", "_doc", "code", "wide", "_names")
 
     def __init__(self, font, doc) -> None:
         self.font = font
-        self.doc = doc
+        # weakly: `_docs` holds these under the document as a weak key, and a value that held
+        # its key would keep every document of a process alive (a watch session's every build)
+        self._doc = weakref.ref(doc)
         self.code: dict[str, int] = {}
         two_byte = getattr(font, "two_byte_codes", None)
         self.wide = bool(two_byte and two_byte())
@@ -57,6 +59,11 @@ class SubsetCodes:
     def hex(self, code: int) -> str:
         """A code as the digits of a PDF hex string."""
         return f"{code:04x}" if self.wide else f"{code & 255:02x}"
+
+    @property
+    def doc(self):
+        """The document these codes are of."""
+        return self._doc()
 
     def name(self, subset: int) -> str:
         """The font resource name of a subset ('/F3+1'); the first call numbers the font in

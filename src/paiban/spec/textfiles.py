@@ -14,8 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from paiban import memo
 from paiban.errors import InputError, Location, Problem, dotted
 from paiban.spec.loaded import LoadedSpec
+
+#: Characters of cleaned texts a watch session keeps (`paiban.memo`).
+MEMO_CHARS = 5_000_000
 
 
 def resolve_texts(loaded: LoadedSpec) -> None:
@@ -51,7 +55,9 @@ def _cleaned(loaded: LoadedSpec, text: str, mode: str, keys: tuple[Any, ...]) ->
 
     if "\n" not in text.strip() and "  " not in text and " " not in text:
         return text  # one line, no spaces: nothing to clean (most texts; keeps their places exact)
-    tidy = clean(text, mode)  # type: ignore[arg-type]
+    # a watch session cleans each text once (the same text cleans up the same way)
+    tidy = memo.remembered("pastes cleaned", MEMO_CHARS, (text, mode), lambda: clean(text, mode),  # type: ignore[arg-type]
+                           lambda _tidy: len(text))
     if mode == "detect" and tidy.mode == "blank-line" and not tidy.notes:
         return text  # as the spec wrote it: the text engine joins the lines of each paragraph
     loaded.text_maps[keys] = tidy.at
