@@ -326,3 +326,26 @@ def test_a_float_moves_at_most_one_column_past_the_block_it_follows(tmp_path: Pa
         second = column(lambda t: t.startswith("图2"))
     assert 0 <= second - follows <= 1, (follows, second)
     check_pdf(out, spec_path, [marker(n) for n in range(3)])
+
+
+def test_a_page_wide_float_at_the_foot_stands_over_a_column_float_there(tmp_path: Path) -> None:
+    """Found by the slow profile (A4, 2 columns): a column figure at the foot of column 1, then
+    a page-wide figure that goes to the foot of the page as well. It was drawn on column 1's
+    raised foot, above the column figure, but column 2's foot was raised by its height from the
+    page's bottom only: column 2's text ran through it. It stands over the highest column foot,
+    and every column ends above it."""
+    def chart(n: int, width: str, placement: str) -> dict:
+        return {"figure": {"id": f"f{n}", "chart": "hbar", "caption": "各村户数", "width": width, "placement": placement,
+                           "data": {"columns": ["村", "户数"], "rows": [[f"{HAN[i]}村", 10 + 20 * i] for i in range(5)]}}}
+
+    body = [{"part": {"title": "第〇部分的标题"}}, chart(1, "column", "bottom"), chart(2, "page", "here"),
+            {"text": "\n\n".join(marker(n) + SOURCE[n][:300] for n in range(6))}]
+    spec_path, out = build_example(tmp_path, "A4", "portrait", 2, body)
+    cols = Columns(geometry(load_spec(spec_path).spec.page))
+    with pymupdf.open(out) as doc:
+        things = boxes(doc[0])
+        wide = [b for b in things if not b.text and len(cols.column_of(1, b)) > 1 and b.y1 - b.y0 > 20]  # the chart
+        text = [b for b in things if b.text and abs(b.size - 9.5) < 0.3 and cols.column_of(1, b) == [1]]
+    assert wide and text
+    assert [t.text for t in text for w in wide if min(t.y1, w.y1) - max(t.y0, w.y0) > 0] == []
+    check_pdf(out, spec_path, [marker(n) for n in range(6)])

@@ -264,7 +264,7 @@ class BriefingDoc(BaseDocTemplate):
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - frames.floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+        return all(fr._y - frames.floor(fr, f, h, columns) >= (0 if fr is self.frame or ended else self.pitch * 3)
                    for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
@@ -286,18 +286,15 @@ class BriefingDoc(BaseDocTemplate):
         self._draw_wide_bottom(f, h, left, columns)
 
     def _draw_wide_bottom(self, f, h: float, left: float, columns: list[Frame]) -> None:
-        """A page-wide float at the foot of the columns; one kept at the page's foot (the end
-        matter, `FloatBlock.foot`) sits on the text block's bottom even when the columns above it
-        are balanced short."""
-        y = columns[0]._y1 + columns[0]._bottomPadding if getattr(f, "foot", False) else columns[0]._y1p
+        """A page-wide float at the foot of the columns, over the highest column foot (`frames.wide_foot`);
+        one kept at the page's foot (the end matter, `FloatBlock.foot`) sits on the text block's
+        bottom even when the columns above it are balanced short."""
+        y = frames.wide_foot(f, columns)
         f.drawOn(self.canv, left, y)
         self._span(y, y + h)
         for fr in columns:
-            if getattr(f, "foot", False):
-                fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
-                fr.raise_bottom(max(0.0, y + h - fr._y1p))
-            else:
-                fr.set_at_foot(h)
+            fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
+            fr.raise_bottom(max(0.0, y + h - fr._y1p))
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
