@@ -251,7 +251,10 @@ def test_a_balanced_last_page_keeps_a_part_heading_with_its_first_lines(tmp_path
     """Found by the CI profile: balancing A5 landscape's 4 columns down to the credit's height
     left the second part's heading alone in column 2 and its two lines in column 3. The credit
     ends column 1 on the heading's line, which PyMuPDF reads as one line with it: `boxes` cuts
-    such a line at the gutter, or the bookmark would seem to open no line of its heading."""
+    such a line at the gutter, or the bookmark would seem to open no line of its heading.
+    Since a credit is kept with the paragraph it closes, it ends page 1 under that paragraph's
+    last line, and the heading opens the last page's first column (a heading at the top of an
+    empty column stays there: the next column is no taller)."""
     body = [*opening(marker(1) + SOURCE[9][:216]), {"text": marker(2) + SOURCE[0][:34]},
             {"credit": f"（{marker(3)}供稿）"}, {"part": {"title": "第一部分的标题"}}, {"text": marker(4) + SOURCE[0][:8]}]
     spec_path, out = build_example(tmp_path, "A5", "landscape", 4, body)
@@ -261,8 +264,11 @@ def test_a_balanced_last_page_keeps_a_part_heading_with_its_first_lines(tmp_path
         lines = [b for b in boxes(doc[-1]) if b.text]
         heading = next(b for b in lines if squash(b.text) == "第一部分的标题")
         first = next(b for b in lines if squash(b.text).startswith(marker(4)))
-        assert any(squash(b.text) == f"（{marker(3)}供稿）" for b in lines)
-    assert cols.column_of(last, heading) == cols.column_of(last, first)
+        placed = [(page.number + 1, b) for page in doc for b in boxes(page) if b.text]
+        credit = next(i for i, (_n, b) in enumerate(placed) if squash(b.text) == f"（{marker(3)}供稿）")
+        (n_before, before), (n_credit, at) = placed[credit - 1], placed[credit]
+    assert cols.column_of(last, heading) == cols.column_of(last, first) == [0]
+    assert n_before == n_credit and cols.column_of(n_credit, before) == cols.column_of(n_credit, at)
     check_pdf(out, spec_path, [marker(n) for n in range(5)])
 
 

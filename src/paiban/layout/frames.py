@@ -106,7 +106,6 @@ def wide_foot(f, columns: list[Frame]) -> float:
     return max(fr._y1p for fr in columns)
 
 
-
 def is_column(frame: Frame) -> bool:
     return frame.id != "masthead"
 

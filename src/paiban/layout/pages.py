@@ -16,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
 from paiban.layout import frames
 from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, located, make_templates
+from paiban.layout.replan import REPLAN_AT
 
 __all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
@@ -73,6 +74,7 @@ class BriefingDoc(BaseDocTemplate):
         self._placed: list = []  # what the last trial of a page placed on it
         self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
         self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
+        self._ends: dict[str, Flowable] = {}  # per column of this page: the last flowable set in it
         self._late = 0  # floats placed on this page more than one column past where they were met
         self._foot_tried = False  # the end matter waited for the last page's balancing
 
@@ -84,7 +86,7 @@ class BriefingDoc(BaseDocTemplate):
             super().handle_pageBegin()
         finally:
             self._in_page_begin = False
-        self._trail, self._late = {}, 0
+        self._trail, self._ends, self._late = {}, {}, 0
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
         self._page_begun()
 
@@ -113,7 +115,7 @@ class BriefingDoc(BaseDocTemplate):
         if self._trial:
             self._trial_cost = self._page_cost()
             raise _PageDone
-        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() > 0:
+        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() >= REPLAN_AT:
             raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
@@ -467,12 +469,10 @@ class BriefingDoc(BaseDocTemplate):
         """The page just laid out leaves a column foot empty: choose floats to move on and
         paragraphs to set a line longer or shorter by trying (`replan`), lay it out for real the
         cheapest way, and go on from the page's first flowable."""
-        from paiban.layout.replan import choose_floats, loosen
+        from paiban.layout.replan import plan_page
 
         self._planned.add(self.page)
-        self._defer, cost = choose_floats(self, [id(f) for f in self._here], self._defer)
-        if cost > 0:
-            loosen(self, self._defer, cost)
+        self._defer = plan_page(self, [id(f) for f in self._here], self._defer)
         flowables[:] = self._restore(None)
         self._story = flowables
 
@@ -529,6 +529,7 @@ class BriefingDoc(BaseDocTemplate):
             key = str(frame.id)
             self._trail = {**self._trail, key: (self._trail.get(key, 0.0) + flowable.height
                                                 if isinstance(flowable, GridSpace | Spacer) else 0.0)}
+            self._ends = {**self._ends, key: flowable}
         if not self._balancing:
             return
 
