@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
+from reportlab.platypus import Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.layout.blocks import Bookmark, KickerBand, PartHeading
-from paiban.layout.grid import FloatBarrier
+from paiban.layout.grid import FloatBarrier, RoomFor
 
 if TYPE_CHECKING:
     from paiban.layout.story import StoryBuilder
@@ -58,5 +58,5 @@ def article_heading(b: StoryBuilder, article: ArticleSpec, number: int) -> list[
         out.append(brk)
     elif number > 1 or b.block_index > 0:
         out.append(b.space(b.pitch))
-    out += [CondPageBreak(h + 3 * b.pitch), block, b.space(b.pitch * 0.5)]
+    out += [RoomFor(h + 3 * b.pitch), block, b.space(b.pitch * 0.5)]
     return out

@@ -92,11 +92,18 @@ def fenced(f, pending: list, frame: Frame | None) -> bool:
     return isinstance(f, FloatFence) and bool(pending) and frame is not None and is_column(frame)
 
 
-def floor(frame: Frame, f, h: float) -> float:
-    """Where a column's text must end for a page-wide float `h` high at its foot."""
-    if getattr(f, "foot", False):  # at the page's foot, under columns that may end higher
-        return max(frame._y1p, frame._y1 + frame._bottomPadding + h)
-    return frame._y1p + h
+def floor(frame: Frame, f, h: float, columns: list[Frame]) -> float:
+    """Where a column's text must end for a page-wide float `h` high at the foot of `columns`."""
+    return max(frame._y1p, wide_foot(f, columns) + h)
+
+
+def wide_foot(f, columns: list[Frame]) -> float:
+    """Where a page-wide float at the foot of `columns` stands: at the page's foot (the end
+    matter, `FloatBlock.foot`) under columns that may end higher, else over the highest column
+    foot (a column float at one column's foot stands under it, not beside it)."""
+    if getattr(f, "foot", False):
+        return columns[0]._y1 + columns[0]._bottomPadding
+    return max(fr._y1p for fr in columns)
 
 
 def is_column(frame: Frame) -> bool:

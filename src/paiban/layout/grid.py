@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import CondPageBreak, Flowable
 
 
 def on_grid(height: float, pitch: float) -> float:
@@ -37,6 +37,18 @@ class GridSpace(Flowable):
 
     def draw(self) -> None:
         pass
+
+
+class RoomFor(CondPageBreak):
+    """Go on to the next column unless `height` is left in this one (a heading keeps the lines
+    it opens) — but never from an empty column: the next one holds no more (the columns of a
+    page are as tall, a balanced last page's too), so breaking would only leave this one empty."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and frame._atTop:
+            return 0, 0
+        return super().wrap(aw, ah)
 
 
 class GridGroup(Flowable):
@@ -122,8 +134,11 @@ class Tied(Flowable):
         return aw, self.height
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        _, tail_h = self.tail.wrap(aw, ah)
-        room = ah - tail_h
+        """The paragraph's lines fill what is left here, its last lines go on with the block
+        (the block's own height is not kept free here: it stands in the next column). A
+        paragraph that fits whole leaves its last lines to the block."""
+        _, head_h = self.head.wrap(aw, ah)
+        room = ah if head_h > ah + 1e-6 else head_h - 1e-3
         if room <= 0:
             return []
         self.head._frame = getattr(self, "_frame", None)

@@ -16,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
 from paiban.layout import frames
 from paiban.layout.frames import ColumnFrame, PlacementError, column_frames, located, make_templates
+from paiban.layout.replan import REPLAN_AT
 
 __all__ = ["BriefingDoc", "ColumnFrame", "PlacementError", "column_frames", "make_templates"]
 
@@ -73,6 +74,7 @@ class BriefingDoc(BaseDocTemplate):
         self._placed: list = []  # what the last trial of a page placed on it
         self._spread: float | None = None  # how many lines apart the last balancing trial's columns end
         self._trail: dict[str, float] = {}  # per column of this page: space ending it (before a part)
+        self._ends: dict[str, Flowable] = {}  # per column of this page: the last flowable set in it
         self._late = 0  # floats placed on this page more than one column past where they were met
         self._foot_tried = False  # the end matter waited for the last page's balancing
 
@@ -84,7 +86,7 @@ class BriefingDoc(BaseDocTemplate):
             super().handle_pageBegin()
         finally:
             self._in_page_begin = False
-        self._trail, self._late = {}, 0
+        self._trail, self._ends, self._late = {}, {}, 0
         self._snapshot()  # before any waiting float is drawn: balancing replays from here
         self._page_begun()
 
@@ -113,7 +115,7 @@ class BriefingDoc(BaseDocTemplate):
         if self._trial:
             self._trial_cost = self._page_cost()
             raise _PageDone
-        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() > 0:
+        if self._depth and self.page not in self._planned and self._snap is not None and self._page_cost() >= REPLAN_AT:
             raise _Replan
         nxt = self.page + 1
         self._handle_nextPageTemplate("odd" if nxt % 2 == 1 else "even")
@@ -264,7 +266,7 @@ class BriefingDoc(BaseDocTemplate):
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - frames.floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+        return all(fr._y - frames.floor(fr, f, h, columns) >= (0 if fr is self.frame or ended else self.pitch * 3)
                    for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
@@ -286,18 +288,15 @@ class BriefingDoc(BaseDocTemplate):
         self._draw_wide_bottom(f, h, left, columns)
 
     def _draw_wide_bottom(self, f, h: float, left: float, columns: list[Frame]) -> None:
-        """A page-wide float at the foot of the columns; one kept at the page's foot (the end
-        matter, `FloatBlock.foot`) sits on the text block's bottom even when the columns above it
-        are balanced short."""
-        y = columns[0]._y1 + columns[0]._bottomPadding if getattr(f, "foot", False) else columns[0]._y1p
+        """A page-wide float at the foot of the columns, over the highest column foot (`frames.wide_foot`);
+        one kept at the page's foot (the end matter, `FloatBlock.foot`) sits on the text block's
+        bottom even when the columns above it are balanced short."""
+        y = frames.wide_foot(f, columns)
         f.drawOn(self.canv, left, y)
         self._span(y, y + h)
         for fr in columns:
-            if getattr(f, "foot", False):
-                fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
-                fr.raise_bottom(max(0.0, y + h - fr._y1p))
-            else:
-                fr.set_at_foot(h)
+            fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
+            fr.raise_bottom(max(0.0, y + h - fr._y1p))
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -470,12 +469,10 @@ class BriefingDoc(BaseDocTemplate):
         """The page just laid out leaves a column foot empty: choose floats to move on and
         paragraphs to set a line longer or shorter by trying (`replan`), lay it out for real the
         cheapest way, and go on from the page's first flowable."""
-        from paiban.layout.replan import choose_floats, loosen
+        from paiban.layout.replan import plan_page
 
         self._planned.add(self.page)
-        self._defer, cost = choose_floats(self, [id(f) for f in self._here], self._defer)
-        if cost > 0:
-            loosen(self, self._defer, cost)
+        self._defer = plan_page(self, [id(f) for f in self._here], self._defer)
         flowables[:] = self._restore(None)
         self._story = flowables
 
@@ -532,6 +529,7 @@ class BriefingDoc(BaseDocTemplate):
             key = str(frame.id)
             self._trail = {**self._trail, key: (self._trail.get(key, 0.0) + flowable.height
                                                 if isinstance(flowable, GridSpace | Spacer) else 0.0)}
+            self._ends = {**self._ends, key: flowable}
         if not self._balancing:
             return
 

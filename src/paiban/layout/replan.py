@@ -21,6 +21,9 @@ from paiban.layout.paragraph import CJKParagraph
 #: Rounds of each search: floats deferred one by one, then paragraphs loosened one by one.
 FLOAT_ROUNDS = 2
 LOOSE_ROUNDS = 8
+#: Other sets of floats to move on that the paragraph knobs are tried with, when the best set
+#: alone leaves a cost (`plan_page`).
+ALT_FLOATS = 2
 #: Lines a paragraph may be set longer or shorter by the page search (the breaker keeps every
 #: line within its ratio limit: a paragraph that cannot take a second line keeps its first).
 MAX_LOOSENESS = 2
@@ -38,10 +41,38 @@ class Trial(Protocol):
     def placed(self) -> list[Flowable]: ...
 
 
-def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[frozenset[int], float]:
+def plan_page(doc: Trial, here: list[int], start: frozenset[int]) -> frozenset[int]:
+    """The floats (by id) to move to the next column's top, with paragraphs and floats of the
+    page set (`loosen`) to lower the cost of its column feet. Floats are chosen first, greedily;
+    when the knobs cannot bring the best set to nothing, the next sets by cost are tried with
+    the knobs too (a float moved on may leave a column that loosening fills, where the set that
+    was best alone left none), and the cheapest wins."""
+    tried: dict[frozenset[int], float] = {}
+    defer, cost = choose_floats(doc, here, start, tried)
+    if cost == 0:
+        return defer
+    cost, changes = loosen(doc, defer, cost)
+    others = sorted(((c, d) for d, c in tried.items() if d != defer and c < float("inf")), key=lambda t: t[0])
+    for first, alt in others[:ALT_FLOATS]:
+        if cost == 0:
+            break
+        _undo(changes)
+        got, alt_changes = loosen(doc, alt, first)
+        if got < cost - 1e-9:
+            defer, cost, changes = alt, got, alt_changes
+        else:
+            _undo(alt_changes)
+            _redo(changes)
+    return defer
+
+
+def choose_floats(doc: Trial, here: list[int], start: frozenset[int],
+                  tried: dict[frozenset[int], float] | None = None) -> tuple[frozenset[int], float]:
     """The set of floats (by id) to move to the next column's top, and its cost: one, then a
-    second with the best first. Floats only move forward, at most one column."""
-    best_cost = doc.trial(start)
+    second with the best first. Floats only move forward, at most one column. `tried` gets
+    every set tried and its cost."""
+    tried = {} if tried is None else tried
+    best_cost = tried[start] = doc.trial(start)
     best = start
     for _round in range(FLOAT_ROUNDS):
         if best_cost == 0:
@@ -50,7 +81,7 @@ def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[f
         for fid in here:
             if fid in base:
                 continue
-            cost = doc.trial(base | {fid})
+            cost = tried[base | {fid}] = doc.trial(base | {fid})
             if cost < best_cost - 1e-9:
                 best_cost, best = cost, base | {fid}
         if best is base:
@@ -58,16 +89,20 @@ def choose_floats(doc: Trial, here: list[int], start: frozenset[int]) -> tuple[f
     return best, best_cost
 
 
-def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
+Change = tuple[Flowable, str, int, int]  # a knob set on a flowable: (flowable, knob, was, now)
+
+
+def loosen(doc: Trial, defer: frozenset[int], cost: float) -> tuple[float, list[Change]]:
     """Set paragraphs placed on the page a line longer or shorter, and give its floats a line of
     air, while that lowers the cost of its column feet; what is kept stays set on them (the real
-    layout reads it)."""
+    layout reads it). Returns the cost reached and the changes kept, in order."""
+    changes: list[Change] = []
     for _round in range(LOOSE_ROUNDS):
         if cost == 0:
             break
         doc.trial(defer)
         best: tuple[float, Flowable | None, str, int] = (cost, None, "", 0)
-        for f in doc.placed():
+        for f in map(_knob_owner, doc.placed()):
             for knob, step in _knobs(f, doc.pitch):
                 was = getattr(f, knob)
                 setattr(f, knob, step)
@@ -80,8 +115,27 @@ def loosen(doc: Trial, defer: frozenset[int], cost: float) -> float:
         if best[1] is None:
             break
         cost = best[0]
+        changes.append((best[1], best[2], getattr(best[1], best[2]), best[3]))
         setattr(best[1], best[2], best[3])
-    return cost
+    return cost, changes
+
+
+def _undo(changes: list[Change]) -> None:
+    for f, knob, was, _now in reversed(changes):
+        setattr(f, knob, was)
+
+
+def _redo(changes: list[Change]) -> None:
+    for f, knob, _was, now in changes:
+        setattr(f, knob, now)
+
+
+def _knob_owner(f: Flowable) -> Flowable:
+    """What carries the knobs of `f`: a paragraph tied to the block kept after it (a credit, a
+    signature: `grid.Tied`) is loosened as any other."""
+    from paiban.layout.grid import Tied
+
+    return f.head if isinstance(f, Tied) else f
 
 
 def _knobs(f: Flowable, pitch: float) -> list[tuple[str, int]]:
@@ -98,16 +152,28 @@ def _knobs(f: Flowable, pitch: float) -> list[tuple[str, int]]:
     return [("air", 1)] * (not f.air) + [("crop", k) for k in range(1, f.most_crop + 1) if not f.crop]
 
 
+#: What a column ending one line short costs: the line the orphan rule may cost is no reason to
+#: lay a page out again (`REPLAN_AT`), but where a page is searched anyway, the make-up that
+#: ends fewer columns short wins, and a column a line short that ends with a body line beats one
+#: that ends with a credit, a caption or a float (their smaller type or air read as more than a
+#: line empty).
+SHORT_COST = 0.01
+#: The cost of a page's feet from which it is laid out again: a column a line short is not enough.
+REPLAN_AT = 1.0
+
+
 def feet_cost(doc) -> float:
     """What a page's column feet cost (`pages.BriefingDoc`): each empty line past the first at
     the foot of a column that no break of the spec's ended (the one line the orphan rule may
-    cost is free), squared, so that two small gaps beat one large hole."""
+    cost is nearly free, `SHORT_COST`), squared, so that two small gaps beat one large hole."""
     cost = 0.0
     for fr in doc._columns():
         if fr.id in doc._broken:
             continue
         rest = fr._y - fr._y1p + doc._trail.get(str(fr.id), 0.0)  # a space before a part is empty too
         empty = int(rest / doc.pitch + 1e-6) if doc.pitch > 0 else 0
+        if empty == 1:
+            cost += SHORT_COST if _loosenable(doc._ends.get(str(fr.id)), doc.pitch, 99) else 2 * SHORT_COST
         cost += max(0, empty - 1) ** 2
     return cost
 
@@ -152,36 +218,47 @@ EVEN = 0.99
 def even_out(doc: Balance, lines: int, full: int) -> int:
     """The last page balanced to `lines` per column still ends its columns more than a line
     apart (a float or a paragraph's orphan rule stopped a column short): set paragraphs of the
-    page a line longer or shorter, and the columns a line shorter or taller, while that brings
-    the ends closer. Returns the column height to lay out with (the paragraphs keep their
-    looseness)."""
+    page a line longer or shorter, crop its photos by a line or more (`images.crop`), and the
+    columns a line shorter or taller, while that brings the ends closer. Returns the column
+    height to lay out with (the paragraphs and photos keep what was set on them)."""
     spread = doc.balance_trial(lines)
     if spread is None or spread < EVEN - 1e-6:
         return lines
     best = (max(0.0, spread - EVEN), lines)
-    paras = [f for f in doc.last_page_story() if _loosenable(f, doc.pitch)]
+    knobs = _balance_knobs(doc.last_page_story(), doc.pitch)
     for _round in range(BALANCE_ROUNDS):
         choice = None
-        for para in reversed(paras):
-            if para.looseness:
+        for f, knob, steps in knobs:
+            if getattr(f, knob):
                 continue
-            for step in (1, -1):
-                para.looseness = step
+            for step in steps:
+                setattr(f, knob, step)
                 for height in range(max(1, best[1] - 1), min(full, best[1] + 1) + 1):
                     got = doc.balance_trial(height)
                     if got is None:
                         continue
                     score = (max(0.0, got - EVEN), height)
                     if score < best:
-                        best, choice = score, (para, step)
+                        best, choice = score, (f, knob, step)
                     break  # the shortest height that holds the page
-                para.looseness = 0
+                setattr(f, knob, 0)
         if choice is None:
             break
-        choice[0].looseness = choice[1]
+        setattr(*choice)
         if best[0] <= 1e-6:
             break
     return best[1]
+
+
+def _balance_knobs(story: list[Flowable], pitch: float) -> list[tuple[Flowable, str, tuple[int, ...]]]:
+    """What `even_out` may set on the last page: its body paragraphs a line longer or shorter
+    (the last first: they move the column ends most directly), its photos cropped by whole lines."""
+    from paiban.layout.grid import FloatBlock
+
+    owners = list(map(_knob_owner, story))
+    out = [(f, "looseness", (1, -1)) for f in reversed(owners) if _loosenable(f, pitch)]
+    return out + [(f, "crop", tuple(range(1, f.most_crop + 1))) for f in owners
+                  if isinstance(f, FloatBlock) and not f.wide and f.most_crop]
 
 
 def shortest_fit(fits: Callable[[int], bool], lines: int, guess: int | None) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, PageBreak, Spacer
+from reportlab.platypus import Flowable, FrameBreak, PageBreak, Spacer
 
 from paiban.assets import Assets
 from paiban.cjk.display import use_words
@@ -25,8 +25,9 @@ from paiban.layout.article import FloatFence, article_heading, article_key
 from paiban.layout.blocks import Bookmark, ImagePlaceholder, KickerBand, Measure, PartHeading, Rule, part_key
 from paiban.layout.closing import closing_flowables, rule_flowables
 from paiban.layout.figures import Caption, contents_flowables, facts_flowables, figure_flowables
-from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, Snap, Tied
+from paiban.layout.grid import FloatBarrier, FloatBlock, GridGroup, GridSpace, RoomFor, Snap, Tied
 from paiban.layout.headline import Headline, Segmenter
+from paiban.layout.paragraph import CJKParagraph
 from paiban.layout.redhead import bulletin_head
 from paiban.spec.loaded import LoadedSpec
 from paiban.spec.model import BlockAt
@@ -198,7 +199,7 @@ class StoryBuilder:
             self.block_index = at.index
             self.at = at.keys
             made = keyed(BLOCK_FLOWABLES[at.kind](self, at.value, at.index, parts), at.keys)
-            if getattr(at.value, "keep_with_previous", False) or tie_next:
+            if getattr(at.value, "keep_with_previous", False) or tie_next or (at.kind == "credit" and _after_text(flow)):
                 made = _tie(flow, made)
             tie_next = bool(getattr(at.value, "keep_with_next", False))
             flow.extend(made)
@@ -263,14 +264,14 @@ class StoryBuilder:
         else:
             out.append(self.space(self.pitch))
         # never stranded: the heading goes with at least three lines of what follows
-        out.append(CondPageBreak(h + 3 * self.pitch))
+        out.append(RoomFor(h + 3 * self.pitch))
         out.append(block)
         return out
 
     def _subhead(self, text: str, i: int, parts: list[str]) -> list[Flowable]:
         block = GridGroup([self.para(text, self.styles["subhead"])], self.grid, name="subhead")
         _, h = block.wrap(self.column_width, 1e6)
-        return [CondPageBreak(h + 3 * self.pitch), block]
+        return [RoomFor(h + 3 * self.pitch), block]
 
     def _credit(self, credit, i: int, parts: list[str]) -> list[Flowable]:
         text = credit if isinstance(credit, str) else credit.text
@@ -376,6 +377,14 @@ class StoryBuilder:
 
     def _closing(self, closing, i: int, parts: list[str]) -> list[Flowable]:
         return closing_flowables(self, closing)
+
+
+def _after_text(flow: list[Flowable]) -> bool:
+    """The story so far ends with a paragraph: a credit after it closes it, as a signature does,
+    and never opens a column alone (it is tied to the paragraph's last lines). After a float
+    or a heading (or a break) it keeps its own place: tying it would stop a figure from floating."""
+    last = next((f for f in reversed(flow) if not isinstance(f, (GridSpace, Spacer))), None)
+    return isinstance(last, CJKParagraph)
 
 
 def _tie(flow: list[Flowable], made: list[Flowable]) -> list[Flowable]:
