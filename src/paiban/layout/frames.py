@@ -92,11 +92,18 @@ def fenced(f, pending: list, frame: Frame | None) -> bool:
     return isinstance(f, FloatFence) and bool(pending) and frame is not None and is_column(frame)
 
 
-def floor(frame: Frame, f, h: float) -> float:
-    """Where a column's text must end for a page-wide float `h` high at its foot."""
+def floor(frame: Frame, f, h: float, columns: list[Frame]) -> float:
+    """Where a column's text must end for a page-wide float `h` high at the foot of `columns`:
+    it stands on the highest of their feet, so no column's text runs under it."""
     if getattr(f, "foot", False):  # at the page's foot, under columns that may end higher
         return max(frame._y1p, frame._y1 + frame._bottomPadding + h)
-    return frame._y1p + h
+    return max(fr._y1p for fr in columns) + h
+
+
+def foot_taken(columns: list[Frame]) -> bool:
+    """A float already stands at the foot of one of `columns`: a page-wide float set there now
+    would stand above it, out of reading order, or leave a gap under it in the other columns."""
+    return any(getattr(fr, "low", None) is not None for fr in columns)
 
 
 def is_column(frame: Frame) -> bool:

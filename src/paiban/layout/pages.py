@@ -261,10 +261,12 @@ class BriefingDoc(BaseDocTemplate):
     def _fits_wide_bottom(self, f, columns: list[Frame]) -> bool:
         """Room for `f` across the foot of every column; a column still to be filled keeps three
         lines of text above it (after the text has ended, none is needed)."""
+        if not getattr(f, "foot", False) and frames.foot_taken(columns):
+            return False  # under a float at a column's foot it would leave a gap, or reverse the order
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
-        return all(fr._y - frames.floor(fr, f, h) >= (0 if fr is self.frame or ended else self.pitch * 3)
+        return all(fr._y - frames.floor(fr, f, h, columns) >= (0 if fr is self.frame or ended else self.pitch * 3)
                    for fr in columns)
 
     def _span(self, y0: float, y1: float) -> None:
@@ -289,15 +291,15 @@ class BriefingDoc(BaseDocTemplate):
         """A page-wide float at the foot of the columns; one kept at the page's foot (the end
         matter, `FloatBlock.foot`) sits on the text block's bottom even when the columns above it
         are balanced short."""
-        y = columns[0]._y1 + columns[0]._bottomPadding if getattr(f, "foot", False) else columns[0]._y1p
+        foot = getattr(f, "foot", False)
+        # across every column: on the highest foot (columns balanced short may end apart)
+        y = columns[0]._y1 + columns[0]._bottomPadding if foot else max(fr._y1p for fr in columns)
         f.drawOn(self.canv, left, y)
         self._span(y, y + h)
         for fr in columns:
-            if getattr(f, "foot", False):
-                fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
-                fr.raise_bottom(max(0.0, y + h - fr._y1p))
-            else:
-                fr.set_at_foot(h)
+            low = y if foot else fr._y1p
+            fr.__dict__["low"] = low if fr.low is None else min(fr.low, low)
+            fr.raise_bottom(max(0.0, y + h - fr._y1p))
         self._curPageFlowableCount += 1
 
     def _place_wide(self) -> None:
@@ -313,6 +315,9 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending_wide = waiting[i:]
                     return
                 if f.placement == "bottom":
+                    if not getattr(f, "foot", False) and frames.foot_taken(columns):
+                        self._pending_wide = waiting[i:]  # not above another: the next page's foot
+                        return
                     self._draw_wide_bottom(f, h, left, columns)
                     continue
                 f.drawOn(self.canv, left, top - h)
