@@ -361,3 +361,28 @@ def test_a_page_wide_float_at_the_foot_stands_over_a_column_float_there(tmp_path
     assert wide and text
     assert [t.text for t in text for w in wide if min(t.y1, w.y1) - max(t.y0, w.y0) > 0] == []
     check_pdf(out, spec_path, [marker(n) for n in range(6)])
+
+
+def hbar(fid: str, width: str, placement: str, *values: int) -> dict:
+    rows = [[f"{HAN[i]}村", v] for i, v in enumerate(values)]
+    return {"figure": {"id": fid, "chart": "hbar", "data": {"columns": ["村", "户数"], "rows": rows},
+                       "caption": "各村户数", "width": width, "placement": placement}}
+
+
+def test_a_page_wide_float_never_stands_over_another_columns_text(tmp_path: Path) -> None:
+    """Found by the slow profile (A4, 2 columns): a column-wide chart stood at the foot of
+    column 1, then two page-wide charts were set at the foot of the page, on column 1's raised
+    foot — while column 2's foot was raised only by their own heights, so its text ran under
+    them, and the second stood above the first. A page-wide float at the feet stands over the
+    highest column foot, and not above another page-wide float there: it waits for the next
+    page, in order."""
+    text = "\n\n".join(marker(n) + (SOURCE[n] + SOURCE[n + 1])[:400] for n in range(3, 7))
+    body = [{"lead": marker(0) + SOURCE[0][:60]}, {"part": {"title": "第〇部分的标题"}},
+            hbar("f1", "column", "bottom", 44, 8, 36, 70, 92), {"credit": f"（{marker(1)}供稿）"},
+            {"quote": {"text": marker(2) + SOURCE[1][:60], "source": "某居民"}},
+            hbar("f2", "page", "here", 49, 89), hbar("f3", "page", "bottom", 62, 80, 38), {"text": text}]
+    spec_path, out = build_example(tmp_path, "A4", "portrait", 2, body)
+    with pymupdf.open(out) as doc:
+        captions = [(p.number, b.y0) for p in doc for b in boxes(p) if b.text and squash(b.text)[:2] in {"图2", "图3"}]
+    assert [c for c in sorted(captions)] == captions  # 图2 before 图3, in reading order
+    check_pdf(out, spec_path, [marker(n) for n in range(7)])

@@ -26,11 +26,13 @@ class ColumnFrame(Frame):
     """
 
     low: float | None = None  # the bottom of the lowest float set at this column's foot
+    wide_at_foot = False  # a page-wide float stands at this page's foot, under this column
 
     def _reset(self) -> None:
         super()._reset()
         self._geom()
         self.__dict__["low"] = None
+        self.__dict__["wide_at_foot"] = False
 
     def set_at_foot(self, h: float) -> None:
         """A float of height `h` drawn at the foot: the column's text now ends above it."""
@@ -104,6 +106,12 @@ def wide_foot(f, columns: list[Frame]) -> float:
     if getattr(f, "foot", False):
         return columns[0]._y1 + columns[0]._bottomPadding
     return max(fr._y1p for fr in columns)
+
+
+def foot_taken(columns: list[Frame]) -> bool:
+    """A page-wide float already stands at the foot of `columns`: another set there now would
+    stand above it, before it in reading order; it waits for the next page instead."""
+    return any(getattr(fr, "wide_at_foot", False) for fr in columns)
 
 
 def is_column(frame: Frame) -> bool:

@@ -263,6 +263,8 @@ class BriefingDoc(BaseDocTemplate):
     def _fits_wide_bottom(self, f, columns: list[Frame]) -> bool:
         """Room for `f` across the foot of every column; a column still to be filled keeps three
         lines of text above it (after the text has ended, none is needed)."""
+        if not getattr(f, "foot", False) and frames.foot_taken(columns):
+            return False  # under a float at a column's foot it would leave a gap, or reverse the order
         _, width = self._text_box(columns)
         _, h = f.wrap(width, 1e6)
         ended = not self._story
@@ -296,6 +298,7 @@ class BriefingDoc(BaseDocTemplate):
         self._span(y, y + h)
         for fr in columns:
             fr.__dict__["low"] = y if fr.low is None else min(fr.low, y)
+            fr.__dict__["wide_at_foot"] = True
             fr.raise_bottom(max(0.0, y + h - fr._y1p))
         self._curPageFlowableCount += 1
 
@@ -312,6 +315,9 @@ class BriefingDoc(BaseDocTemplate):
                     self._pending_wide = waiting[i:]
                     return
                 if f.placement == "bottom":
+                    if not getattr(f, "foot", False) and frames.foot_taken(columns):
+                        self._pending_wide = waiting[i:]  # not above another: the next page's foot
+                        return
                     self._draw_wide_bottom(f, h, left, columns)
                     continue
                 f.drawOn(self.canv, left, top - h)
