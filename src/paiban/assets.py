@@ -452,7 +452,7 @@ def check_markup(loaded: LoadedSpec) -> list[Problem]:
     every text the layout will set, each located at the character in the spec (or at the --set
     argument that gave the text): found here, before fonts or charts, never a traceback later."""
     from paiban.cjk.markup import MarkupError, parse_markup
-    from paiban.cjk.normalize import split_paragraphs
+    from paiban.cjk.normalize import piece_offsets, split_paragraphs
 
     schemes = {s.lower() for s in loaded.spec.links.schemes}
     problems: list[Problem] = []
@@ -481,13 +481,13 @@ def check_markup(loaded: LoadedSpec) -> list[Problem]:
             try:
                 runs = parse_markup(piece)
             except MarkupError as exc:
-                at = _piece_offsets(text, pieces, i, split)
+                at = piece_offsets(text, pieces, i, split)
                 where = loaded.text_location(keys, at[min(exc.offset, len(at) - 1)] if at else 0)
                 problems.append(Problem(exc.reason, where, dotted(keys)))
                 break
             bad = next((r for r in runs if r.link is not None and link_scheme(r.link) not in schemes), None)
             if bad is not None:
-                at = _piece_offsets(text, pieces, i, split)
+                at = piece_offsets(text, pieces, i, split)
                 scheme = link_scheme(bad.link or "")
                 got = f"scheme {scheme!r}" if scheme else "no scheme"
                 where = loaded.text_location(keys, at[min(bad.offset, len(at) - 1)] if at else 0)
@@ -508,32 +508,6 @@ def link_scheme(url: str) -> str:
 
 def _short(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "…")
-
-
-def _piece_offsets(raw: str, pieces: list[str], i: int, split: bool) -> list[int]:
-    """Where each character of `pieces[i]` stands in `raw`, for a message's location: walked from
-    the first piece, and only for a piece with an error (every paragraph of a build cost ≈ 10 ms)."""
-    if not split:
-        return list(range(len(pieces[i])))
-    cursor, at = 0, []
-    for piece in pieces[:i + 1]:
-        at = _offsets_in(raw, piece, cursor)
-        if at:
-            cursor = at[-1] + 1
-    return at
-
-
-def _offsets_in(raw: str, piece: str, start: int) -> list[int]:
-    """Where each character of `piece` (a paragraph as `split_paragraphs` joined it) stands in
-    `raw`, from `start` on: its characters in order, a space standing for a line break."""
-    out: list[int] = []
-    c = start
-    for ch in piece:
-        while c < len(raw) and not (raw[c] == ch or (ch == " " and raw[c] in "\r\n")):
-            c += 1
-        out.append(min(c, len(raw) - 1) if raw else 0)
-        c += 1
-    return out
 
 
 def prepare(loaded: LoadedSpec, diagnostics: Diagnostics, *, force_charts: bool = False,

@@ -235,9 +235,9 @@ def test_a_version_is_found_as_importlib_finds_it():
     package that is not installed is "?" (as before, when importlib said PackageNotFoundError)."""
     from importlib import metadata
 
-    from paiban.charts.cache import _dist_version
+    from paiban.charts.cache import dist_version
 
-    assert _dist_version("PyYAML") == _dist_version("pyyaml") == metadata.version("PyYAML")
-    assert _dist_version("typing-extensions") == _dist_version("typing.extensions") == \
+    assert dist_version("PyYAML") == dist_version("pyyaml") == metadata.version("PyYAML")
+    assert dist_version("typing-extensions") == dist_version("typing.extensions") == \
         metadata.version("typing_extensions")
-    assert _dist_version("no-such-distribution-anywhere") == "?"
+    assert dist_version("no-such-distribution-anywhere") == "?"

@@ -90,14 +90,14 @@ def versions() -> dict[str, str]:
 
     out = {"paiban": __version__}
     for dist in ("matplotlib", "svglib", "reportlab"):
-        out[dist] = _dist_version(dist)
+        out[dist] = dist_version(dist)
     return out
 
 
 _VERSION_LINE = re.compile(r"^Version:[ \t]*(\S+)", re.M)
 
 
-def _dist_version(name: str) -> str:
+def dist_version(name: str) -> str:
     """The version importlib.metadata gives for `name` ("?" when it is not installed), read from
     the METADATA file's Version line: a warm build neither imports importlib.metadata (with its
     email parser, csv and zipfile: ≈ 20 ms) nor parses the file as mail. The METADATA file is the

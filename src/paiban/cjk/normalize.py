@@ -44,3 +44,29 @@ def join_lines(text: str) -> str:
 def split_paragraphs(text: str) -> list[str]:
     """Split text at blank lines and join each paragraph's lines with `join_lines`."""
     return [p for p in (join_lines(block) for block in _BLANK_LINES.split(text)) if p]
+
+
+def piece_offsets(raw: str, pieces: list[str], i: int, split: bool) -> list[int]:
+    """Where each character of `pieces[i]` stands in `raw`, for a message's location: walked from
+    the first piece, and only for a piece with an error (every paragraph of a build cost ≈ 10 ms)."""
+    if not split:
+        return list(range(len(pieces[i])))
+    cursor, at = 0, []
+    for piece in pieces[:i + 1]:
+        at = offsets_in(raw, piece, cursor)
+        if at:
+            cursor = at[-1] + 1
+    return at
+
+
+def offsets_in(raw: str, piece: str, start: int) -> list[int]:
+    """Where each character of `piece` (a paragraph as `split_paragraphs` joined it) stands in
+    `raw`, from `start` on: its characters in order, a space standing for a line break."""
+    out: list[int] = []
+    c = start
+    for ch in piece:
+        while c < len(raw) and not (raw[c] == ch or (ch == " " and raw[c] in "\r\n")):
+            c += 1
+        out.append(min(c, len(raw) - 1) if raw else 0)
+        c += 1
+    return out

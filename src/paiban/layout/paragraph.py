@@ -463,6 +463,9 @@ def _codes_and_names(doc, text: TextObject) -> tuple:
         starts.append(k)
         k += length
     for ln in text.lines:
+        for q in sorted(ln.spaces):  # a word space is written in the font of the glyph before it
+            enc = subset_codes(doc, text.fonts[bisect_right(starts, ln.start + q) - 1][0])
+            sig.append(tuple(enc.codes(" ")))
         if ln.tail:
             font = text.fonts[bisect_right(starts, ln.end - 1) - 1][0]
             enc = subset_codes(doc, font)
@@ -476,7 +479,7 @@ def _names(enc, codes: list[int]) -> tuple[str, ...]:
     """The font resource names of the subsets of `codes`, asked in their order of first use."""
     if not codes:
         return ()
-    if max(codes) < 256:  # all in the first subset
+    if enc.wide or max(codes) < 256:  # one font resource, or all in the first subset
         return (enc.name(0),)
     return tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in codes))
 
