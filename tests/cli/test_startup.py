@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from paiban.cli.startup import LazyPattern
-from tests.support.project import ROOT
+from tests.support.project import ROOT, run_python
 
 SCRIPT = r"""
 import sys
@@ -116,8 +116,7 @@ def test_reportlab_platypus_is_imported_with_its_uri_pattern_lazy() -> None:
             "print(type(paragraph.uri_pat).__name__, type(textsplit.rx).__name__,\n"
             "      bool(paragraph.uri_pat.match('https://example.com/a?b=1')),\n"
             "      bool(paragraph.uri_pat.match('not a uri')))\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    r = run_python(code)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["LazyPattern", "LazyPattern", "True", "False"]
 
@@ -143,8 +142,7 @@ def test_pyphen_is_loaded_on_first_use_not_by_reportlab() -> None:
             "import pyphen\n"
             "word = pyphen.Pyphen(lang='en').inserted('hyphenation')\n"
             "print(unloaded, paragraph.pyphen is pyphen, type(pyphen).__name__, word)\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    r = run_python(code)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "True", "module", "hy-phen-a-tion"]
 

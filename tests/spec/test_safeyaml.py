@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from paiban.errors import InputError
 from paiban.spec import safeyaml
 from paiban.spec.loader import read_yaml
-from tests.support.project import ROOT
+from tests.support.project import ROOT, run_python
 
 needs_libyaml = pytest.mark.skipif(safeyaml.FastLoader is None, reason="PyYAML without libyaml")
 
@@ -218,9 +218,6 @@ def test_the_program_compiles_the_readers_pattern_only_when_the_pure_reader_read
     """At the program's start PyYAML is imported with the reader's pattern over all of Unicode
     left uncompiled (paiban.cli.startup.import_yaml); a spec the pure reader must read (a BOM)
     compiles it, and its refusal message is the reader's own."""
-    import os
-    import subprocess
-    import sys
 
     code = ("from paiban.cli.startup import prepare_process\n"
             "prepare_process()\n"
@@ -233,7 +230,6 @@ def test_the_program_compiles_the_readers_pattern_only_when_the_pure_reader_read
             "    safeyaml.load('a: \\x07\\n')\n"
             "except Exception as exc:\n"
             "    print(lazy, Reader.NON_PRINTABLE._compiled is not None, str(exc).splitlines()[0])\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    r = run_python(code)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "True True unacceptable character #x0007: special characters are not allowed"

@@ -20,6 +20,13 @@ def run_paiban(*args: str, cwd: Path | None = None, timeout: float = 300) -> sub
                           capture_output=True, text=True, timeout=timeout)
 
 
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`code` run by a fresh interpreter that imports this checkout's paiban: what a process
+    loads at start-up, which the test process itself has long since loaded."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=timeout)
+
+
 def copy_project(dest: Path) -> Path:
     """The repo's default project (report.yaml, fonts/, data/ and the committed charts in figures/)
     copied into `dest`, which is returned.
