@@ -481,7 +481,7 @@ def _names(enc, codes: list[int]) -> tuple[str, ...]:
         return ()
     if enc.wide or max(codes) < 256:  # one font resource, or all in the first subset
         return (enc.name(0),)
-    return tuple(enc.name(sub) for sub in dict.fromkeys(c >> 8 for c in codes))
+    return tuple(enc.name(sub) for sub in dict.fromkeys(map(enc.subset, codes)))
 
 
 def _draw_lines(canv, p: Prepared, placed: Sequence[Placed], st: ParaStyle, height: float,
